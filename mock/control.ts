@@ -1,0 +1,83 @@
+/**
+ * The mock's control API under `/__mock/` — not part of PMM: the request journal, the clock,
+ * reset, and the route table. Not authenticated and not journaled.
+ */
+import { Hono } from 'hono';
+import type { AppDeps, Env } from './context.ts';
+import { controlError, json } from './errors.ts';
+import type { RouteSpec } from './routes.ts';
+
+export const CONTROL_PREFIX = '/__mock';
+
+function clockState(deps: AppDeps) {
+  const ms = deps.clock.nowMs();
+  return { now: new Date(ms).toISOString(), unix: Math.floor(ms / 1000), offsetSeconds: deps.clock.offsetMs() / 1000 };
+}
+
+/** Parses `{"advanceSeconds":N}` or `{"now":"<ISO>"}`; a clear message otherwise. */
+function parseClockChange(text: string): { advanceSeconds: number } | { nowMs: number } | string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return 'body must be JSON: {"advanceSeconds":N} or {"now":"<ISO 8601>"}';
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
+  const { advanceSeconds, now, ...rest } = body as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) return `unknown field(s): ${Object.keys(rest).join(', ')}`;
+  if ((advanceSeconds === undefined) === (now === undefined)) return 'give exactly one of "advanceSeconds" and "now"';
+  if (advanceSeconds !== undefined) {
+    if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds)) return '"advanceSeconds" must be a finite number';
+    return { advanceSeconds };
+  }
+  const ms = typeof now === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(now) ? Date.parse(now) : NaN;
+  if (!Number.isFinite(ms)) return '"now" must be an ISO 8601 date-time, e.g. "2030-01-01T00:00:00Z"';
+  return { nowMs: ms };
+}
+
+export function controlApi(deps: AppDeps, routes: readonly RouteSpec[]): Hono<Env> {
+  const control = new Hono<Env>();
+
+  control.get('/requests', function listRequests(c) {
+    const since = Number(c.req.query('since') ?? 0);
+    if (!Number.isInteger(since) || since < 0) throw controlError(400, '"since" must be a non-negative integer (a journal seq)');
+    return json(200, { total: deps.journal.total, capacity: deps.journal.capacity, requests: deps.journal.list(since) });
+  });
+
+  control.delete('/requests', function clearRequests() {
+    return json(200, { cleared: deps.journal.clear() });
+  });
+
+  control.get('/clock', function getClock() {
+    return json(200, clockState(deps));
+  });
+
+  control.post('/clock', async function setClock(c) {
+    const change = parseClockChange(await c.req.text());
+    if (typeof change === 'string') throw controlError(400, change);
+    if ('advanceSeconds' in change) deps.clock.advance(change.advanceSeconds);
+    else deps.clock.set(change.nowMs);
+    return json(200, clockState(deps));
+  });
+
+  control.post('/reset', function reset() {
+    deps.store.reset();
+    deps.journal.clear();
+    deps.clock.reset();
+    return json(200, { reset: true, clock: clockState(deps) });
+  });
+
+  control.get('/routes', function listRoutes() {
+    return json(200, {
+      profile: deps.profile.name,
+      routes: routes.map(([method, path]) => ({ method, path })),
+      authRules: deps.profile.rules.map(([prefix, role]) => ({ prefix, role })),
+    });
+  });
+
+  control.all('*', function unknownControl(c) {
+    throw controlError(404, `no control endpoint ${c.req.method} ${c.req.path}; see README "Control API"`);
+  });
+
+  return control;
+}

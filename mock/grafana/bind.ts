@@ -1,0 +1,90 @@
+/**
+ * Grafana's `web.Bind` for `POST /api/auth/keys` (grafana-auth §1.2): the content type must be
+ * `application/json`; Go's json.Decoder reads the first JSON value (an empty body is EOF,
+ * tolerated); Go's decoder matches field names case-insensitively; then `binding:"Required"`.
+ */
+import type { OrgRole } from '../profiles/types.ts';
+
+export interface AddKeyCommand {
+  readonly name: string;
+  readonly role: OrgRole;
+  readonly secondsToLive: number;
+}
+
+interface Fields {
+  name: string;
+  role: OrgRole | '';
+  secondsToLive: number;
+}
+
+const INT64_MAX = 9223372036854775807;
+
+/** Go's `mime.ParseMediaType` media type, lower-cased; undefined when it does not parse. */
+export function mediaType(contentType: string | undefined): string | undefined {
+  const type = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return /^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(type) ? type : undefined;
+}
+
+/** The text of the first JSON value in `text` (json.Decoder ignores what follows), or undefined when empty. */
+export function firstJsonValue(text: string): string | undefined {
+  const start = text.search(/\S/);
+  if (start < 0) return undefined;
+  const open = text[start];
+  if (open !== '{' && open !== '[') return text.slice(start);
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') {
+      if (--depth === 0) return text.slice(start, i + 1);
+    }
+  }
+  return text.slice(start);
+}
+
+/** Binds the body; undefined on any bind error (→ 400 "bad request data"). */
+export function bindAddKeyCommand(contentType: string | undefined, text: string, roles: readonly OrgRole[]): AddKeyCommand | undefined {
+  // grafana-auth §1.2: a missing or other content type is a bind error.
+  if (mediaType(contentType) !== 'application/json') return undefined;
+  const cmd: Fields = { name: '', role: '', secondsToLive: 0 };
+  const raw = firstJsonValue(text);
+  if (raw !== undefined) {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+    if (value !== null && !assignFields(cmd, value, roles)) return undefined;
+  }
+  // grafana-auth §1.2: `binding:"Required"` fails on the zero value: missing/empty name, missing role.
+  if (cmd.name === '' || cmd.role === '') return undefined;
+  return { name: cmd.name, role: cmd.role, secondsToLive: cmd.secondsToLive };
+}
+
+function assignFields(cmd: Fields, value: unknown, roles: readonly OrgRole[]): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let ok = true;
+  for (const [key, v] of Object.entries(value)) {
+    const field = key.toLowerCase();
+    if (field === 'name') {
+      if (typeof v === 'string') cmd.name = v;
+      else if (v !== null) ok = false;
+    } else if (field === 'role') {
+      // grafana-auth §1.2: 9.x role unmarshaller — case-sensitive; "" (and null) → Viewer; other → error.
+      if (v === null || v === '') cmd.role = 'Viewer';
+      else if (typeof v === 'string' && (roles as readonly string[]).includes(v)) cmd.role = v as OrgRole;
+      else ok = false;
+    } else if (field === 'secondstolive') {
+      // grafana-auth §1.2: int64; a fraction, a string or an out-of-range number is a bind error.
+      if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= INT64_MAX) cmd.secondsToLive = v;
+      else if (v !== null) ok = false;
+    }
+  }
+  return ok;
+}

@@ -1,0 +1,24 @@
+/**
+ * Grafana's context handler (grafana-auth §3.1–3.3): every request under /graph except the
+ * health endpoint (served earlier, never authenticated, §3.1) resolves the caller; a credential
+ * that fails is answered at once, before any route. No credential continues anonymously.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { AppDeps, Env } from '../context.ts';
+import { resolutionOf } from '../context.ts';
+import { reject } from '../errors.ts';
+import { isAnswer, sendAnswer, signedIn } from './answers.ts';
+
+const HEALTH_PATH = '/graph/api/health';
+
+export function grafanaContext(deps: AppDeps): MiddlewareHandler<Env> {
+  return async function grafanaContextHandler(c, next) {
+    if (c.req.path === HEALTH_PATH) return next();
+    const res = resolutionOf(c, deps);
+    if (!res.ok && res.failure !== null) {
+      const who = signedIn(res, deps.profile);
+      if (isAnswer(who)) throw reject(sendAnswer(who));
+    }
+    return next();
+  };
+}

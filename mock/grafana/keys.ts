@@ -1,0 +1,105 @@
+/** Grafana 9.2 legacy API-key endpoints under /graph/api/auth (grafana-auth §1). */
+import type { AppDeps, Ctx } from '../context.ts';
+import { resolutionOf } from '../context.ts';
+import { accessDenied, grafanaError, grafanaResponse, reject } from '../errors.ts';
+import type { Identity } from '../identity/resolve.ts';
+import { newLegacyKey } from '../identity/key-codec.ts';
+import { randomDigits } from '../random.ts';
+import { ORG_ID } from '../store.ts';
+import { getAPIKeyCurrent, goTime, isAnswer, isOrgAdmin, sendAnswer, signedIn } from './answers.ts';
+import { bindAddKeyCommand } from './bind.ts';
+
+/** grafana-auth §1.5: the list is capped at 100 rows. */
+const LIST_LIMIT = 100;
+const INT64_MAX = 9223372036854775807n;
+/** Grafana's `api_key.name` column is VARCHAR(190); PMM 2.40+ keeps Grafana in PostgreSQL, which refuses longer (UNVERIFIED). */
+const NAME_COLUMN_LENGTH = 190;
+
+/** reqSignedIn then RBAC `action` with the org-Admin fallback (grafana-auth §1.1). */
+function requireKeyAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
+  const who = signedIn(resolutionOf(c, deps), deps.profile);
+  if (isAnswer(who)) throw reject(sendAnswer(who));
+  // grafana-auth §1.1: Viewer/Editor lack apikeys:* → 403 with accessErrorId "ACE" + 10 digits.
+  if (!isOrgAdmin(who)) throw accessDenied(action, `ACE${randomDigits(deps.random, 10)}`);
+  return who;
+}
+
+/** createAPIKey — `POST /api/auth/keys`, validation in Grafana's order (grafana-auth §1.2–1.4). */
+export function createAPIKey(deps: AppDeps) {
+  return async function createAPIKey(c: Ctx): Promise<Response> {
+    const who = requireKeyAdmin(c, deps, 'apikeys:create');
+    const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles);
+    // grafana-auth §1.3 step 1: any bind error → 400 "bad request data" with traceID.
+    if (!cmd) throw grafanaError(400, 'bad request data', true);
+    // grafana-auth §1.3 step 3: role ceiling (Admin includes every role, so unreachable in OSS).
+    if (!includesRole(who.orgRole, cmd.role)) throw grafanaError(403, "Cannot assign a role higher than user's role");
+    // grafana-auth §1.3 step 4: only when api_key_max_seconds_to_live != -1; a negative TTL passes here.
+    if (deps.keyMaxSecondsToLive !== -1) {
+      if (cmd.secondsToLive === 0) throw grafanaError(400, 'Number of seconds before expiration should be set');
+      if (cmd.secondsToLive > deps.keyMaxSecondsToLive) {
+        throw grafanaError(400, 'Number of seconds before expiration is greater than the global limit');
+      }
+    }
+    // grafana-auth §1.3 step 6: duplicate (org, name) first → 409, even when the TTL is also negative.
+    if (deps.store.keyByName(ORG_ID, cmd.name)) throw grafanaError(409, 'API key, organization ID and name must be unique');
+    if (cmd.secondsToLive < 0) throw grafanaError(400, 'negative value for SecondsToLive');
+    // grafana-auth §1.3 step 6: other DB error → 500 "Failed to add API Key" (here: name too long for the column).
+    if (cmd.name.length > NAME_COLUMN_LENGTH) throw grafanaError(500, 'Failed to add API Key', true);
+    const { key, secret } = newLegacyKey(deps.random, cmd.name, ORG_ID);
+    // grafana-auth §4: 0 → never; > 0 → now + seconds, in whole unix seconds.
+    const expires = cmd.secondsToLive > 0 ? deps.clock.nowUnix() + cmd.secondsToLive : null;
+    const row = deps.store.addKey({ orgId: ORG_ID, name: cmd.name, role: cmd.role, expires, createdMs: deps.clock.nowMs() }, secret);
+    // grafana-auth §1.4: 200 {"id","name","key"} in that order; the only time the secret is shown.
+    return grafanaResponse(200, { id: row.id, name: row.name, key });
+  };
+}
+
+function includesRole(have: string, want: string): boolean {
+  const rank = ['Viewer', 'Editor', 'Admin'];
+  return rank.indexOf(have) >= rank.indexOf(want);
+}
+
+/** Go's strconv.ParseBool; invalid → false (Grafana's lenient QueryBool, grafana-auth §1.5). */
+function parseGoBool(s: string | undefined): boolean {
+  return s !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s);
+}
+
+/** getAPIKeys — `GET /api/auth/keys` (grafana-auth §1.5). */
+export function getAPIKeys(deps: AppDeps) {
+  return function getAPIKeys(c: Ctx): Response {
+    requireKeyAdmin(c, deps, 'apikeys:read');
+    const now = deps.clock.nowUnix();
+    const includeExpired = parseGoBool(c.req.query('includeExpired'));
+    const rows = deps.store
+      .keysOfOrg(ORG_ID)
+      // grafana-auth §1.5: without includeExpired keep `expires IS NULL OR expires >= now` (boundary second listed).
+      .filter((k) => includeExpired || k.expires === null || k.expires >= now)
+      // grafana-auth §1.5: ORDER BY name (binary collation), LIMIT 100.
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, LIST_LIMIT);
+    // grafana-auth §1.5: fields id, name, role, expiration (omitted for never); no secret.
+    const body = rows.map((k) => ({ id: k.id, name: k.name, role: k.role, ...(k.expires === null ? {} : { expiration: goTime(k.expires * 1000) }) }));
+    return grafanaResponse(200, body);
+  };
+}
+
+/** deleteAPIKey — `DELETE /api/auth/keys/:id` (grafana-auth §1.6). */
+export function deleteAPIKey(deps: AppDeps) {
+  return function deleteAPIKey(c: Ctx): Response {
+    requireKeyAdmin(c, deps, 'apikeys:delete');
+    const raw = c.req.param('id') ?? '';
+    // grafana-auth §1.6: strconv.ParseInt(id, 10, 64) failure → 400 "id is invalid".
+    if (!/^[+-]?\d+$/.test(raw) || BigInt(raw) > INT64_MAX || BigInt(raw) < -INT64_MAX - 1n) throw grafanaError(400, 'id is invalid', true);
+    const id = Number(raw);
+    // grafana-auth §1.6: no row in the caller's org → 404 "Failed to delete API key".
+    if (!deps.store.deleteKey(ORG_ID, id)) throw grafanaError(404, 'Failed to delete API key', true);
+    return grafanaResponse(200, { message: 'API key deleted' });
+  };
+}
+
+/** getAPIKeyCurrentHandler — Percona's `GET /api/auth/key` over HTTP (grafana-auth §1.1). */
+export function getAPIKeyCurrentHandler(deps: AppDeps) {
+  return function getAPIKeyCurrentHandler(c: Ctx): Response {
+    return sendAnswer(getAPIKeyCurrent(resolutionOf(c, deps), deps.profile));
+  };
+}

@@ -1,0 +1,43 @@
+/** Grafana's user endpoints, health and UI stubs under /graph (grafana-auth §6). */
+import type { AppDeps, Ctx } from '../context.ts';
+import { resolutionOf } from '../context.ts';
+import { GRAFANA_CONTENT_TYPE } from '../errors.ts';
+import { getSignedInUser, getSignedInUserOrgList, sendAnswer } from './answers.ts';
+
+/** getSignedInUserHandler — `GET /api/user` (grafana-auth §6.2). */
+export function getSignedInUserHandler(deps: AppDeps) {
+  return function getSignedInUserHandler(c: Ctx): Response {
+    return sendAnswer(getSignedInUser(resolutionOf(c, deps), deps.profile));
+  };
+}
+
+/** getSignedInUserOrgListHandler — `GET /api/user/orgs` (grafana-auth §6.2). */
+export function getSignedInUserOrgListHandler(deps: AppDeps) {
+  return function getSignedInUserOrgListHandler(c: Ctx): Response {
+    return sendAnswer(getSignedInUserOrgList(resolutionOf(c, deps), deps.profile));
+  };
+}
+
+/**
+ * getHealth — `GET|HEAD /api/health`, no auth (grafana-auth §6.3): 9.x pretty-prints with
+ * 2-space indent and sorted keys commit, database, version.
+ */
+export function getHealth(deps: AppDeps) {
+  return function getHealth(c: Ctx): Response {
+    const body = { commit: deps.profile.grafana.commit, database: 'ok', version: deps.profile.grafana.version };
+    return c.body(JSON.stringify(body, null, 2), 200, { 'Content-Type': GRAFANA_CONTENT_TYPE });
+  };
+}
+
+/**
+ * grafanaUi — Grafana's web UI is out of scope; a stand-in page for signed-in callers and, as
+ * Grafana does for non-API paths, a redirect to the login page otherwise (grafana-auth §3.6).
+ */
+export function grafanaUi(deps: AppDeps) {
+  return function grafanaUi(c: Ctx): Response {
+    if (c.req.path === '/graph/login' || resolutionOf(c, deps).ok) {
+      return c.html(`<!doctype html><title>Grafana</title><p>${deps.profile.title} — pmm-auth-mock stands in for Grafana's UI.</p>\n`);
+    }
+    return c.redirect('/graph/login', 302);
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Key formats (grafana-auth §2): the legacy base64 JSON `{"k","n","id"}` key and the
+ * prefixed `glsa_<32 alnum>_<crc32 hex>` service-account token.
+ */
+import { crc32 } from 'node:zlib';
+import { randomAlphanumeric, type RandomBytes } from '../random.ts';
+import { decodeStdBase64 } from './go-base64.ts';
+
+export interface LegacyKey {
+  readonly secret: string;
+  readonly name: string;
+  readonly orgId: number;
+}
+
+/** grafana-auth §2.1: base64 (padded) of compact JSON with fields in order k, n, id; `k` = 32 alnum chars. */
+export function newLegacyKey(random: RandomBytes, name: string, orgId: number): { key: string; secret: string } {
+  const secret = randomAlphanumeric(random, 32);
+  const key = Buffer.from(JSON.stringify({ k: secret, n: name, id: orgId })).toString('base64');
+  return { key, secret };
+}
+
+/**
+ * grafana-auth §2.1: base64-decode then JSON-decode into `{k string, n string, id int64}`;
+ * either failing → the "invalid API key" sentinel (undefined here). Go's decoder leaves
+ * missing fields at their zero value and matches field names case-insensitively.
+ */
+export function decodeLegacyKey(key: string): LegacyKey | undefined {
+  const bytes = decodeStdBase64(key);
+  if (!bytes) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (value === null) return { secret: '', name: '', orgId: 0 };
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out = { secret: '', name: '', orgId: 0 };
+  for (const [field, v] of Object.entries(value)) {
+    const f = field.toLowerCase();
+    if (v === null) continue;
+    if (f === 'k' || f === 'n') {
+      if (typeof v !== 'string') return undefined;
+      if (f === 'k') out.secret = v;
+      else out.name = v;
+    } else if (f === 'id') {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) return undefined;
+      out.orgId = v;
+    }
+  }
+  return out;
+}
+
+/** grafana-auth §2.2: tokens starting with `gl` go to the prefixed decoder. */
+export const PREFIXED_KEY_START = 'gl';
+
+export interface PrefixedKey {
+  readonly serviceId: string;
+  readonly secret: string;
+  readonly checksum: string;
+}
+
+/** grafana-auth §2.2: CRC-32 (IEEE) of `gl<sid>_<secret>`, its 4 bytes little-endian, lower hex. */
+export function prefixedKeyChecksum(serviceId: string, secret: string): string {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(crc32(`gl${serviceId}_${secret}`));
+  return b.toString('hex');
+}
+
+/** grafana-auth §2.2: must start with `gl`, split on `_` into exactly 3 parts, checksum must match. */
+export function decodePrefixedKey(key: string): PrefixedKey | undefined {
+  if (!key.startsWith(PREFIXED_KEY_START)) return undefined;
+  const parts = key.split('_');
+  if (parts.length !== 3) return undefined;
+  const [head, secret, checksum] = parts as [string, string, string];
+  const serviceId = head.slice(PREFIXED_KEY_START.length);
+  if (prefixedKeyChecksum(serviceId, secret) !== checksum) return undefined;
+  return { serviceId, secret, checksum };
+}
+
+/** A new `glsa_` token (grafana-auth §2.2); used by the PMM 3 profile and by tests. */
+export function newPrefixedKey(random: RandomBytes, serviceId = 'sa'): string {
+  const secret = randomAlphanumeric(random, 32);
+  return `gl${serviceId}_${secret}_${prefixedKeyChecksum(serviceId, secret)}`;
+}

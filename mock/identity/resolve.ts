@@ -1,0 +1,80 @@
+/**
+ * Identity resolution, shared by Grafana's handlers and PMM's auth layer (in the product
+ * pmm-managed asks Grafana who the caller is, pmm-auth §2.3): header → key codec → store
+ * lookup → expiry against the clock → an identity, or a typed failure each layer renders.
+ */
+import type { Clock } from '../clock.ts';
+import type { AuthFailureKind, OrgRole, Profile } from '../profiles/types.ts';
+import type { ApiKey, Store, User } from '../store.ts';
+import { parseAuthorization, type Credential } from './authorization.ts';
+import { decodeLegacyKey, decodePrefixedKey, PREFIXED_KEY_START } from './key-codec.ts';
+
+export type Identity =
+  | { readonly kind: 'user'; readonly user: User; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: boolean }
+  | { readonly kind: 'apiKey'; readonly key: ApiKey; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: false };
+
+export type Resolution =
+  | { readonly ok: true; readonly credential: Credential; readonly identity: Identity }
+  /** `failure` null: no credentials at all (anonymous). */
+  | { readonly ok: false; readonly credential: Credential; readonly failure: AuthFailureKind | null };
+
+/** Grafana brute-force protection: 5 failed logins within 5 minutes lock the login (pmm-auth §2.3; constants LIKELY). */
+export const MAX_FAILED_LOGINS = 5;
+export const FAILED_LOGIN_WINDOW_MS = 5 * 60 * 1000;
+
+export interface ResolveContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly profile: Profile;
+}
+
+export function resolveIdentity(authorization: string | undefined, ctx: ResolveContext): Resolution {
+  const credential = parseAuthorization(authorization, ctx.profile.keyBasicUsers);
+  const fail = (failure: AuthFailureKind | null): Resolution => ({ ok: false, credential, failure });
+  switch (credential.kind) {
+    case 'none':
+      return fail(null);
+    case 'invalidBasic':
+      return fail('invalidBasicHeader');
+    case 'basic':
+      return resolveUser(credential.login, credential.password, ctx, credential);
+    case 'apiKey': {
+      const found = resolveKey(credential.key, ctx);
+      return typeof found === 'string' ? fail(found) : { ok: true, credential, identity: found };
+    }
+  }
+}
+
+function resolveKey(key: string, { store, clock }: ResolveContext): Identity | AuthFailureKind {
+  let row: ApiKey | undefined;
+  if (key.startsWith(PREFIXED_KEY_START)) {
+    // grafana-auth §3.2: a bad `gl…` format/checksum is matched by neither error check → 500.
+    if (!decodePrefixedKey(key)) return 'malformedPrefixedKey';
+    // grafana-auth §3.2: a well-formed but unknown token → "not found" → 401 (pmm2 has no SA tokens).
+    return 'invalidApiKey';
+  }
+  const decoded = decodeLegacyKey(key);
+  // grafana-auth §2.1: not base64 / not JSON → invalid API key.
+  if (!decoded) return 'invalidApiKey';
+  row = store.keyByName(decoded.orgId, decoded.name);
+  // grafana-auth §3.2: unknown name or wrong secret → 401 invalid.
+  if (!row || !store.secretMatches(row, decoded.secret)) return 'invalidApiKey';
+  // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
+  if (row.expires !== null && row.expires <= clock.nowUnix()) return 'expiredApiKey';
+  return { kind: 'apiKey', key: row, orgId: row.orgId, orgRole: row.role, isGrafanaAdmin: false };
+}
+
+function resolveUser(login: string, password: string, { store, clock }: ResolveContext, credential: Credential): Resolution {
+  const now = clock.nowMs();
+  const fail: Resolution = { ok: false, credential, failure: 'invalidCredentials' };
+  // grafana-auth §6.1: a locked-out user gets the same "invalid username or password".
+  if (store.failedLoginsSince(login, now - FAILED_LOGIN_WINDOW_MS) >= MAX_FAILED_LOGINS) return fail;
+  // grafana-auth §6.1: empty password → same failure (not counted as an attempt).
+  if (password === '') return fail;
+  const user = store.findUser(login);
+  if (!user || !store.passwordMatches(user, password)) {
+    store.recordFailedLogin(login, now);
+    return fail;
+  }
+  return { ok: true, credential, identity: { kind: 'user', user, orgId: 1, orgRole: user.orgRole, isGrafanaAdmin: user.isGrafanaAdmin } };
+}

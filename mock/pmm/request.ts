@@ -1,0 +1,23 @@
+/** Facts about the raw request that Hono's URL object hides. */
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Ctx } from '../context.ts';
+
+function incoming(c: Ctx): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
+/** nginx `$request_uri`: the request target as sent (the URL parser would resolve `..` and `%2e`). */
+export function originalUri(c: Ctx): string {
+  const raw = incoming(c)?.url;
+  if (raw !== undefined && raw.startsWith('/')) return raw;
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}
+
+/** The listener's side of the connection: scheme and local port (null in in-process tests). */
+export function listenerOf(c: Ctx): { scheme: 'https' | 'http'; port: number | null } {
+  const socket = incoming(c)?.socket as TLSSocket | undefined;
+  if (socket) return { scheme: socket.encrypted ? 'https' : 'http', port: socket.localPort ?? null };
+  return { scheme: new URL(c.req.url).protocol === 'https:' ? 'https' : 'http', port: null };
+}

@@ -1,0 +1,84 @@
+/** Profile `pmm2`: PMM 2.41 with Grafana 9.2.20 (Percona fork). Data only. */
+import type { AuthRule, Profile } from './types.ts';
+
+/** pmm-auth §2.1, table "2.41 (AS-241)": URL prefix → minimum role. */
+const RULES_2_41: readonly AuthRule[] = [
+  ['/agent.Agent/Connect', 'none'],
+  ['/inventory.', 'admin'],
+  ['/management.', 'admin'],
+  ['/management.Actions/', 'viewer'],
+  ['/server.Server/CheckUpdates', 'viewer'],
+  ['/server.Server/UpdateStatus', 'none'], // token-based
+  ['/server.Server/AWSInstanceCheck', 'none'],
+  ['/server.', 'admin'],
+  ['/v1/inventory/', 'admin'],
+  ['/v1/inventory/Services/ListTypes', 'viewer'],
+  ['/v1/management/', 'admin'],
+  ['/v1/management/Actions/', 'viewer'],
+  ['/v1/management/Jobs', 'viewer'],
+  ['/v1/management/Role', 'admin'],
+  ['/v1/Updates/Check', 'viewer'],
+  ['/v1/Updates/Status', 'none'], // token-based
+  ['/v1/AWSInstanceCheck', 'none'],
+  ['/v1/Updates/', 'admin'],
+  ['/v1/Settings/', 'admin'],
+  ['/v1/Platform/Connect', 'admin'],
+  ['/v1/Platform/Disconnect', 'admin'],
+  ['/v1/Platform/SearchOrganizationTickets', 'viewer'],
+  ['/v1/Platform/SearchOrganizationEntitlements', 'viewer'],
+  ['/v1/Platform/GetContactInformation', 'viewer'],
+  ['/v1/Platform/ServerInfo', 'viewer'],
+  ['/v1/Platform/UserStatus', 'viewer'],
+  ['/v1/user', 'viewer'],
+  ['/v1/readyz', 'none'],
+  ['/v1/leaderHealthCheck', 'none'],
+  ['/ping', 'none'],
+  ['/v1/version', 'viewer'],
+  ['/managed/v1/version', 'viewer'],
+  ['/v0/qan/', 'viewer'],
+  ['/prometheus', 'admin'],
+  ['/victoriametrics', 'admin'],
+  ['/alertmanager', 'admin'],
+  ['/graph', 'none'],
+  ['/swagger', 'none'],
+  ['/logs.zip', 'admin'],
+];
+
+export const pmm2: Profile = {
+  name: 'pmm2',
+  title: 'PMM 2.41.0 (Grafana 9.2.20, Percona fork)',
+  // grafana-auth §0: PMM 2.41 ships Grafana 9.2.20. The commit is not sourced: a placeholder.
+  grafana: { version: '9.2.20', commit: 'unknown' },
+  // pmm-auth §3.1: field set VERIFIED; values illustrative (UNVERIFIED); timestamps not on a whole hour.
+  version: {
+    version: '2.41.0',
+    server: { version: '2.41.0', full_version: '2.41.0-1.2311231402.a0c0a8c.el7', timestamp: '2023-11-23T14:02:31Z' },
+    managed: { version: '2.41.0', full_version: 'a0c0a8c4fe44b3ce9e4a0f5e5e1be3a2c6ec4a41', timestamp: '2023-11-23T13:49:12Z' },
+    distribution_method: 'DISTRIBUTION_METHOD_DOCKER',
+  },
+  rules: RULES_2_41,
+  // grafana-auth §3.1: Basic with user name exactly `api_key` carries a key.
+  keyBasicUsers: ['api_key'],
+  // grafana-auth §1.2: 9.x knows Viewer, Editor, Admin (no None), case-sensitive.
+  keyRoles: ['Viewer', 'Editor', 'Admin'],
+  authFailures: {
+    // grafana-auth §3.6: /api route without identity → 401 {"message":"Unauthorized"} (nil error, no traceID).
+    unauthorized: { status: 401, message: 'Unauthorized', traceID: false },
+    // grafana-auth §3.2: Percona's message constant; an internal error is attached → traceID.
+    invalidApiKey: { status: 401, message: 'invalid Service Token/API key', traceID: true },
+    // grafana-auth §3.2: malformed `gl…` token → struct error matched by neither check → 500 (quirk).
+    malformedPrefixedKey: { status: 500, message: 'invalid Service Token/API key', traceID: true },
+    // grafana-auth §3.2: expired → 401 {"message":"Expired API key"} (no traceID).
+    expiredApiKey: { status: 401, message: 'Expired API key', traceID: false },
+    // grafana-auth §6.1: header not decodable as Basic.
+    invalidBasicHeader: { status: 401, message: 'Invalid Basic Auth Header', traceID: true },
+    // grafana-auth §6.1: bad password, unknown or locked-out user (lower-case "invalid").
+    invalidCredentials: { status: 401, message: 'invalid username or password', traceID: true },
+  },
+  // pmm-auth §1.4: role too low is 401 (not 403) in 2.41.
+  accessDeniedStatus: 401,
+  // pmm-auth §2.6: 2.41 EmitUnpopulated false.
+  emitUnpopulated: false,
+  // pmm-auth §1.1: 2.41 listens on 80 and 443.
+  productPorts: { https: 443, http: 80 },
+};

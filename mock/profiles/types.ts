@@ -1,0 +1,59 @@
+/**
+ * What a profile is: the product facts of one PMM release, as data. Handlers ask the profile;
+ * they never branch on its name. A second profile (PMM 3) fills the same shape.
+ */
+
+/** PMM's role ladder (pmm-auth §2.1): none < viewer < editor < admin < grafanaAdmin. */
+export type PmmRole = 'none' | 'viewer' | 'editor' | 'admin' | 'grafanaAdmin';
+
+/** Grafana org roles a key or user can hold (grafana-auth §1.2). */
+export type OrgRole = 'Viewer' | 'Editor' | 'Admin';
+
+/** One rule of the auth_request layer: URL prefix → minimum role (pmm-auth §2.1). */
+export type AuthRule = readonly [prefix: string, role: PmmRole];
+
+/** Failures of Grafana's identity resolution, each rendered per profile (grafana-auth §3.2, §3.6, §6.1). */
+export type AuthFailureKind =
+  | 'unauthorized'
+  | 'invalidApiKey'
+  | 'malformedPrefixedKey'
+  | 'expiredApiKey'
+  | 'invalidBasicHeader'
+  | 'invalidCredentials';
+
+/** A Grafana JSON error: status, message, and whether Grafana attaches `"traceID":""` (an internal error was passed). */
+export interface GrafanaError {
+  readonly status: number;
+  readonly message: string;
+  readonly traceID: boolean;
+}
+
+export interface VersionInfo {
+  readonly version: string;
+  readonly server: { readonly version: string; readonly full_version: string; readonly timestamp: string };
+  readonly managed: { readonly version: string; readonly full_version: string; readonly timestamp: string };
+  readonly distribution_method: string;
+}
+
+export interface Profile {
+  readonly name: string;
+  readonly title: string;
+  /** Grafana version behind /graph, and what /api/health reports. */
+  readonly grafana: { readonly version: string; readonly commit: string };
+  /** Body of GET /v1/version (pmm-auth §3.1). */
+  readonly version: VersionInfo;
+  /** Auth-layer rule table (pmm-auth §2.1). */
+  readonly rules: readonly AuthRule[];
+  /** Basic-auth user names whose password is a key (grafana-auth §3.1; PMM 3 adds `service_token`). */
+  readonly keyBasicUsers: readonly string[];
+  /** Valid role strings for POST /api/auth/keys, compared case-sensitively in 9.x (grafana-auth §1.2). */
+  readonly keyRoles: readonly OrgRole[];
+  /** Grafana's failure responses of identity resolution. */
+  readonly authFailures: Readonly<Record<AuthFailureKind, GrafanaError>>;
+  /** HTTP status of the auth layer's "role too low" answer (401 in 2.41, pmm-auth §1.4). */
+  readonly accessDeniedStatus: number;
+  /** grpc-gateway marshaller: emit unpopulated fields (false in 2.41, pmm-auth §2.6). */
+  readonly emitUnpopulated: boolean;
+  /** Default ports of the real product (the mock's CLI defaults are unprivileged). */
+  readonly productPorts: { readonly https: number; readonly http: number };
+}
