@@ -5,9 +5,9 @@ import { accessDenied, grafanaError, grafanaResponse, reject } from '../errors.t
 import type { Identity } from '../identity/resolve.ts';
 import { newLegacyKey } from '../identity/key-codec.ts';
 import { randomDigits } from '../random.ts';
-import { ORG_ID } from '../store.ts';
+import { ORG_ID, type ApiKey } from '../store.ts';
 import { getAPIKeyCurrent, goTime, isAnswer, isOrgAdmin, sendAnswer, signedIn } from './answers.ts';
-import { bindAddKeyCommand } from './bind.ts';
+import { bindAddKeyCommand, type AddKeyCommand } from './bind.ts';
 
 /** grafana-auth §1.5: the list is capped at 100 rows. */
 const LIST_LIMIT = 100;
@@ -45,13 +45,19 @@ export function createAPIKey(deps: AppDeps) {
     if (cmd.secondsToLive < 0) throw grafanaError(400, 'negative value for SecondsToLive');
     // grafana-auth §1.3 step 6: other DB error → 500 "Failed to add API Key" (here: name too long for the column).
     if (cmd.name.length > NAME_COLUMN_LENGTH) throw grafanaError(500, 'Failed to add API Key', true);
-    const { key, secret } = newLegacyKey(deps.random, cmd.name, ORG_ID);
-    // grafana-auth §4: 0 → never; > 0 → now + seconds, in whole unix seconds.
-    const expires = cmd.secondsToLive > 0 ? deps.clock.nowUnix() + cmd.secondsToLive : null;
-    const row = deps.store.addKey({ orgId: ORG_ID, name: cmd.name, role: cmd.role, expires, createdMs: deps.clock.nowMs() }, secret);
+    const { row, key } = issueLegacyKey(deps, cmd);
     // grafana-auth §1.4: 200 {"id","name","key"} in that order; the only time the secret is shown.
     return grafanaResponse(200, { id: row.id, name: row.name, key });
   };
+}
+
+/** Stores a new legacy key and returns it with its secret (the caller has validated the command). */
+export function issueLegacyKey(deps: Pick<AppDeps, 'store' | 'clock' | 'random'>, cmd: AddKeyCommand): { row: ApiKey; key: string } {
+  const { key, secret } = newLegacyKey(deps.random, cmd.name, ORG_ID);
+  // grafana-auth §4: 0 → never; > 0 → now + seconds, in whole unix seconds.
+  const expires = cmd.secondsToLive > 0 ? deps.clock.nowUnix() + cmd.secondsToLive : null;
+  const row = deps.store.addKey({ orgId: ORG_ID, name: cmd.name, role: cmd.role, expires, createdMs: deps.clock.nowMs() }, secret);
+  return { row, key };
 }
 
 function includesRole(have: string, want: string): boolean {

@@ -1,0 +1,147 @@
+/**
+ * The `pmm-auth-mock` command line: parsed and checked up front, so that a bad flag is one
+ * clear line (exit 2) and never a crash later.
+ */
+import { parseArgs } from 'node:util';
+import type { OrgRole } from './profiles/types.ts';
+import { PROFILES } from './profiles/index.ts';
+import type { MockOptions, SeedKey } from './server.ts';
+import type { NewUser } from './store.ts';
+import { CERT_STYLES, DEFAULT_CERT_DIR, type CertStyle } from './tls/certs.ts';
+
+export interface CliOptions {
+  readonly mock: Omit<MockOptions, 'log' | 'clock' | 'random'>;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: pmm-auth-mock [options]
+
+An offline mock of PMM's API-key authentication (PMM 2.41 / Grafana 9.2.20) over self-signed TLS.
+
+Options:
+  --profile NAME            product profile: ${Object.keys(PROFILES).join(', ')} (default pmm2)
+  --host ADDR               address to listen on (default 127.0.0.1)
+  --https-port N            HTTPS port; 0 = any free port (default 8443)
+  --http-port N             plain HTTP port; 0 = any free port, -1 = off (default 8080)
+  --admin-password PW       password of the Grafana server admin "admin" (default admin)
+  --user LOGIN:PASSWORD:ROLE  add an org user with role Viewer, Editor or Admin (repeatable)
+  --cert FILE --key FILE    serve this certificate and private key (PEM)
+  --cert-dir DIR            where generated certificates are kept (default fixtures/tls/generated)
+  --cert-style STYLE        mock: self-signed with SANs localhost, 127.0.0.1, ::1 (default);
+                            pmm: like PMM's own (self-signed RSA-2048, O=Main Org., no SAN)
+  --key-max-ttl SECONDS     Grafana's api_key_max_seconds_to_live; -1 = unlimited (default -1)
+  --seed-key NAME:ROLE[:SECONDS]  create an API key at start and print it once (repeatable)
+  --journal-size N          requests kept in the journal (default 1000)
+  --json                    print one JSON line on stdout when ready, nothing else
+  -h, --help                show this help
+`;
+
+const ROLES: readonly OrgRole[] = ['Viewer', 'Editor', 'Admin'];
+
+function int(flag: string, value: string, min: number, max: number): number {
+  const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function role(flag: string, value: string, whole: string): OrgRole {
+  const found = ROLES.find((r) => r.toLowerCase() === value.toLowerCase());
+  if (!found) throw new UsageError(`${flag} "${whole}": role must be one of ${ROLES.join(', ')}, got "${value}"`);
+  return found;
+}
+
+/** `LOGIN:PASSWORD:ROLE` — the password may contain ':' (login before the first, role after the last). */
+export function parseUser(value: string): NewUser {
+  const first = value.indexOf(':');
+  const last = value.lastIndexOf(':');
+  if (first <= 0 || last === first) throw new UsageError(`--user "${value}": expected LOGIN:PASSWORD:ROLE`);
+  const password = value.slice(first + 1, last);
+  if (password === '') throw new UsageError(`--user "${value}": the password must not be empty`);
+  return { login: value.slice(0, first), password, orgRole: role('--user', value.slice(last + 1), value) };
+}
+
+/** `NAME:ROLE[:SECONDS]` — the name may contain ':'; SECONDS 0 or absent = never expires. */
+export function parseSeedKey(value: string): SeedKey {
+  const parts = value.split(':');
+  const withTtl = parts.length >= 3 && /^\d+$/.test(parts[parts.length - 1]!);
+  const secondsToLive = withTtl ? int('--seed-key seconds', parts.pop()!, 0, 2 ** 31) : 0;
+  const r = parts.pop() ?? '';
+  const name = parts.join(':');
+  if (name === '') throw new UsageError(`--seed-key "${value}": expected NAME:ROLE[:SECONDS]`);
+  return { name, role: role('--seed-key', r, value), secondsToLive };
+}
+
+export function parseCli(argv: readonly string[]): CliOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        profile: { type: 'string', default: 'pmm2' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'https-port': { type: 'string', default: '8443' },
+        'http-port': { type: 'string', default: '8080' },
+        'admin-password': { type: 'string', default: 'admin' },
+        user: { type: 'string', multiple: true, default: [] },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'cert-dir': { type: 'string', default: DEFAULT_CERT_DIR },
+        'cert-style': { type: 'string' },
+        'key-max-ttl': { type: 'string', default: '-1' },
+        'seed-key': { type: 'string', multiple: true, default: [] },
+        'journal-size': { type: 'string', default: '1000' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
+  const profile = PROFILES[values.profile];
+  if (!profile) throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${values.profile}"`);
+  if (values.host === '') throw new UsageError('--host must not be empty');
+  const httpsPort = int('--https-port', values['https-port'], 0, 65535);
+  const httpPort = int('--http-port', values['http-port'], -1, 65535);
+  if (httpsPort !== 0 && httpsPort === httpPort) throw new UsageError(`--https-port and --http-port must differ (both ${httpsPort})`);
+  if (values['admin-password'] === '') throw new UsageError('--admin-password must not be empty');
+  const keyMaxSecondsToLive = int('--key-max-ttl', values['key-max-ttl'], -1, 2 ** 53 - 1);
+  // grafana-auth §1.3: -1 = unlimited; 0 is not a usable limit.
+  if (keyMaxSecondsToLive === 0) throw new UsageError('--key-max-ttl must be -1 (unlimited) or a positive number of seconds');
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key must be given together');
+  if (values.cert !== undefined && values['cert-style'] !== undefined) throw new UsageError('--cert-style applies to generated certificates; it cannot be combined with --cert/--key');
+  const style = (values['cert-style'] ?? 'mock') as CertStyle;
+  if (!CERT_STYLES.includes(style)) throw new UsageError(`--cert-style must be one of ${CERT_STYLES.join(', ')}, got "${style}"`);
+  const users = values.user.map(parseUser);
+  const logins = new Set(['admin']);
+  for (const u of users) {
+    if (logins.has(u.login)) throw new UsageError(`--user "${u.login}": login already taken${u.login === 'admin' ? ' (use --admin-password for admin)' : ''}`);
+    logins.add(u.login);
+  }
+  const seedKeys = values['seed-key'].map(parseSeedKey);
+  const names = new Set<string>();
+  for (const k of seedKeys) {
+    if (names.has(k.name)) throw new UsageError(`--seed-key "${k.name}": name given twice (Grafana key names are unique)`);
+    names.add(k.name);
+  }
+  return {
+    json: values.json,
+    help: values.help,
+    mock: {
+      profile,
+      host: values.host,
+      httpsPort,
+      httpPort,
+      adminPassword: values['admin-password'],
+      users,
+      seedKeys,
+      keyMaxSecondsToLive,
+      tls: values.cert !== undefined && values.key !== undefined ? { certFile: values.cert, keyFile: values.key } : { certDir: values['cert-dir'], style },
+      journalCapacity: int('--journal-size', values['journal-size'], 1, 1_000_000),
+    },
+  };
+}

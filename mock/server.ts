@@ -1,0 +1,156 @@
+/**
+ * The one module that listens: an HTTPS listener and a plain HTTP listener (PMM serves the
+ * full API on both, pmm-auth §1.1) over one app, one store, one clock.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { createClock, type Clock } from './clock.ts';
+import { issueLegacyKey } from './grafana/keys.ts';
+import { Journal } from './journal.ts';
+import type { OrgRole, Profile } from './profiles/types.ts';
+import { cryptoRandom, type RandomBytes } from './random.ts';
+import { Store, type NewUser } from './store.ts';
+import { nginxPage } from './errors.ts';
+import { ensureCertificate, loadCertificatePair, type CertPair, type CertStyle } from './tls/certs.ts';
+
+export interface SeedKey {
+  readonly name: string;
+  readonly role: OrgRole;
+  /** 0 or absent: never expires. */
+  readonly secondsToLive?: number;
+}
+
+export interface MockOptions {
+  readonly profile: Profile;
+  readonly host: string;
+  /** 0 = any free port. */
+  readonly httpsPort: number;
+  /** 0 = any free port; -1 = no plain HTTP listener. */
+  readonly httpPort: number;
+  readonly adminPassword: string;
+  readonly users: readonly NewUser[];
+  readonly seedKeys: readonly SeedKey[];
+  readonly keyMaxSecondsToLive: number;
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | { readonly certDir: string; readonly style: CertStyle };
+  readonly journalCapacity?: number;
+  readonly clock?: Clock;
+  readonly random?: RandomBytes;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningMock {
+  readonly httpsUrl: string;
+  readonly httpUrl: string | null;
+  readonly httpsPort: number;
+  readonly httpPort: number | null;
+  /** The certificate the HTTPS listener serves (for the default style it is its own CA). */
+  readonly certificate: CertPair;
+  /** Seeded keys by name: the only place a whole key is given out after creation. */
+  readonly keys: Readonly<Record<string, string>>;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly journal: Journal;
+  close(): Promise<void>;
+}
+
+/** pmm-auth §1.1: nginx allows 128 header buffers of 64 KiB; Node's total header limit is set generously. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
+/** Builds the initial state: the admin user, the `--user` users, the seeded keys. */
+function initialStore(opts: MockOptions, clock: Clock, random: RandomBytes): { store: Store; keys: Record<string, string> } {
+  const store = new Store();
+  // grafana-auth §6.1: default admin user (Grafana server admin, org Admin).
+  store.addUser({ login: 'admin', password: opts.adminPassword, orgRole: 'Admin', isGrafanaAdmin: true }, clock.nowMs());
+  for (const u of opts.users) store.addUser(u, clock.nowMs());
+  const keys: Record<string, string> = {};
+  for (const k of opts.seedKeys) {
+    if (store.keyByName(1, k.name)) throw new Error(`--seed-key ${k.name}: a key with that name already exists`);
+    keys[k.name] = issueLegacyKey({ store, clock, random }, { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 }).key;
+  }
+  store.saveInitialState();
+  return { store, keys };
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Requests Node's parser refuses never reach the app: answer them as nginx would, and keep serving. */
+function answerClientErrors(server: HttpServer): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const page = nginxPage(400, 'Bad Request', {}, tooLarge ? 'Request Header Or Cookie Too Large' : undefined);
+    void page.text().then((body) => {
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return shown.includes(':') ? `[${shown}]` : shown;
+}
+
+export async function startMock(opts: MockOptions): Promise<RunningMock> {
+  const clock = opts.clock ?? createClock();
+  const random = opts.random ?? cryptoRandom;
+  const certificate = 'certFile' in opts.tls ? loadCertificatePair(opts.tls.certFile, opts.tls.keyFile) : await ensureCertificate(opts.tls.certDir, opts.tls.style, clock.nowMs());
+  const { store, keys } = initialStore(opts, clock, random);
+  const journal = new Journal(opts.journalCapacity ?? 1000);
+  const app = createApp({ profile: opts.profile, store, clock, journal, random, keyMaxSecondsToLive: opts.keyMaxSecondsToLive, ...(opts.log ? { log: opts.log } : {}) });
+
+  const servers: HttpServer[] = [];
+  const make = (tls: boolean): HttpServer => {
+    const server = (
+      tls
+        ? createAdaptorServer({ fetch: app.fetch, createServer: createHttpsServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, cert: certificate.certPem, key: certificate.keyPem } })
+        : createAdaptorServer({ fetch: app.fetch, createServer: createHttpServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } })
+    ) as HttpServer;
+    answerClientErrors(server);
+    servers.push(server);
+    return server;
+  };
+  const close = async (): Promise<void> => {
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (!s.listening) return resolve();
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
+    );
+  };
+  try {
+    const httpsPort = await listen(make(true), opts.httpsPort, opts.host);
+    const httpPort = opts.httpPort === -1 ? null : await listen(make(false), opts.httpPort, opts.host);
+    const host = urlHost(opts.host);
+    return {
+      httpsUrl: `https://${host}:${httpsPort}`,
+      httpUrl: httpPort === null ? null : `http://${host}:${httpPort}`,
+      httpsPort,
+      httpPort,
+      certificate,
+      keys,
+      store,
+      clock,
+      journal,
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

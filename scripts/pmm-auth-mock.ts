@@ -1,0 +1,51 @@
+/** `pmm-auth-mock`: starts the mock from the command line (see `--help`). */
+import { parseCli, USAGE, UsageError } from '../mock/cli-options.ts';
+import { startMock } from '../mock/server.ts';
+import { banner, readyLine } from './banner.ts';
+
+const fail = (message: string, code: number): never => {
+  process.stderr.write(`pmm-auth-mock: ${message}\n`);
+  process.exit(code);
+};
+
+let cli;
+try {
+  cli = parseCli(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) fail(`${e.message} (see --help)`, 2);
+  throw e;
+}
+if (cli.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+let mock;
+try {
+  mock = await startMock({ ...cli.mock, log: (line) => process.stderr.write(`${line}\n`) });
+} catch (e) {
+  fail((e as Error).message, 2);
+}
+const running = mock!;
+
+const tls = cli.mock.tls;
+const certNote =
+  'certFile' in tls
+    ? 'your certificate (--cert)'
+    : tls.style === 'pmm'
+      ? "PMM-style: self-signed, no SAN — --cacert fails on the host name, as with a real PMM; use -k"
+      : 'self-signed, SAN localhost 127.0.0.1 ::1 — pass it to --cacert';
+process.stdout.write(cli.json ? `${readyLine(running)}\n` : banner(running, cli.mock.profile, { adminPassword: cli.mock.adminPassword, certNote }));
+
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  if (!cli.json) process.stderr.write(`pmm-auth-mock: ${signal}, stopping\n`);
+  running.close().then(
+    () => process.exit(0),
+    (e: Error) => fail(`error while stopping: ${e.message}`, 1),
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
