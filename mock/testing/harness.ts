@@ -1,0 +1,92 @@
+/**
+ * Test support for the `mock` project: starts the real mock (HTTPS + HTTP on 127.0.0.1, free
+ * ports) and gives supertest agents that trust its certificate for their own requests only.
+ */
+import request from 'supertest';
+import { createClock, type Clock } from '../clock.ts';
+import { pmm2 } from '../profiles/pmm2.ts';
+import { startMock, type MockOptions, type RunningMock } from '../server.ts';
+import { DEFAULT_CERT_DIR } from '../tls/certs.ts';
+
+export const ADMIN_PASSWORD = 'admin-test-pw';
+
+export interface TestMock {
+  readonly mock: RunningMock;
+  readonly clock: Clock;
+  /** A supertest agent over HTTPS, trusting the mock's certificate. */
+  https(): ReturnType<typeof agentFor>;
+  /** A supertest agent over the plain HTTP listener. */
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+function agentFor(url: string, ca: string) {
+  const base = request(url);
+  const withCa = <T extends { ca(cert: string): T }>(t: T): T => t.ca(ca);
+  return {
+    get: (path: string) => withCa(base.get(path)),
+    post: (path: string) => withCa(base.post(path)),
+    put: (path: string) => withCa(base.put(path)),
+    delete: (path: string) => withCa(base.delete(path)),
+    head: (path: string) => withCa(base.head(path)),
+  };
+}
+
+/** `Authorization: Basic base64(login:password)`. */
+export function basic(login: string, password: string): string {
+  return `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
+}
+
+export const ADMIN_AUTH = basic('admin', ADMIN_PASSWORD);
+
+/** Starts a mock with test defaults; `overrides` replace any option. The clock is manual-friendly (real time + offset). */
+export async function startTestMock(overrides: Partial<MockOptions> = {}): Promise<TestMock> {
+  const clock = overrides.clock ?? createClock();
+  const logs: string[] = [];
+  const mock = await startMock({
+    profile: pmm2,
+    host: '127.0.0.1',
+    httpsPort: 0,
+    httpPort: 0,
+    adminPassword: ADMIN_PASSWORD,
+    users: [
+      { login: 'viewer', password: 'viewer-pw', orgRole: 'Viewer' },
+      { login: 'editor', password: 'editor-pw', orgRole: 'Editor' },
+      { login: 'orgadmin', password: 'orgadmin-pw', orgRole: 'Admin' },
+    ],
+    seedKeys: [
+      { name: 'seed-viewer', role: 'Viewer' },
+      { name: 'seed-editor', role: 'Editor' },
+      { name: 'seed-admin', role: 'Admin' },
+    ],
+    keyMaxSecondsToLive: -1,
+    tls: { certDir: DEFAULT_CERT_DIR, style: 'mock' },
+    log: (line) => logs.push(line),
+    ...overrides,
+    clock,
+  });
+  return {
+    mock,
+    clock,
+    https: () => agentFor(mock.httpsUrl, mock.certificate.certPem),
+    http: () => request(mock.httpUrl ?? ''),
+    close: () => mock.close(),
+  };
+}
+
+/** Creates a key as admin through the API and returns it (the product path, not the store). */
+export async function createKey(t: TestMock, name: string, role: string, secondsToLive?: number): Promise<{ id: number; key: string }> {
+  const res = await t
+    .https()
+    .post('/graph/api/auth/keys')
+    .set('Authorization', ADMIN_AUTH)
+    .set('Content-Type', 'application/json')
+    .send(JSON.stringify(secondsToLive === undefined ? { name, role } : { name, role, secondsToLive }));
+  if (res.status !== 200) throw new Error(`creating key ${name}: ${res.status} ${res.text}`);
+  return res.body as { id: number; key: string };
+}
+
+/** `Authorization: Bearer <key>`. */
+export function bearer(key: string): string {
+  return `Bearer ${key}`;
+}
