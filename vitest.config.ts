@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // (black-box conformance suite) and `client` (client harness).
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       {
         test: {
