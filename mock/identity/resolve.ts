@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.ts';
 import type { AuthFailureKind, OrgRole, Profile } from '../profiles/types.ts';
-import type { ApiKey, Store, User } from '../store.ts';
+import { ORG_ID, type ApiKey, type Store, type User } from '../store.ts';
 import { parseAuthorization, type Credential } from './authorization.ts';
 import { decodeLegacyKey, decodePrefixedKey, PREFIXED_KEY_START } from './key-codec.ts';
 
@@ -46,7 +46,6 @@ export function resolveIdentity(authorization: string | undefined, ctx: ResolveC
 }
 
 function resolveKey(key: string, { store, clock }: ResolveContext): Identity | AuthFailureKind {
-  let row: ApiKey | undefined;
   if (key.startsWith(PREFIXED_KEY_START)) {
     // grafana-auth §3.2: a bad `gl…` format/checksum is matched by neither error check → 500.
     if (!decodePrefixedKey(key)) return 'malformedPrefixedKey';
@@ -56,7 +55,7 @@ function resolveKey(key: string, { store, clock }: ResolveContext): Identity | A
   const decoded = decodeLegacyKey(key);
   // grafana-auth §2.1: not base64 / not JSON → invalid API key.
   if (!decoded) return 'invalidApiKey';
-  row = store.keyByName(decoded.orgId, decoded.name);
+  const row: ApiKey | undefined = store.keyByName(decoded.orgId, decoded.name);
   // grafana-auth §3.2: unknown name or wrong secret → 401 invalid.
   if (!row || !store.secretMatches(row, decoded.secret)) return 'invalidApiKey';
   // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
@@ -76,5 +75,5 @@ function resolveUser(login: string, password: string, { store, clock }: ResolveC
     store.recordFailedLogin(login, now);
     return fail;
   }
-  return { ok: true, credential, identity: { kind: 'user', user, orgId: 1, orgRole: user.orgRole, isGrafanaAdmin: user.isGrafanaAdmin } };
+  return { ok: true, credential, identity: { kind: 'user', user, orgId: ORG_ID, orgRole: user.orgRole, isGrafanaAdmin: user.isGrafanaAdmin } };
 }
