@@ -18,6 +18,8 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'X-XSS-Protection': '1; mode=block',
+  'Cache-Control': 'no-cache',
+  Pragma: 'no-cache',
 };
 const HSTS = 'max-age=63072000; includeSubdomains;';
 

@@ -78,9 +78,10 @@ describe('cleanPath', () => {
     ['query string dropped', '/v1/version?dummy=grpccode-16', '/v1/version'],
     [
       'query with encoded newlines dropped',
-      '/graph/api/datasources/proxy/8/?query=WITH%20(%0A%20%20CASE%20WHEN%20(3%20%25%202)%20%3D%200%20THEN%201%0A)',
+      '/graph/api/datasources/proxy/8/?query=WITH%20(%0A%20%20CASE%20WHEN%20(3%20-%202)%20%3D%201%20THEN%201%0A)',
       '/graph/api/datasources/proxy/8/',
     ],
+    ['query holding an escaped "%" (Go does not unescape the query)', '/v1/version?q=100%25', '/v1/version'],
     ['two encoded traversals', '/v1/AWSInstanceCheck/..%2f..%2flogs.zip', '/logs.zip'],
     // Further consequences of unescape → path.Clean → parse.
     ['traversal out of /v1/readyz', '/v1/readyz/..%2fSettings/Get', '/v1/Settings/Get'],

@@ -50,9 +50,9 @@ export function cleanPath(originalUri: string): string | undefined {
   const hash = cleaned.indexOf('#');
   const beforeFragment = hash < 0 ? cleaned : cleaned.slice(0, hash);
   const fragment = hash < 0 ? undefined : cleaned.slice(hash + 1);
-  // url.Parse unescapes path and fragment again: a bad escape there is an error too.
-  if (BAD_ESCAPE.test(beforeFragment) || (fragment !== undefined && BAD_ESCAPE.test(fragment))) return undefined;
   const q = beforeFragment.indexOf('?');
   const path = q < 0 ? beforeFragment : beforeFragment.slice(0, q);
+  // url.Parse unescapes path and fragment again (a bad escape there is an error); the raw query is not checked.
+  if (BAD_ESCAPE.test(path) || (fragment !== undefined && BAD_ESCAPE.test(fragment))) return undefined;
   return fragment === undefined ? path : `${path}#${fragment}`;
 }
