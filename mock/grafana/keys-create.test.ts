@@ -9,11 +9,14 @@ let seq = 0;
 /** A key name no other test uses. */
 const uniq = (prefix: string): string => `${prefix}-${++seq}`;
 
-/** POSTs `body` as raw bytes (no Content-Type unless given), so the test controls every header. */
-function postKeys(t: TestMock, body: string | undefined, contentType: string | undefined = 'application/json', auth = ADMIN_AUTH) {
+/**
+ * POSTs `body` verbatim, so the test controls every header: a string after an explicit
+ * Content-Type is sent as is; with `null`, a Buffer (superagent then adds no Content-Type).
+ */
+function postKeys(t: TestMock, body: string, contentType: string | null = 'application/json', auth = ADMIN_AUTH) {
   const req = t.https().post('/graph/api/auth/keys').set('Authorization', auth);
-  if (contentType !== undefined) req.set('Content-Type', contentType);
-  return body === undefined ? req : req.send(Buffer.from(body));
+  if (contentType === null) return req.send(Buffer.from(body));
+  return req.set('Content-Type', contentType).send(body);
 }
 
 const BAD_REQUEST = { message: 'bad request data', traceID: '' };
@@ -36,13 +39,12 @@ describe('POST /graph/api/auth/keys', () => {
     { label: 'secondsToLive 1.5 (not an integer)', body: () => JSON.stringify({ name: uniq('frac-ttl'), role: 'Viewer', secondsToLive: 1.5 }) },
     { label: 'secondsToLive "60" (a string)', body: () => JSON.stringify({ name: uniq('str-ttl'), role: 'Viewer', secondsToLive: '60' }) },
     { label: 'Content-Type text/plain', body: () => JSON.stringify({ name: uniq('text-ct'), role: 'Viewer' }), contentType: 'text/plain' },
-    { label: 'no Content-Type', body: () => JSON.stringify({ name: uniq('no-ct'), role: 'Viewer' }), contentType: undefined },
+    { label: 'no Content-Type', body: () => JSON.stringify({ name: uniq('no-ct'), role: 'Viewer' }), contentType: null },
     { label: 'empty body', body: () => '' },
     { label: 'non-JSON body', body: () => `name=${uniq('form')}&role=Viewer` },
     { label: 'JSON array body', body: () => JSON.stringify([{ name: uniq('array'), role: 'Viewer' }]) },
   ])('grafana-auth §1.2/§1.3 step 1: $label → 400 "bad request data"', async ({ body, ...row }) => {
-    const contentType = 'contentType' in row ? row.contentType : 'application/json';
-    const res = await postKeys(t, body(), contentType);
+    const res = await postKeys(t, body(), 'contentType' in row ? row.contentType : 'application/json');
     expect(res.status).toBe(400);
     expect(res.body).toEqual(BAD_REQUEST);
   });
