@@ -74,11 +74,25 @@ export function parseSeedKey(value: string): SeedKey {
   return { name, role: role('--seed-key', r, value), secondsToLive };
 }
 
+/** `--flag -1` → `--flag=-1`: parseArgs would refuse a value that starts with '-' (e.g. `--http-port -1`). */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(arg) && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export function parseCli(argv: readonly string[]): CliOptions {
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv),
       strict: true,
       allowPositionals: false,
       options: {

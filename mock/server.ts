@@ -114,8 +114,8 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
   const make = (tls: boolean): HttpServer => {
     const server = (
       tls
-        ? createAdaptorServer({ fetch: app.fetch, createServer: createHttpsServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, cert: certificate.certPem, key: certificate.keyPem } })
-        : createAdaptorServer({ fetch: app.fetch, createServer: createHttpServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } })
+        ? createAdaptorServer({ fetch: app.fetch, hostname: urlHost(opts.host), createServer: createHttpsServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, cert: certificate.certPem, key: certificate.keyPem } })
+        : createAdaptorServer({ fetch: app.fetch, hostname: urlHost(opts.host), createServer: createHttpServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } })
     ) as HttpServer;
     answerClientErrors(server);
     servers.push(server);

@@ -1,0 +1,258 @@
+/**
+ * The `pmm-auth-mock` CLI as a user runs it (issue 2 §8): `node scripts/pmm-auth-mock.js` in a
+ * child process, its ready line, its banner's curl commands run with the real curl binary, its
+ * signals and its bad-flag errors; plus the flag parsers directly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCli, parseSeedKey, parseUser, UsageError } from '../mock/cli-options.ts';
+import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const READY_TIMEOUT_MS = 15_000;
+const PROCESS_TEST_TIMEOUT_MS = 40_000;
+
+interface Cli {
+  readonly child: ChildProcess;
+  readonly out: { stdout: string; stderr: string };
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running: Cli[] = [];
+const servers: Server[] = [];
+
+afterEach(async () => {
+  for (const cli of running.splice(0)) {
+    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+    await cli.exited;
+  }
+  for (const s of servers.splice(0)) await new Promise((resolve) => s.close(resolve));
+});
+
+function startCli(args: string[]): Cli {
+  const child = spawn(process.execPath, ['scripts/pmm-auth-mock.js', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const cli = { child, out, exited };
+  running.push(cli);
+  return cli;
+}
+
+/** Waits until stdout contains `marker` (the process printing its ready line), or fails with what it printed. */
+function waitForStdout(cli: Cli, marker: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (!cli.out.stdout.includes(marker)) return;
+      clearTimeout(timer);
+      cli.child.stdout!.off('data', check);
+      resolve(cli.out.stdout);
+    };
+    const timer = setTimeout(() => reject(new Error(`no ${JSON.stringify(marker)} on stdout; stdout=${cli.out.stdout} stderr=${cli.out.stderr}`)), READY_TIMEOUT_MS);
+    cli.child.stdout!.on('data', check);
+    void cli.exited.then(() => {
+      clearTimeout(timer);
+      if (cli.out.stdout.includes(marker)) resolve(cli.out.stdout);
+      else reject(new Error(`exited before ${JSON.stringify(marker)}; stdout=${cli.out.stdout} stderr=${cli.out.stderr}`));
+    });
+    check();
+  });
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function httpsGet(url: string, ca: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca, headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+interface ReadyLine {
+  ready: true;
+  https: string;
+  http: string | null;
+  caFile: string;
+  keys: Record<string, string>;
+}
+
+async function readyLine(cli: Cli): Promise<ReadyLine> {
+  const stdout = await waitForStdout(cli, '\n');
+  return JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as ReadyLine;
+}
+
+describe('pmm-auth-mock --json (issue 2 §8)', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'issue 2 §8: --json prints exactly one ready line, the seeded key works over HTTPS, and %s stops it with exit 0',
+    async (signal) => {
+      const cli = startCli(['--json', '--https-port', '0', '--http-port', '0', '--seed-key', 'demo:Admin']);
+      const ready = await readyLine(cli);
+      expect(Object.keys(ready)).toEqual(['ready', 'https', 'http', 'caFile', 'keys']);
+      expect(ready.ready).toBe(true);
+      expect(ready.https).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(ready.http).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(ready.https.split(':')[2]).not.toBe(ready.http!.split(':')[2]);
+      expect(existsSync(ready.caFile)).toBe(true);
+      expect(Object.keys(ready.keys)).toEqual(['demo']);
+      const res = await httpsGet(`${ready.https}/v1/version`, readFileSync(ready.caFile, 'utf8'), { Authorization: `Bearer ${ready.keys.demo}` });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.text).version).toBe('2.41.0');
+      cli.child.kill(signal);
+      expect(await cli.exited).toEqual({ code: 0, signal: null });
+      expect(cli.out.stdout).toBe(`${JSON.stringify(ready)}\n`);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it('issue 2 §8: --http-port -1 turns the plain listener off ("http":null)', async () => {
+    const cli = startCli(['--json', '--https-port', '0', '--http-port', '-1']);
+    const ready = await readyLine(cli);
+    expect(ready.http).toBeNull();
+    expect(ready.keys).toEqual({});
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+  }, PROCESS_TEST_TIMEOUT_MS);
+});
+
+describe('bad flags (issue 2 §8: a one-line error and exit 2)', () => {
+  it.each([
+    ['an unknown flag', ['--nope']],
+    ['a non-numeric port', ['--https-port', 'x']],
+    ['--http-port below -1', ['--http-port', '-2']],
+    ['--http-port=-2 (inline value)', ['--http-port=-2']],
+    ['--user without a role', ['--user', 'bob:secret']],
+    ['--seed-key with an unknown role', ['--seed-key', 'demo:Root']],
+    ['--cert without --key', ['--cert', '/tmp/none.crt']],
+    ['an unknown --cert-style', ['--cert-style', 'nope']],
+    ['an unknown --profile', ['--profile', 'pmm9']],
+    ['the same non-zero ports', ['--https-port', '9443', '--http-port', '9443']],
+    ['a positional argument', ['start']],
+  ])('issue 2 §8: %s → exactly one line on stderr, nothing on stdout, exit 2', async (_what, args) => {
+    const cli = startCli(args);
+    const { code } = await cli.exited;
+    expect(code).toBe(2);
+    expect(cli.out.stdout).toBe('');
+    expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
+  }, PROCESS_TEST_TIMEOUT_MS);
+
+  it.each(['https', 'http'] as const)('issue 2 §8: the %s port already in use → a one-line error naming it, exit 2', async (which) => {
+    const blocker = createServer();
+    servers.push(blocker);
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as AddressInfo).port);
+    const cli = startCli(which === 'https' ? ['--https-port', port, '--http-port', '0'] : ['--https-port', '0', '--http-port', port]);
+    expect((await cli.exited).code).toBe(2);
+    expect(cli.out.stdout).toBe('');
+    expect(cli.out.stderr).toMatch(new RegExp(`^pmm-auth-mock: [^\\n]*127\\.0\\.0\\.1:${port}[^\\n]*EADDRINUSE[^\\n]*\\n$`));
+  }, PROCESS_TEST_TIMEOUT_MS);
+
+  it('issue 2 §8: --help prints the usage and exits 0', async () => {
+    const cli = startCli(['--help']);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.out.stdout).toMatch(/^Usage: pmm-auth-mock \[options\]/);
+    expect(cli.out.stdout).toContain('--seed-key NAME:ROLE[:SECONDS]');
+    expect(cli.out.stderr).toBe('');
+  }, PROCESS_TEST_TIMEOUT_MS);
+});
+
+describe('the seed: the banner\'s two curl commands (issue 2 §8, Tests)', () => {
+  it('issue 2 §8: both curl commands the banner prints return 200 with the version JSON (one --cacert, one -k)', async () => {
+    const cli = startCli(['--https-port', '0', '--http-port', '0', '--seed-key', 'demo:Admin']);
+    const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');
+    const commands = banner.split('\n').filter((l) => l.startsWith('  curl')).map((l) => l.trim());
+    expect(commands).toHaveLength(2);
+    expect(commands.filter((c) => c.includes(' --cacert '))).toHaveLength(1);
+    expect(commands.filter((c) => c.includes(' -k '))).toHaveLength(1);
+    for (const command of commands) {
+      const r = await run('sh', ['-c', `${command} -sS -w '\\n%{http_code}'`]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const cut = r.stdout.lastIndexOf('\n');
+      expect(r.stdout.slice(cut + 1)).toBe('200');
+      const body = JSON.parse(r.stdout.slice(0, cut)) as { version: string; server: { version: string } };
+      expect(body.version).toBe('2.41.0');
+      expect(body.server.version).toBe('2.41.0');
+    }
+    cli.child.kill('SIGINT');
+    expect((await cli.exited).code).toBe(0);
+  }, PROCESS_TEST_TIMEOUT_MS);
+});
+
+describe('flag parsers (issue 2 §5, §8)', () => {
+  it.each([
+    { value: 'bob:pa:ss:word:Viewer', expected: { login: 'bob', password: 'pa:ss:word', orgRole: 'Viewer' } },
+    { value: 'eve:pw:editor', expected: { login: 'eve', password: 'pw', orgRole: 'Editor' } },
+    { value: 'ann:::ADMIN', expected: { login: 'ann', password: ':', orgRole: 'Admin' } },
+  ])('issue 2 §5: --user $value → login before the first ":", role after the last, roles case-insensitive', ({ value, expected }) => {
+    expect(parseUser(value)).toEqual(expected);
+  });
+
+  it.each(['bob:secret', 'bob::Viewer', ':pw:Viewer', 'bob:pw:Owner', 'bob'])('issue 2 §5: --user %s is a usage error', (value) => {
+    expect(() => parseUser(value)).toThrow(UsageError);
+  });
+
+  it.each([
+    { value: 'demo:Admin', expected: { name: 'demo', role: 'Admin', secondsToLive: 0 } },
+    { value: 'ci:editor:3600', expected: { name: 'ci', role: 'Editor', secondsToLive: 3600 } },
+    { value: 'team:a:VIEWER', expected: { name: 'team:a', role: 'Viewer', secondsToLive: 0 } },
+    { value: 'x:Viewer:0', expected: { name: 'x', role: 'Viewer', secondsToLive: 0 } },
+  ])('issue 2 §8: --seed-key $value → $expected', ({ value, expected }) => {
+    expect(parseSeedKey(value)).toEqual(expected);
+  });
+
+  it.each(['demo', ':Admin', 'demo:Root', 'demo:Admin:-5'])('issue 2 §8: --seed-key %s is a usage error', (value) => {
+    expect(() => parseSeedKey(value)).toThrow(UsageError);
+  });
+
+  it('issue 2 §8: the defaults are 127.0.0.1, HTTPS 8443, HTTP 8080, admin/admin, the mock-style certificate, TTL -1, journal 1000', () => {
+    const cli = parseCli([]);
+    expect(cli.json).toBe(false);
+    expect(cli.help).toBe(false);
+    expect(cli.mock).toMatchObject({ host: '127.0.0.1', httpsPort: 8443, httpPort: 8080, adminPassword: 'admin', users: [], seedKeys: [], keyMaxSecondsToLive: -1, journalCapacity: 1000 });
+    expect(cli.mock.profile.name).toBe('pmm2');
+    expect(cli.mock.tls).toEqual({ certDir: DEFAULT_CERT_DIR, style: 'mock' });
+  });
+
+  it.each([
+    { args: ['--https-port', '0', '--http-port', '0'], check: { httpsPort: 0, httpPort: 0 } },
+    { args: ['--http-port', '-1'], check: { httpPort: -1 } },
+    { args: ['--http-port=-1'], check: { httpPort: -1 } },
+    { args: ['--cert', 'c.pem', '--key', 'k.pem'], check: { tls: { certFile: 'c.pem', keyFile: 'k.pem' } } },
+    { args: ['--cert-style', 'pmm', '--cert-dir', '/tmp/certs'], check: { tls: { certDir: '/tmp/certs', style: 'pmm' } } },
+    { args: ['--key-max-ttl', '3600'], check: { keyMaxSecondsToLive: 3600 } },
+  ])('issue 2 §8: parseCli $args', ({ args, check }) => {
+    expect(parseCli(args).mock).toMatchObject(check);
+  });
+
+  it.each([
+    [['--key-max-ttl', '0']],
+    [['--user', 'admin:x:Admin']],
+    [['--user', 'bob:a:Viewer', '--user', 'bob:b:Editor']],
+    [['--seed-key', 'a:Admin', '--seed-key', 'a:Viewer']],
+    [['--cert', 'c.pem', '--key', 'k.pem', '--cert-style', 'pmm']],
+    [['--https-port', '65536']],
+    [['--admin-password', '']],
+  ])('issue 2 §8: parseCli %j is a usage error', (args) => {
+    expect(() => parseCli(args)).toThrow(UsageError);
+  });
+});
