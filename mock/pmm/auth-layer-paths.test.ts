@@ -4,7 +4,7 @@
  * nginx's headers (pmm-auth §1.1). Supertest sends these raw paths unchanged (see the journal test).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, bearer, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, bearer, startTestMock, type TestMock, authLayerBody as authError } from '../testing/harness.ts';
 
 let t: TestMock;
 beforeAll(async () => {
@@ -12,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const authError = (code: number, message: string) => `${JSON.stringify({ code, error: message, message })}\n`;
 const DENIED = authError(7, 'Access denied.');
 const UNAUTHORIZED = authError(16, 'Unauthorized');
 const INTERNAL = authError(13, 'Internal server error.');

@@ -4,7 +4,7 @@
  * fallback and the request journal. Path cleaning, handler errors and headers: auth-layer-paths.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, bearer, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, basic, bearer, startTestMock, type TestMock, authLayerBody as authError } from '../testing/harness.ts';
 
 let t: TestMock;
 beforeAll(async () => {
@@ -12,8 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** pmm-auth §1.4: the auth layer's compact body (sorted keys, trailing newline). */
-const authError = (code: number, message: string) => `${JSON.stringify({ code, error: message, message })}\n`;
 const DENIED = authError(7, 'Access denied.');
 const UNAUTHORIZED = authError(16, 'Unauthorized');
 const INVALID_KEY = 'invalid Service Token/API key';

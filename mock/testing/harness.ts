@@ -90,3 +90,8 @@ export async function createKey(t: TestMock, name: string, role: string, seconds
 export function bearer(key: string): string {
   return `Bearer ${key}`;
 }
+
+/** pmm-auth §1.4: the auth layer's compact body (sorted keys, trailing newline). */
+export function authLayerBody(code: number, message: string): string {
+  return `${JSON.stringify({ code, error: message, message })}\n`;
+}

@@ -2,7 +2,6 @@
  * Certificates (issue 2 §6, pmm-auth §1.5): generation, reuse and renewal, the PMM-shaped style,
  * user-supplied pairs, and what TLS clients (Node, the real curl binary) make of them.
  */
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -13,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MockOptions } from '../server.ts';
 import { startTestMock, type TestMock } from '../testing/harness.ts';
 import { ensureCertificate, loadCertificatePair } from './certs.ts';
+import { run } from '../testing/run.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -33,18 +33,6 @@ async function mockWith(tls: MockOptions['tls']): Promise<TestMock> {
   return t;
 }
 
-/** Runs a program without blocking the event loop (the mock under test runs in this process). */
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function opensslText(certFile: string): Promise<string> {
   const r = await run('openssl', ['x509', '-noout', '-text', '-in', certFile]);
