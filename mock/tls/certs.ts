@@ -2,13 +2,14 @@
  * The mock's server certificates: generated at first start into a git-ignored directory and
  * reused while valid, or a user-supplied pair (`--cert/--key`).
  */
-import { X509Certificate, createPrivateKey, webcrypto } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as x509 from '@peculiar/x509';
 import { generate } from 'selfsigned';
+import { daysFrom, issueCertificate } from './issue.ts';
 import { withLock } from './lock.ts';
+import { loadDeclarations } from './personalities.ts';
 
 /** `mock`: self-signed with SANs (works with `--cacert`); `pmm`: shaped like PMM's own (pmm-auth §1.5). */
 export type CertStyle = 'mock' | 'pmm';
@@ -98,25 +99,15 @@ async function generateMockStyle(nowMs: number): Promise<{ cert: string; key: st
 
 /**
  * pmm-auth §1.5: PMM 2.x runs `openssl req -x509 -days 365 -newkey rsa:2048` with only
- * `O = Main Org.` → self-signed RSA-2048, no SAN, no extensions. (PMM's is X.509 v1; this one is
- * v3 with no extensions, which clients judge the same way: no SAN, not a CA.)
+ * `O = Main Org.` → self-signed RSA-2048, no SAN, no extensions: the `pmm-default` personality's
+ * declaration. (PMM's is X.509 v1; this one is v3 with no extensions, which clients judge the same
+ * way: no SAN, not a CA.)
  */
 async function generatePmmStyle(nowMs: number): Promise<{ cert: string; key: string }> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^[89a-f]/, '1'),
-    name: 'O=Main Org.',
-    notBefore: new Date(nowMs - 60_000),
-    notAfter: new Date(nowMs + 365 * DAY_MS),
-    signingAlgorithm: alg,
-    keys,
-    extensions: [],
-  });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  const key = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(pkcs8).toString('base64').replace(/.{64}/g, '$&\n').trimEnd()}\n-----END PRIVATE KEY-----\n`;
-  return { cert: cert.toString('pem'), key };
+  const d = loadDeclarations().personalities.find((p) => p.name === 'pmm-default');
+  if (!d) throw new Error('fixtures/tls/personalities/pmm-default.json is missing');
+  const issued = await issueCertificate({ ...d, notBefore: daysFrom(nowMs, d.validDays[0]), notAfter: daysFrom(nowMs, d.validDays[1]) });
+  return { cert: issued.certPem, key: issued.keyPem };
 }
 
 /** Returns the generated certificate of `style` from `dir`, generating it when missing, unusable or expiring within 7 days. */
