@@ -29,6 +29,8 @@ export interface AppOptions {
   readonly random?: RandomBytes;
   /** grafana-auth §1.3: `api_key_max_seconds_to_live`, default -1 (unlimited). */
   readonly keyMaxSecondsToLive?: number;
+  /** Names the certificate personality of a listener by its local port (default: none). */
+  readonly listenerName?: (port: number | null) => string | null;
   /** Where unexpected errors are reported (default: stderr). */
   readonly log?: (line: string) => void;
 }
@@ -41,6 +43,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     journal: options.journal,
     random: options.random ?? cryptoRandom,
     keyMaxSecondsToLive: options.keyMaxSecondsToLive ?? -1,
+    listenerName: options.listenerName ?? (() => null),
   };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const routes = routeTable(deps);

@@ -8,6 +8,7 @@ import { PROFILES } from './profiles/index.ts';
 import type { MockOptions, SeedKey } from './server.ts';
 import type { NewUser } from './store.ts';
 import { CERT_STYLES, DEFAULT_CERT_DIR, type CertStyle } from './tls/certs.ts';
+import { PERSONALITY_NAMES } from './tls/personalities.ts';
 
 export interface CliOptions {
   readonly mock: Omit<MockOptions, 'log' | 'clock' | 'random'>;
@@ -32,6 +33,9 @@ Options:
   --cert-dir DIR            where generated certificates are kept (default fixtures/tls/generated)
   --cert-style STYLE        mock: self-signed with SANs localhost, 127.0.0.1, ::1 (default);
                             pmm: like PMM's own (self-signed RSA-2048, O=Main Org., no SAN)
+  --tls all|NAME[,NAME…]    also serve certificate personalities, each on its own free HTTPS port:
+                            ${PERSONALITY_NAMES.join(', ')};
+                            the main HTTPS port then serves "valid" and caFile is the test root CA
   --key-max-ttl SECONDS     Grafana's api_key_max_seconds_to_live; -1 = unlimited (default -1)
   --seed-key NAME:ROLE[:SECONDS]  create an API key at start and print it once (repeatable)
   --journal-size N          requests kept in the journal (default 1000)
@@ -88,6 +92,17 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return out;
 }
 
+/** `all` or a comma list of personality names (issue: certificate personalities). */
+export function parseTls(value: string): string[] {
+  if (value === 'all') return [...PERSONALITY_NAMES];
+  const names = value.split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !PERSONALITY_NAMES.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--tls must be "all" or a comma list of ${PERSONALITY_NAMES.join(', ')}; unknown: "${unknown.join(', ')}"`);
+  }
+  return [...new Set(names)];
+}
+
 export function parseCli(argv: readonly string[]): CliOptions {
   let values;
   try {
@@ -106,6 +121,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         key: { type: 'string' },
         'cert-dir': { type: 'string', default: DEFAULT_CERT_DIR },
         'cert-style': { type: 'string' },
+        tls: { type: 'string' },
         'key-max-ttl': { type: 'string', default: '-1' },
         'seed-key': { type: 'string', multiple: true, default: [] },
         'journal-size': { type: 'string', default: '1000' },
@@ -130,6 +146,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (values.cert !== undefined && values['cert-style'] !== undefined) throw new UsageError('--cert-style applies to generated certificates; it cannot be combined with --cert/--key');
   const style = (values['cert-style'] ?? 'mock') as CertStyle;
   if (!CERT_STYLES.includes(style)) throw new UsageError(`--cert-style must be one of ${CERT_STYLES.join(', ')}, got "${style}"`);
+  const personalities = values.tls === undefined ? undefined : parseTls(values.tls);
+  if (personalities && (values.cert !== undefined || values['cert-style'] !== undefined)) {
+    throw new UsageError('--tls serves the "valid" personality on the main HTTPS port; it cannot be combined with --cert or --cert-style');
+  }
   const users = values.user.map(parseUser);
   const logins = new Set(['admin']);
   for (const u of users) {
@@ -154,7 +174,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
       users,
       seedKeys,
       keyMaxSecondsToLive,
-      tls: values.cert !== undefined && values.key !== undefined ? { certFile: values.cert, keyFile: values.key } : { certDir: values['cert-dir'], style },
+      tls:
+        values.cert !== undefined && values.key !== undefined
+          ? { certFile: values.cert, keyFile: values.key }
+          : personalities
+            ? { certDir: values['cert-dir'], personality: 'valid' }
+            : { certDir: values['cert-dir'], style },
+      ...(personalities ? { personalities: { certDir: values['cert-dir'], names: personalities } } : {}),
       journalCapacity: int('--journal-size', values['journal-size'], 1, 1_000_000),
     },
   };

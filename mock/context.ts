@@ -15,6 +15,8 @@ export interface AppDeps {
   readonly random: RandomBytes;
   /** grafana-auth §1.3: `[auth] api_key_max_seconds_to_live`; -1 = unlimited (the default). */
   readonly keyMaxSecondsToLive: number;
+  /** The personality of the listener on a local port (null for the main listeners). */
+  readonly listenerName: (port: number | null) => string | null;
 }
 
 export interface Vars {

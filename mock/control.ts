@@ -44,6 +44,12 @@ export function controlApi(deps: AppDeps, routes: readonly RouteSpec[]): Hono<En
     return json(200, { total: deps.journal.total, capacity: deps.journal.capacity, requests: deps.journal.list(since) });
   });
 
+  control.get('/tls', function listTlsEvents(c) {
+    const since = Number(c.req.query('since') ?? 0);
+    if (!Number.isInteger(since) || since < 0) throw controlError(400, '"since" must be a non-negative integer (a journal seq)');
+    return json(200, { total: deps.journal.tlsTotal, capacity: deps.journal.capacity, events: deps.journal.listTls(since) });
+  });
+
   control.delete('/requests', function clearRequests() {
     return json(200, { cleared: deps.journal.clear() });
   });

@@ -43,12 +43,14 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
     const uri = originalUri(c);
     const q = uri.indexOf('?');
     const credential = c.get('resolution')?.credential ?? parseAuthorization(c.req.header('authorization'), deps.profile.keyBasicUsers);
+    const listener = listenerOf(c);
     deps.journal.record({
       time: new Date(deps.clock.nowMs()).toISOString(),
       method: c.req.method,
       path: q < 0 ? uri : uri.slice(0, q),
       query: q < 0 ? '' : redactQuery(uri.slice(q + 1)),
-      ...listenerOf(c),
+      ...listener,
+      personality: deps.listenerName(listener.port),
       credential: journalCredential(credential),
       rule: c.get('rule') ?? null,
       status: c.res.status,

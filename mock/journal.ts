@@ -25,10 +25,30 @@ export interface JournalEntry {
   readonly query: string;
   readonly scheme: 'https' | 'http';
   readonly port: number | null;
+  /** The certificate personality of the HTTPS listener that took it (null: the main listeners). */
+  readonly personality: string | null;
   readonly credential: JournalCredential;
   /** The auth-layer rule that matched, or null when the layer did not run (auth off, 413, /graph's own auth). */
   readonly rule: { readonly prefix: string | null; readonly role: PmmRole } | null;
   readonly status: number;
+}
+
+/**
+ * A TLS connection that carried no HTTP request: the handshake failed (the client refused the
+ * certificate with an alert, or spoke something else), or the client closed the connection after
+ * the handshake without sending a request (clients that verify after the handshake, such as Node).
+ */
+export interface TlsEvent {
+  readonly seq: number;
+  readonly time: string;
+  readonly personality: string | null;
+  readonly port: number | null;
+  readonly event: 'handshake-failed' | 'closed-without-request';
+  /** OpenSSL's reason or Node's error code, e.g. "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA". */
+  readonly error: string | null;
+  /** The TLS alert the client sent, e.g. 48 "unknown ca" (null when none was received). */
+  readonly alert: number | null;
+  readonly alertDescription: string | null;
 }
 
 /** A key as it may appear in logs: prefix and fingerprint, never the whole key. */
@@ -40,34 +60,72 @@ export function describeKey(key: string): { keyPrefix: string; keyFingerprint: s
   };
 }
 
+/** A bounded ring, oldest first. */
+class Ring<T> {
+  private items: T[] = [];
+  total = 0;
+  constructor(readonly capacity: number) {}
+  push(item: T): void {
+    this.total++;
+    this.items.push(item);
+    if (this.items.length > this.capacity) this.items.shift();
+  }
+  filter(pred: (item: T) => boolean): T[] {
+    return this.items.filter(pred);
+  }
+  clear(): number {
+    const n = this.items.length;
+    this.items = [];
+    return n;
+  }
+}
+
+/** Requests and TLS events, each in its own ring, numbered by one sequence. */
 export class Journal {
-  private entries: JournalEntry[] = [];
+  private readonly requests: Ring<JournalEntry>;
+  private readonly tls: Ring<TlsEvent>;
   private seq = 0;
 
   constructor(readonly capacity = 1000) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`journal capacity must be a positive integer, got ${capacity}`);
+    this.requests = new Ring(capacity);
+    this.tls = new Ring(capacity);
   }
 
   record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full = { seq: ++this.seq, ...entry };
-    this.entries.push(full);
-    if (this.entries.length > this.capacity) this.entries.shift();
+    this.requests.push(full);
     return full;
   }
 
-  /** Entries with `seq` greater than `since`, oldest first. */
+  recordTls(event: Omit<TlsEvent, 'seq'>): TlsEvent {
+    const full = { seq: ++this.seq, ...event };
+    this.tls.push(full);
+    return full;
+  }
+
+  /** Request entries with `seq` greater than `since`, oldest first. */
   list(since = 0): JournalEntry[] {
-    return this.entries.filter((e) => e.seq > since);
+    return this.requests.filter((e) => e.seq > since);
   }
 
-  /** Total entries ever recorded (including those the ring dropped). */
+  /** TLS events with `seq` greater than `since`, oldest first. */
+  listTls(since = 0): TlsEvent[] {
+    return this.tls.filter((e) => e.seq > since);
+  }
+
+  /** Requests ever recorded (including those the ring dropped). */
   get total(): number {
-    return this.seq;
+    return this.requests.total;
   }
 
+  get tlsTotal(): number {
+    return this.tls.total;
+  }
+
+  /** Empties both rings; returns how many request entries were dropped. */
   clear(): number {
-    const n = this.entries.length;
-    this.entries = [];
-    return n;
+    this.tls.clear();
+    return this.requests.clear();
   }
 }

@@ -15,6 +15,8 @@ import { cryptoRandom, type RandomBytes } from './random.ts';
 import { Store, type NewUser } from './store.ts';
 import { nginxPage } from './errors.ts';
 import { ensureCertificate, loadCertificatePair, type CertPair, type CertStyle } from './tls/certs.ts';
+import { ensurePersonalities, type PersonalitySet } from './tls/personalities.ts';
+import { recordTlsEvents } from './tls/events.ts';
 
 export interface SeedKey {
   readonly name: string;
@@ -34,7 +36,13 @@ export interface MockOptions {
   readonly users: readonly NewUser[];
   readonly seedKeys: readonly SeedKey[];
   readonly keyMaxSecondsToLive: number;
-  readonly tls: { readonly certFile: string; readonly keyFile: string } | { readonly certDir: string; readonly style: CertStyle };
+  /** The main HTTPS listener's certificate: a user-supplied pair, a generated style, or a personality. */
+  readonly tls:
+    | { readonly certFile: string; readonly keyFile: string }
+    | { readonly certDir: string; readonly style: CertStyle }
+    | { readonly certDir: string; readonly personality: string };
+  /** Certificate personalities to serve, each on its own HTTPS port (free ports), sharing the app and store. */
+  readonly personalities?: { readonly certDir: string; readonly names: readonly string[] };
   readonly journalCapacity?: number;
   readonly clock?: Clock;
   readonly random?: RandomBytes;
@@ -46,8 +54,14 @@ export interface RunningMock {
   readonly httpUrl: string | null;
   readonly httpsPort: number;
   readonly httpPort: number | null;
-  /** The certificate the HTTPS listener serves (for the default style it is its own CA). */
+  /** The certificate the main HTTPS listener serves. */
   readonly certificate: CertPair;
+  /** The file that verifies the main HTTPS listener: the certificate itself, or the test root CA for a personality. */
+  readonly caFile: string;
+  /** Personality listeners by name. */
+  readonly personalities: Readonly<Record<string, { readonly url: string; readonly port: number }>>;
+  /** The generated personality set, when one is served. */
+  readonly personalitySet: PersonalitySet | null;
   /** Seeded keys by name: the only place a whole key is given out after creation. */
   readonly keys: Readonly<Record<string, string>>;
   readonly store: Store;
@@ -102,22 +116,59 @@ function urlHost(host: string): string {
   return shown.includes(':') ? `[${shown}]` : shown;
 }
 
+/** The main listener's certificate and the file that verifies it. */
+async function mainCertificate(opts: MockOptions, set: PersonalitySet | null, nowMs: number): Promise<{ certificate: CertPair; caFile: string }> {
+  const tls = opts.tls;
+  if ('certFile' in tls) {
+    const certificate = loadCertificatePair(tls.certFile, tls.keyFile);
+    return { certificate, caFile: certificate.certFile };
+  }
+  if ('style' in tls) {
+    const certificate = await ensureCertificate(tls.certDir, tls.style, nowMs);
+    return { certificate, caFile: certificate.certFile };
+  }
+  const p = set?.personalities.get(tls.personality);
+  if (!set || !p) throw new Error(`unknown certificate personality "${tls.personality}"`);
+  const certificate = { certPem: p.chainPem, keyPem: p.keyPem, certFile: p.certFile, keyFile: p.keyFile, notAfter: new Date(0) };
+  return { certificate, caFile: set.rootCaFile };
+}
+
 export async function startMock(opts: MockOptions): Promise<RunningMock> {
   const clock = opts.clock ?? createClock();
   const random = opts.random ?? cryptoRandom;
-  const certificate = 'certFile' in opts.tls ? loadCertificatePair(opts.tls.certFile, opts.tls.keyFile) : await ensureCertificate(opts.tls.certDir, opts.tls.style, clock.nowMs());
+  const wantsSet = opts.personalities !== undefined || 'personality' in opts.tls;
+  const setDir = opts.personalities?.certDir ?? ('personality' in opts.tls ? opts.tls.certDir : '');
+  const set = wantsSet ? await ensurePersonalities(setDir) : null;
+  for (const name of opts.personalities?.names ?? []) {
+    if (!set?.personalities.has(name)) throw new Error(`unknown certificate personality "${name}" (known: ${[...(set?.personalities.keys() ?? [])].join(', ')})`);
+  }
+  const { certificate, caFile } = await mainCertificate(opts, set, clock.nowMs());
   const { store, keys } = initialStore(opts, clock, random);
   const journal = new Journal(opts.journalCapacity ?? 1000);
-  const app = createApp({ profile: opts.profile, store, clock, journal, random, keyMaxSecondsToLive: opts.keyMaxSecondsToLive, ...(opts.log ? { log: opts.log } : {}) });
+  const portNames = new Map<number, string>();
+  const app = createApp({
+    profile: opts.profile,
+    store,
+    clock,
+    journal,
+    random,
+    keyMaxSecondsToLive: opts.keyMaxSecondsToLive,
+    listenerName: (port) => (port === null ? null : (portNames.get(port) ?? null)),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
 
   const servers: HttpServer[] = [];
-  const make = (tls: boolean): HttpServer => {
+  const make = (tls: { cert: string; key: string; name: string | null; weak?: boolean } | null): HttpServer => {
+    // OpenSSL refuses to load a SHA-1-signed certificate at the default security level ("ca md too
+    // weak"); the `sha1` personality exists to be served, so its listener alone runs at level 0.
+    const weak = tls?.weak ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {};
     const server = (
       tls
-        ? createAdaptorServer({ fetch: app.fetch, hostname: urlHost(opts.host), createServer: createHttpsServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, cert: certificate.certPem, key: certificate.keyPem } })
+        ? createAdaptorServer({ fetch: app.fetch, hostname: urlHost(opts.host), createServer: createHttpsServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, cert: tls.cert, key: tls.key, ...weak } })
         : createAdaptorServer({ fetch: app.fetch, hostname: urlHost(opts.host), createServer: createHttpServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } })
     ) as HttpServer;
     answerClientErrors(server);
+    if (tls) recordTlsEvents(server, journal, clock, tls.name);
     servers.push(server);
     return server;
   };
@@ -134,15 +185,25 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
     );
   };
   try {
-    const httpsPort = await listen(make(true), opts.httpsPort, opts.host);
-    const httpPort = opts.httpPort === -1 ? null : await listen(make(false), opts.httpPort, opts.host);
     const host = urlHost(opts.host);
+    const httpsPort = await listen(make({ cert: certificate.certPem, key: certificate.keyPem, name: null }), opts.httpsPort, opts.host);
+    const httpPort = opts.httpPort === -1 ? null : await listen(make(null), opts.httpPort, opts.host);
+    const personalities: Record<string, { url: string; port: number }> = {};
+    for (const name of opts.personalities?.names ?? []) {
+      const p = set!.personalities.get(name)!;
+      const port = await listen(make({ cert: p.chainPem, key: p.keyPem, name, weak: p.declaration.hash === 'SHA-1' }), 0, opts.host);
+      portNames.set(port, name);
+      personalities[name] = { url: `https://${host}:${port}`, port };
+    }
     return {
       httpsUrl: `https://${host}:${httpsPort}`,
       httpUrl: httpPort === null ? null : `http://${host}:${httpPort}`,
       httpsPort,
       httpPort,
       certificate,
+      caFile,
+      personalities,
+      personalitySet: set,
       keys,
       store,
       clock,

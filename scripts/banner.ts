@@ -3,7 +3,14 @@ import type { RunningMock } from '../mock/server.ts';
 import type { Profile } from '../mock/profiles/types.ts';
 
 export function readyLine(m: RunningMock): string {
-  return JSON.stringify({ ready: true, https: m.httpsUrl, http: m.httpUrl, caFile: m.certificate.certFile, keys: m.keys });
+  const line: Record<string, unknown> = { ready: true, https: m.httpsUrl, http: m.httpUrl, caFile: m.caFile, keys: m.keys };
+  if (m.personalitySet && Object.keys(m.personalities).length > 0) {
+    line.personalities = Object.fromEntries(Object.entries(m.personalities).map(([name, p]) => [name, p.url]));
+    // The self-signed personality is its own CA: report its certificate too.
+    const selfSigned = m.personalitySet.personalities.get('self-signed');
+    if (selfSigned && 'self-signed' in m.personalities) line.selfSignedCert = selfSigned.certFile;
+  }
+  return JSON.stringify(line);
 }
 
 /** Quotes a word for a POSIX shell when it needs it. */
@@ -20,7 +27,7 @@ export function seedCurlCommands(m: RunningMock, key: string): [string, string] 
   const url = new URL(m.httpsUrl);
   const basicHost = url.hostname === '127.0.0.1' ? 'localhost' : url.hostname;
   return [
-    `curl --cacert ${shellQuote(m.certificate.certFile)} -H "Authorization: Bearer ${key}" ${m.httpsUrl}/v1/version`,
+    `curl --cacert ${shellQuote(m.caFile)} -H "Authorization: Bearer ${key}" ${m.httpsUrl}/v1/version`,
     `curl -k -X GET ${shellQuote(`https://api_key:${encodeURIComponent(key)}@${basicHost}:${url.port}/v1/version`)}`,
   ];
 }
@@ -31,6 +38,7 @@ export function banner(m: RunningMock, profile: Profile, opts: { adminPassword: 
     `  HTTPS        ${m.httpsUrl}`,
     `  HTTP         ${m.httpUrl ?? '(off)'}`,
     `  certificate  ${m.certificate.certFile}  (${opts.certNote})`,
+    ...Object.entries(m.personalities).map(([name, p]) => `  personality  ${p.url}  ${name}`),
     `  admin        admin / ${opts.adminPassword}  (Grafana server admin)`,
     `  control API  ${m.httpsUrl}/__mock/requests  (mock only, not part of PMM; see README)`,
   ];

@@ -32,9 +32,11 @@ const tls = cli.mock.tls;
 const certNote =
   'certFile' in tls
     ? 'your certificate (--cert)'
-    : tls.style === 'pmm'
-      ? "PMM-style: self-signed, no SAN — --cacert fails on the host name, as with a real PMM; use -k"
-      : 'self-signed, SAN localhost 127.0.0.1 ::1 — pass it to --cacert';
+    : 'personality' in tls
+      ? `personality "${tls.personality}", signed by the test CA: trust ${running.caFile}`
+      : tls.style === 'pmm'
+        ? 'PMM-style: self-signed, no SAN — --cacert fails on the host name, as with a real PMM; use -k'
+        : 'self-signed, SAN localhost 127.0.0.1 ::1 — pass it to --cacert';
 process.stdout.write(cli.json ? `${readyLine(running)}\n` : banner(running, cli.mock.profile, { adminPassword: cli.mock.adminPassword, certNote }));
 
 let stopping = false;

@@ -111,11 +111,11 @@ async function generatePmmStyle(nowMs: number): Promise<{ cert: string; key: str
 }
 
 /** Returns the generated certificate of `style` from `dir`, generating it when missing, unusable or expiring within 7 days. */
-export async function ensureCertificate(dir: string, style: CertStyle, nowMs = Date.now()): Promise<CertPair> {
+export async function ensureCertificate(dir: string, style: CertStyle, nowMs = Date.now(), force = false): Promise<CertPair> {
   const base = style === 'mock' ? 'mock-self-signed' : 'pmm-default';
   const certFile = join(dir, `${base}.crt`);
   const keyFile = join(dir, `${base}.key`);
-  const existing = usable(certFile, keyFile, nowMs);
+  const existing = force ? undefined : usable(certFile, keyFile, nowMs);
   if (existing) return existing;
   try {
     mkdirSync(dir, { recursive: true });
@@ -124,7 +124,7 @@ export async function ensureCertificate(dir: string, style: CertStyle, nowMs = D
   }
   return withLock(join(dir, `${base}.lock`), async () => {
     // Another process may have generated it while this one waited for the lock.
-    const again = usable(certFile, keyFile, nowMs);
+    const again = force ? undefined : usable(certFile, keyFile, nowMs);
     if (again) return again;
     const { cert, key } = style === 'mock' ? await generateMockStyle(nowMs) : await generatePmmStyle(nowMs);
     writeAtomic(keyFile, key, 0o600);

@@ -1,0 +1,40 @@
+/**
+ * Server-side evidence of a refused certificate: every TLS connection that carried no HTTP
+ * request goes into the journal — a failed handshake (with the alert the client sent), or a
+ * handshake followed by a close without any request (clients that verify after the handshake).
+ */
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Clock } from '../clock.ts';
+import type { Journal } from '../journal.ts';
+
+/** "…:tlsv1 alert unknown ca:…SSL alert number 48" → 48, "unknown ca". */
+export function parseAlert(message: string): { alert: number | null; alertDescription: string | null } {
+  const n = /SSL alert number (\d+)/.exec(message);
+  const d = /(?:sslv3|tlsv1|tlsv13) alert ([a-z ]+?)(?::|$)/.exec(message);
+  return { alert: n ? Number(n[1]) : null, alertDescription: d ? d[1]! : null };
+}
+
+export function recordTlsEvents(server: HttpServer, journal: Journal, clock: Clock, personality: string | null): void {
+  const served = new WeakSet<Socket>();
+  const time = () => new Date(clock.nowMs()).toISOString();
+  server.on('request', (req: IncomingMessage) => served.add(req.socket));
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+    journal.recordTls({
+      time: time(),
+      personality,
+      port: socket.localPort ?? null,
+      event: 'handshake-failed',
+      error: err.code ?? err.message,
+      ...parseAlert(err.message),
+    });
+  });
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const port = socket.localPort ?? null;
+    socket.once('close', () => {
+      if (served.has(socket)) return;
+      journal.recordTls({ time: time(), personality, port, event: 'closed-without-request', error: null, alert: null, alertDescription: null });
+    });
+  });
+}
