@@ -2,6 +2,7 @@
  * The one module that listens: an HTTPS listener and a plain HTTP listener (PMM serves the
  * full API on both, pmm-auth §1.1) over one app, one store, one clock.
  */
+import { X509Certificate } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -129,7 +130,7 @@ async function mainCertificate(opts: MockOptions, set: PersonalitySet | null, no
   }
   const p = set?.personalities.get(tls.personality);
   if (!set || !p) throw new Error(`unknown certificate personality "${tls.personality}"`);
-  const certificate = { certPem: p.chainPem, keyPem: p.keyPem, certFile: p.certFile, keyFile: p.keyFile, notAfter: new Date(0) };
+  const certificate = { certPem: p.chainPem, keyPem: p.keyPem, certFile: p.certFile, keyFile: p.keyFile, notAfter: new Date(new X509Certificate(p.chainPem).validTo) };
   return { certificate, caFile: set.rootCaFile };
 }
 
