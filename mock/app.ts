@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Clock } from './clock.ts';
 import type { AppDeps, Env } from './context.ts';
+import type { Deviation } from './deviations.ts';
 import { CONTROL_PREFIX, controlApi } from './control.ts';
 import { GRPC, grafanaResponse, grpcErrorResponse } from './errors.ts';
 import { grafanaContext } from './grafana/context.ts';
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly random?: RandomBytes;
   /** grafana-auth §1.3: `api_key_max_seconds_to_live`, default -1 (unlimited). */
   readonly keyMaxSecondsToLive?: number;
+  /** Test-only deviations (mock/deviations.ts). */
+  readonly deviations?: ReadonlySet<Deviation>;
   /** Names the certificate personality of a listener by its local port (default: none). */
   readonly listenerName?: (port: number | null) => string | null;
   /** Where unexpected errors are reported (default: stderr). */
@@ -44,6 +47,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     random: options.random ?? cryptoRandom,
     keyMaxSecondsToLive: options.keyMaxSecondsToLive ?? -1,
     listenerName: options.listenerName ?? (() => null),
+    deviations: options.deviations ?? new Set(),
   };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const routes = routeTable(deps);

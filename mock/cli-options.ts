@@ -3,6 +3,7 @@
  * clear line (exit 2) and never a crash later.
  */
 import { parseArgs } from 'node:util';
+import { DEVIATIONS, isDeviation, type Deviation } from './deviations.ts';
 import type { OrgRole } from './profiles/types.ts';
 import { PROFILES } from './profiles/index.ts';
 import type { MockOptions, SeedKey } from './server.ts';
@@ -38,6 +39,8 @@ Options:
                             the main HTTPS port then serves "valid" and caFile is the test root CA
   --key-max-ttl SECONDS     Grafana's api_key_max_seconds_to_live; -1 = unlimited (default -1)
   --seed-key NAME:ROLE[:SECONDS]  create an API key at start and print it once (repeatable)
+  --deviate NAME[,NAME…]    TEST ONLY: answer wrongly on purpose, for the server suite's self-check:
+                            ${Object.keys(DEVIATIONS).join(', ')}
   --journal-size N          requests kept in the journal (default 1000)
   --json                    print one JSON line on stdout when ready, nothing else
   -h, --help                show this help
@@ -92,6 +95,14 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return out;
 }
 
+/** `--deviate a,b --deviate c` → the test-only deviations named. */
+export function parseDeviations(values: readonly string[]): Deviation[] {
+  const names = values.flatMap((v) => v.split(',')).map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = names.filter((n) => !isDeviation(n));
+  if (unknown.length > 0) throw new UsageError(`--deviate: unknown deviation(s) ${unknown.join(', ')}; known: ${Object.keys(DEVIATIONS).join(', ')}`);
+  return [...new Set(names)] as Deviation[];
+}
+
 /** `all` or a comma list of personality names (issue: certificate personalities). */
 export function parseTls(value: string): string[] {
   if (value === 'all') return [...PERSONALITY_NAMES];
@@ -125,6 +136,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'key-max-ttl': { type: 'string', default: '-1' },
         'seed-key': { type: 'string', multiple: true, default: [] },
         'journal-size': { type: 'string', default: '1000' },
+        deviate: { type: 'string', multiple: true, default: [] },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -182,6 +194,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
             : { certDir: values['cert-dir'], style },
       ...(personalities ? { personalities: { certDir: values['cert-dir'], names: personalities } } : {}),
       journalCapacity: int('--journal-size', values['journal-size'], 1, 1_000_000),
+      deviations: parseDeviations(values.deviate),
     },
   };
 }

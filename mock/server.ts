@@ -10,6 +10,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createClock, type Clock } from './clock.ts';
 import { issueLegacyKey } from './grafana/keys.ts';
+import type { Deviation } from './deviations.ts';
 import { Journal } from './journal.ts';
 import type { OrgRole, Profile } from './profiles/types.ts';
 import { cryptoRandom, type RandomBytes } from './random.ts';
@@ -45,6 +46,8 @@ export interface MockOptions {
   /** Certificate personalities to serve, each on its own HTTPS port (free ports), sharing the app and store. */
   readonly personalities?: { readonly certDir: string; readonly names: readonly string[] };
   readonly journalCapacity?: number;
+  /** Test-only deviations for the suite's self-check (mock/deviations.ts). */
+  readonly deviations?: readonly Deviation[];
   readonly clock?: Clock;
   readonly random?: RandomBytes;
   readonly log?: (line: string) => void;
@@ -154,6 +157,7 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
     journal,
     random,
     keyMaxSecondsToLive: opts.keyMaxSecondsToLive,
+    deviations: new Set(opts.deviations ?? []),
     listenerName: (port) => (port === null ? null : (portNames.get(port) ?? null)),
     ...(opts.log ? { log: opts.log } : {}),
   });

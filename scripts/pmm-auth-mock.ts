@@ -37,6 +37,8 @@ const certNote =
       : tls.style === 'pmm'
         ? 'PMM-style: self-signed, no SAN — --cacert fails on the host name, as with a real PMM; use -k'
         : 'self-signed, SAN localhost 127.0.0.1 ::1 — pass it to --cacert';
+const deviations = cli.mock.deviations ?? [];
+if (deviations.length > 0) process.stderr.write(`pmm-auth-mock: TEST ONLY — deviating from PMM on purpose: ${deviations.join(', ')}\n`);
 process.stdout.write(cli.json ? `${readyLine(running)}\n` : banner(running, cli.mock.profile, { adminPassword: cli.mock.adminPassword, certNote }));
 
 let stopping = false;

@@ -48,7 +48,7 @@ export function firstJsonValue(text: string): string | undefined {
 }
 
 /** Binds the body; undefined on any bind error (→ 400 "bad request data"). */
-export function bindAddKeyCommand(contentType: string | undefined, text: string, roles: readonly OrgRole[]): AddKeyCommand | undefined {
+export function bindAddKeyCommand(contentType: string | undefined, text: string, roles: readonly OrgRole[], anyCaseRoles = false): AddKeyCommand | undefined {
   // grafana-auth §1.2: a missing or other content type is a bind error.
   if (mediaType(contentType) !== 'application/json') return undefined;
   const cmd: Fields = { name: '', role: '', secondsToLive: 0 };
@@ -60,14 +60,14 @@ export function bindAddKeyCommand(contentType: string | undefined, text: string,
     } catch {
       return undefined;
     }
-    if (value !== null && !assignFields(cmd, value, roles)) return undefined;
+    if (value !== null && !assignFields(cmd, value, roles, anyCaseRoles)) return undefined;
   }
   // grafana-auth §1.2: `binding:"Required"` fails on the zero value: missing/empty name, missing role.
   if (cmd.name === '' || cmd.role === '') return undefined;
   return { name: cmd.name, role: cmd.role, secondsToLive: cmd.secondsToLive };
 }
 
-function assignFields(cmd: Fields, value: unknown, roles: readonly OrgRole[]): boolean {
+function assignFields(cmd: Fields, value: unknown, roles: readonly OrgRole[], anyCaseRoles: boolean): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   let ok = true;
   for (const [key, v] of Object.entries(value)) {
@@ -79,6 +79,9 @@ function assignFields(cmd: Fields, value: unknown, roles: readonly OrgRole[]): b
       // grafana-auth §1.2: 9.x role unmarshaller — case-sensitive; "" (and null) → Viewer; other → error.
       if (v === null || v === '') cmd.role = 'Viewer';
       else if (typeof v === 'string' && (roles as readonly string[]).includes(v)) cmd.role = v as OrgRole;
+      else if (anyCaseRoles && typeof v === 'string' && roles.some((r) => r.toLowerCase() === v.toLowerCase())) {
+        cmd.role = roles.find((r) => r.toLowerCase() === v.toLowerCase())!; // test-only deviation role-any-case
+      }
       else ok = false;
     } else if (field === 'secondstolive') {
       // grafana-auth §1.2: int64; a fraction, a string or an out-of-range number is a bind error.

@@ -20,7 +20,7 @@ function requireKeyAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
   const who = signedIn(resolutionOf(c, deps), deps.profile);
   if (isAnswer(who)) throw reject(sendAnswer(who));
   // grafana-auth §1.1: Viewer/Editor lack apikeys:* → 403 with accessErrorId "ACE" + 10 digits.
-  if (!isOrgAdmin(who)) throw accessDenied(action, `ACE${randomDigits(deps.random, 10)}`);
+  if (!isOrgAdmin(who) && !deps.deviations.has('viewer-creates-keys')) throw accessDenied(action, `ACE${randomDigits(deps.random, 10)}`);
   return who;
 }
 
@@ -28,11 +28,11 @@ function requireKeyAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
 export function createAPIKey(deps: AppDeps) {
   return async function createAPIKey(c: Ctx): Promise<Response> {
     const who = requireKeyAdmin(c, deps, 'apikeys:create');
-    const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles);
+    const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles, deps.deviations.has('role-any-case'));
     // grafana-auth §1.3 step 1: any bind error → 400 "bad request data" with traceID.
     if (!cmd) throw grafanaError(400, 'bad request data', true);
     // grafana-auth §1.3 step 3: role ceiling (Admin includes every role, so unreachable in OSS).
-    if (!includesRole(who.orgRole, cmd.role)) throw grafanaError(403, "Cannot assign a role higher than user's role");
+    if (!includesRole(who.orgRole, cmd.role) && !deps.deviations.has('viewer-creates-keys')) throw grafanaError(403, "Cannot assign a role higher than user's role");
     // grafana-auth §1.3 step 4: only when api_key_max_seconds_to_live != -1; a negative TTL passes here.
     if (deps.keyMaxSecondsToLive !== -1) {
       if (cmd.secondsToLive === 0) throw grafanaError(400, 'Number of seconds before expiration should be set');
@@ -40,6 +40,7 @@ export function createAPIKey(deps: AppDeps) {
         throw grafanaError(400, 'Number of seconds before expiration is greater than the global limit');
       }
     }
+    if (deps.deviations.has('negative-ttl-first') && cmd.secondsToLive < 0) throw grafanaError(400, 'negative value for SecondsToLive');
     // grafana-auth §1.3 step 6: duplicate (org, name) first → 409, even when the TTL is also negative.
     if (deps.store.keyByName(ORG_ID, cmd.name)) throw grafanaError(409, 'API key, organization ID and name must be unique');
     if (cmd.secondsToLive < 0) throw grafanaError(400, 'negative value for SecondsToLive');
@@ -84,7 +85,13 @@ export function getAPIKeys(deps: AppDeps) {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .slice(0, LIST_LIMIT);
     // grafana-auth §1.5: fields id, name, role, expiration (omitted for never); no secret.
-    const body = rows.map((k) => ({ id: k.id, name: k.name, role: k.role, ...(k.expires === null ? {} : { expiration: goTime(k.expires * 1000) }) }));
+    const body = rows.map((k) => ({
+      id: k.id,
+      name: k.name,
+      role: k.role,
+      ...(k.expires === null ? {} : { expiration: goTime(k.expires * 1000) }),
+      ...(deps.deviations.has('list-secrets') ? { key: k.secretDigest.toString('hex') } : {}),
+    }));
     return grafanaResponse(200, body);
   };
 }
@@ -98,7 +105,8 @@ export function deleteAPIKey(deps: AppDeps) {
     if (!/^[+-]?\d+$/.test(raw) || BigInt(raw) > INT64_MAX || BigInt(raw) < -INT64_MAX - 1n) throw grafanaError(400, 'id is invalid', true);
     const id = Number(raw);
     // grafana-auth §1.6: no row in the caller's org → 404 "Failed to delete API key".
-    if (!deps.store.deleteKey(ORG_ID, id)) throw grafanaError(404, 'Failed to delete API key', true);
+    const deleted = deps.deviations.has('delete-noop') ? deps.store.keyById(id)?.orgId === ORG_ID : deps.store.deleteKey(ORG_ID, id);
+    if (!deleted) throw grafanaError(404, 'Failed to delete API key', true);
     return grafanaResponse(200, { message: 'API key deleted' });
   };
 }

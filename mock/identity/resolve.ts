@@ -4,6 +4,7 @@
  * lookup → expiry against the clock → an identity, or a typed failure each layer renders.
  */
 import type { Clock } from '../clock.ts';
+import type { Deviation } from '../deviations.ts';
 import type { AuthFailureKind, OrgRole, Profile } from '../profiles/types.ts';
 import { ORG_ID, type ApiKey, type Store, type User } from '../store.ts';
 import { parseAuthorization, type Credential } from './authorization.ts';
@@ -26,6 +27,7 @@ export interface ResolveContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly profile: Profile;
+  readonly deviations?: ReadonlySet<Deviation>;
 }
 
 export function resolveIdentity(authorization: string | undefined, ctx: ResolveContext): Resolution {
@@ -45,7 +47,7 @@ export function resolveIdentity(authorization: string | undefined, ctx: ResolveC
   }
 }
 
-function resolveKey(key: string, { store, clock }: ResolveContext): Identity | AuthFailureKind {
+function resolveKey(key: string, { store, clock, deviations }: ResolveContext): Identity | AuthFailureKind {
   if (key.startsWith(PREFIXED_KEY_START)) {
     // grafana-auth §3.2: a bad `gl…` format/checksum is matched by neither error check → 500.
     if (!decodePrefixedKey(key)) return 'malformedPrefixedKey';
@@ -59,7 +61,7 @@ function resolveKey(key: string, { store, clock }: ResolveContext): Identity | A
   // grafana-auth §3.2: unknown name or wrong secret → 401 invalid.
   if (!row || !store.secretMatches(row, decoded.secret)) return 'invalidApiKey';
   // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
-  if (row.expires !== null && row.expires <= clock.nowUnix()) return 'expiredApiKey';
+  if (row.expires !== null && row.expires <= clock.nowUnix() && !deviations?.has('no-expiry')) return 'expiredApiKey';
   return { kind: 'apiKey', key: row, orgId: row.orgId, orgRole: row.role, isGrafanaAdmin: false };
 }
 

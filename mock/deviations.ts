@@ -1,0 +1,24 @@
+/**
+ * Test-only deviations: switches that make the mock answer *wrongly* on purpose, so that the
+ * server suite's self-check can prove the suite fails on a server that deviates from PMM. Never
+ * product behaviour; off unless `--deviate` names them.
+ */
+export const DEVIATIONS = {
+  'bearer-any-case': 'accepts the "Bearer" scheme in any letter case (grafana-auth §3.1 says case-sensitive)',
+  'query-key': 'accepts a key in the ?api_key= query parameter (grafana-auth §3.1: no query-string keys)',
+  'no-expiry': 'never expires keys (grafana-auth §4)',
+  'ignore-roles': 'lets any authenticated caller through the auth layer (pmm-auth §2.1)',
+  'denied-403': 'answers "role too low" with HTTP 403 (pmm-auth §1.4: 401 in 2.41)',
+  'no-admin-fallback': 'lets Admin keys through unlisted paths (pmm-auth §2.1: Grafana server admin only)',
+  'negative-ttl-first': 'checks a negative TTL before a duplicate name (grafana-auth §1.3: duplicate first)',
+  'role-any-case': 'accepts roles in any letter case, e.g. "viewer" (grafana-auth §1.2: case-sensitive in 9.x)',
+  'viewer-creates-keys': 'lets Viewer and Editor keys create keys (grafana-auth §1.1: org Admin only)',
+  'list-secrets': 'lists a "key" field in GET /api/auth/keys (grafana-auth §1.5: never the secret)',
+  'delete-noop': 'answers DELETE /api/auth/keys/:id with 200 but keeps the key working (grafana-auth §1.6)',
+} as const;
+
+export type Deviation = keyof typeof DEVIATIONS;
+
+export function isDeviation(name: string): name is Deviation {
+  return Object.hasOwn(DEVIATIONS, name);
+}
