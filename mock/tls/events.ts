@@ -4,7 +4,7 @@
  * handshake followed by a close without any request (clients that verify after the handshake).
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Clock } from '../clock.ts';
 import type { Journal } from '../journal.ts';
@@ -18,20 +18,22 @@ export function parseAlert(message: string): { alert: number | null; alertDescri
 
 export function recordTlsEvents(server: HttpServer, journal: Journal, clock: Clock, personality: string | null): void {
   const served = new WeakSet<Socket>();
+  // A socket that failed its handshake may be destroyed already: the listener's port is the socket's.
+  const listenerPort = (): number | null => (server.address() as AddressInfo | null)?.port ?? null;
   const time = () => new Date(clock.nowMs()).toISOString();
   server.on('request', (req: IncomingMessage) => served.add(req.socket));
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
     journal.recordTls({
       time: time(),
       personality,
-      port: socket.localPort ?? null,
+      port: listenerPort(),
       event: 'handshake-failed',
       error: err.code ?? err.message,
       ...parseAlert(err.message),
     });
   });
   server.on('secureConnection', (socket: TLSSocket) => {
-    const port = socket.localPort ?? null;
+    const port = listenerPort();
     socket.once('close', () => {
       if (served.has(socket)) return;
       journal.recordTls({ time: time(), personality, port, event: 'closed-without-request', error: null, alert: null, alertDescription: null });

@@ -105,7 +105,9 @@ export function loadDeclarations(root = DECLARATIONS_DIR): { authorities: Declar
   for (const d of [...authorities, ...personalities]) {
     if (!known.has(d.issuer)) throw new Error(`${d.name}: unknown issuer "${d.issuer}" (known: ${[...known].join(', ')})`);
   }
-  for (const name of ['root-ca', 'untrusted-root', 'intermediate']) {
+  const clash = personalities.filter((p) => authorities.some((a) => a.name === p.name));
+  if (clash.length > 0) throw new Error(`personality and authority names must differ: ${clash.map((c) => c.name).join(', ')}`);
+  for (const name of ['root-ca', 'untrusted-root-ca', 'intermediate']) {
     if (!authorities.some((a) => a.name === name)) throw new Error(`fixtures/tls/authorities/${name}.json is missing`);
   }
   return { authorities, personalities };
@@ -121,7 +123,7 @@ function fingerprintOf(decls: readonly Declaration[]): string {
 }
 
 /** Whether the set in `dir` can be reused: same declarations, files present, nothing about to change state. */
-function reusable(dir: string, decls: readonly Declaration[], nowMs: number): boolean {
+function reusable(dir: string, decls: readonly Declaration[], personalities: readonly Declaration[], nowMs: number): boolean {
   try {
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { declarations?: string };
     if (manifest.declarations !== fingerprintOf(decls)) return false;
@@ -136,7 +138,7 @@ function reusable(dir: string, decls: readonly Declaration[], nowMs: number): bo
       if (d.validDays[0] <= 0 && d.validDays[1] > 0 && to - nowMs < margin) return false;
       if (d.validDays[0] > 0 && from - nowMs < margin) return false;
     }
-    return true;
+    return personalities.every((p) => existsSync(join(dir, `${p.name}.chain.pem`)));
   } catch {
     return false;
   }
@@ -185,7 +187,7 @@ function loadSet(dir: string, personalities: readonly Declaration[]): Personalit
       keyPem: readFileSync(join(dir, `${d.name}.key`), 'utf8'),
     });
   }
-  return { dir, rootCaFile: join(dir, 'root-ca.crt'), untrustedRootFile: join(dir, 'untrusted-root.crt'), intermediateFile: join(dir, 'intermediate.crt'), personalities: map };
+  return { dir, rootCaFile: join(dir, 'root-ca.crt'), untrustedRootFile: join(dir, 'untrusted-root-ca.crt'), intermediateFile: join(dir, 'intermediate.crt'), personalities: map };
 }
 
 /**
@@ -197,14 +199,14 @@ export async function ensurePersonalities(certDir: string, opts: { force?: boole
   const { authorities, personalities } = loadDeclarations();
   const decls = [...authorities, ...personalities];
   const dir = join(certDir, 'personalities');
-  if (!opts.force && reusable(dir, decls, nowMs)) return { ...loadSet(dir, personalities), generated: false };
+  if (!opts.force && reusable(dir, decls, personalities, nowMs)) return { ...loadSet(dir, personalities), generated: false };
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw new Error(`cannot create certificate directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   return withLock(join(dir, 'generate.lock'), async () => {
-    if (!opts.force && reusable(dir, decls, nowMs)) return { ...loadSet(dir, personalities), generated: false };
+    if (!opts.force && reusable(dir, decls, personalities, nowMs)) return { ...loadSet(dir, personalities), generated: false };
     await generateAll(dir, decls, authorities, nowMs);
     return { ...loadSet(dir, personalities), generated: true };
   });
