@@ -1,11 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per kind of test. `mock`: unit and integration tests of the mock itself
-// (they start the real HTTPS server on 127.0.0.1 with port 0). Later issues add `server`
-// (black-box conformance suite) and `client` (client harness).
+// One project per kind of test:
+// - `mock`: unit and integration tests of the mock itself (they start the real HTTPS server).
+// - `server`: the black-box server conformance suite (suites/server), against the embedded mock
+//   or the PMM named by PMM_SERVER_URL. It never imports mock/.
+// - `selfcheck`: runs the server suite against deliberately wrong mocks and checks it fails.
+// Reports (JUnit XML, JSON, Markdown summary) go to reports/.
 export default defineConfig({
   test: {
-    reporters: ['default', './scripts/summary-reporter.ts'],
+    reporters: [
+      'default',
+      ['junit', { outputFile: 'reports/junit.xml' }],
+      ['json', { outputFile: 'reports/results.json' }],
+      './suites/_support/markdown-reporter.ts',
+      './scripts/summary-reporter.ts',
+    ],
     projects: [
       {
         test: {
@@ -14,6 +23,18 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          include: ['suites/server/**/*.test.ts'],
+          globalSetup: ['suites/_support/global-setup.ts'],
+          setupFiles: ['suites/_support/setup.ts'],
+          // One file at a time: cases share one target (its clock, its rate limits).
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -1,0 +1,73 @@
+/**
+ * A conformance case: a stable id (`srv.<area>.<nnn>`), a level, what it sends and expects, the
+ * reference section and the public source it checks. `kase()` registers it as a vitest test titled
+ * `<id> <sends> → <expects>`, skips it with a visible reason where the target cannot run it, and
+ * reports SHOULD/OBSERVED deviations of a real target as annotations unless strict.
+ */
+import { inject, test, type TestContext } from 'vitest';
+import type { Target } from './target.ts';
+
+export type Level = 'MUST' | 'SHOULD' | 'OBSERVED';
+
+/** What a case needs from its target. */
+export type Need =
+  /** creates keys (not in PMM_SUITE_READ_ONLY mode) */
+  | 'write'
+  /** the mock's /__mock control API (clock, journal) */
+  | 'mock-control';
+
+export interface CaseInfo {
+  readonly id: string;
+  readonly level: Level;
+  readonly sends: string;
+  readonly expects: string;
+  /** Section of ../shared/reference, e.g. "grafana-auth §1.3". */
+  readonly ref: string;
+  /** The public source behind it, e.g. "grafana/grafana pkg/api/apikey.go (9.x)". */
+  readonly source: string;
+  readonly needs?: readonly Need[];
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    pmmCase?: { id: string; level: Level; ref: string; source: string; informational?: string };
+  }
+}
+
+const ID = /^srv\.[a-z0-9-]+\.\d{3}$/;
+const seen = new Set<string>();
+
+/** Why `info` cannot run on `t`, or undefined when it can. */
+export function skipReason(info: CaseInfo, t: Target): string | undefined {
+  if (t.profile === 'pmm3') return `PMM 3 target (${t.version ?? 'unknown version'}): this PMM 2.41 case does not apply; PMM 3 cases come with the PMM 3 profile`;
+  if (t.profile === 'unknown') return 'the target answered neither /v1/version nor /v1/server/version as PMM does';
+  if (info.needs?.includes('write') && t.readOnly) return 'PMM_SUITE_READ_ONLY=1: this case creates keys';
+  if (info.needs?.includes('mock-control') && t.kind !== 'mock') return 'needs the mock\'s /__mock control API (clock or journal); a real PMM has none';
+  return undefined;
+}
+
+/** Whether setup that `needs` something may run on `t` (e.g. creating keys in a beforeAll). */
+export function targetAllows(t: Target, ...needs: Need[]): boolean {
+  return skipReason({ id: 'srv.setup.000', level: 'MUST', sends: '', expects: '', ref: '', source: '', needs }, t) === undefined;
+}
+
+export function kase(info: CaseInfo, body: (t: Target, ctx: TestContext) => Promise<void>): void {
+  if (!ID.test(info.id)) throw new Error(`case id "${info.id}" must look like srv.<area>.<nnn>`);
+  if (seen.has(info.id)) throw new Error(`duplicate case id ${info.id}`);
+  seen.add(info.id);
+  test(`${info.id} ${info.sends} → ${info.expects}`, async (ctx) => {
+    const t = inject('target');
+    ctx.task.meta.pmmCase = { id: info.id, level: info.level, ref: info.ref, source: info.source };
+    const reason = skipReason(info, t);
+    if (reason) ctx.skip(reason);
+    if (info.level === 'MUST' || t.kind === 'mock' || t.strict) return body(t, ctx);
+    try {
+      await body(t, ctx);
+    } catch (e) {
+      // A SHOULD/OBSERVED deviation of a real target is reported, not failed (PMM_SUITE_STRICT=1 fails it).
+      const message = `${info.level} deviation (informational): ${(e as Error).message.split('\n')[0]}`;
+      ctx.task.meta.pmmCase.informational = message;
+      await ctx.annotate(message, 'warning');
+    }
+  });
+}

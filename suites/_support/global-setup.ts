@@ -1,0 +1,143 @@
+/**
+ * globalSetup of the `server` project: starts the mock (no PMM_SERVER_URL) or checks the named
+ * target, detects its profile, provides the target to the workers, and at the end (or on
+ * Ctrl-C) deletes exactly the keys this run created, printing "created N, deleted N".
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { adminAuth, closeAgents, send } from './http.ts';
+import { keyPrefix } from './keys.ts';
+import { targetFromEnv, TargetConfigError, type Target } from './target.ts';
+
+const MOCK_CLI = fileURLToPath(new URL('../../scripts/pmm-auth-mock.js', import.meta.url));
+
+/** Starts the mock as a separate process (the suite never imports mock/) and reads its ready line. */
+async function startEmbeddedMock(adminPassword: string): Promise<{ child: ChildProcess; baseUrl: string; ca: string }> {
+  const child = spawn(process.execPath, [MOCK_CLI, '--json', '--https-port', '0', '--http-port', '-1', '--admin-password', adminPassword], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the mock did not get ready in 30 s: ${err}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, nl));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the mock exited (${code}) before it was ready: ${err}`)));
+  });
+  const ready = JSON.parse(line) as { https: string; caFile: string };
+  return { child, baseUrl: ready.https, ca: readFileSync(ready.caFile, 'utf8') };
+}
+
+/** PMM 2.41 answers /v1/version with 2.x; PMM 3 answers /v1/server/version (and /v1/version, rewritten) with 3.x. */
+async function detectProfile(t: Target): Promise<Pick<Target, 'profile' | 'version'>> {
+  for (const path of ['/v1/version', '/v1/server/version']) {
+    const res = await send(t, { path, headers: adminAuth(t) });
+    if (res.status === 401) throw new TargetConfigError(`the admin credentials of PMM_SERVER_URL were refused (${res.text.trim()}); not retrying, so that Grafana does not lock the user`);
+    if (res.status !== 200) continue;
+    const version = (res.json<{ version?: unknown }>().version as string | undefined) ?? null;
+    if (version?.startsWith('2.')) return { profile: 'pmm2', version };
+    if (version?.startsWith('3.')) return { profile: 'pmm3', version };
+  }
+  return { profile: 'unknown', version: null };
+}
+
+/** The target has the mock's control API: GET /__mock/clock answers {now, unix}. */
+async function hasControlApi(t: Target): Promise<boolean> {
+  const res = await send(t, { path: '/__mock/clock' });
+  if (res.status !== 200) return false;
+  try {
+    return typeof res.json<{ unix?: unknown }>().unix === 'number';
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes every key of this run still present: the ledger's, then any listed with the run prefix. */
+async function cleanUp(t: Target): Promise<{ created: number; deleted: number; left: string[] }> {
+  const events = existsSync(t.ledgerFile)
+    ? readFileSync(t.ledgerFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; id: number; name: string })
+    : [];
+  const created = new Map(events.filter((e) => e.event === 'created').map((e) => [e.id, e.name]));
+  const deleted = new Set(events.filter((e) => e.event === 'deleted').map((e) => e.id));
+  const del = async (id: number, name: string): Promise<void> => {
+    if (deleted.has(id) || !name.startsWith(keyPrefix(t))) return;
+    const res = await send(t, { method: 'DELETE', path: `/graph/api/auth/keys/${id}`, headers: adminAuth(t) });
+    if (res.status === 200 || res.status === 404) deleted.add(id);
+  };
+  for (const [id, name] of created) await del(id, name);
+  const left: string[] = [];
+  if (!t.readOnly) {
+    const list = await send(t, { path: '/graph/api/auth/keys?includeExpired=true', headers: adminAuth(t) });
+    if (list.status === 200) {
+      for (const k of list.json<{ id: number; name: string }[]>()) {
+        if (!k.name.startsWith(keyPrefix(t))) continue;
+        if (!created.has(k.id)) created.set(k.id, k.name);
+        await del(k.id, k.name);
+        if (!deleted.has(k.id)) left.push(k.name);
+      }
+    }
+  }
+  return { created: created.size, deleted: [...deleted].filter((id) => created.has(id)).length, left };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const ledgerFile = join(tmpdir(), `pmmconf-${runId}.jsonl`);
+  let child: ChildProcess | undefined;
+  const fromEnv = targetFromEnv(process.env);
+  let base: Pick<Target, 'baseUrl' | 'ca' | 'insecure' | 'admin' | 'readOnly' | 'strict'>;
+  if (fromEnv) {
+    base = fromEnv;
+  } else {
+    const password = randomBytes(12).toString('hex');
+    const mock = await startEmbeddedMock(password);
+    child = mock.child;
+    base = { baseUrl: mock.baseUrl, ca: mock.ca, insecure: false, admin: { login: 'admin', password }, readOnly: false, strict: true };
+  }
+  const draft: Target = { ...base, kind: 'real', embedded: child !== undefined, runId, profile: 'unknown', version: null, ledgerFile };
+  let target: Target;
+  try {
+    target = { ...draft, kind: (await hasControlApi(draft)) ? 'mock' : 'real', ...(await detectProfile(draft)) };
+  } catch (e) {
+    child?.kill('SIGTERM');
+    throw e;
+  }
+  project.provide('target', target);
+  process.stdout.write(`pmm-auth-conformance: target ${target.baseUrl} (${target.kind}${target.embedded ? ', embedded' : ''}, ${target.profile} ${target.version ?? ''}), run ${runId}\n`);
+
+  let finished = false;
+  const finish = async (): Promise<void> => {
+    if (finished) return;
+    finished = true;
+    try {
+      const r = await cleanUp(target);
+      process.stdout.write(`pmm-auth-conformance: run ${runId}: created ${r.created} keys, deleted ${r.deleted}${r.left.length ? `; NOT deleted: ${r.left.join(', ')}` : ''}\n`);
+    } catch (e) {
+      process.stderr.write(`pmm-auth-conformance: clean-up failed: ${(e as Error).message}; keys named ${keyPrefix(target)}* may remain\n`);
+    } finally {
+      closeAgents();
+      rmSync(ledgerFile, { force: true });
+      child?.kill('SIGTERM');
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void finish().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await finish();
+  };
+}

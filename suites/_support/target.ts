@@ -1,0 +1,73 @@
+/**
+ * The target of the server suite: a plain, serialisable description handed from globalSetup to
+ * the test workers (vitest `provide`/`inject`). Built from the environment, named like
+ * pmm-admin's flags: PMM_SERVER_URL, PMM_SERVER_INSECURE_TLS, PMM_SERVER_CA_FILE.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface Target {
+  /** `mock`: the target has the mock's /__mock control API (clock, journal); `real`: it does not. */
+  readonly kind: 'mock' | 'real';
+  /** Started by the suite itself (no PMM_SERVER_URL). */
+  readonly embedded: boolean;
+  /** `https://host:port`, without credentials. */
+  readonly baseUrl: string;
+  /** PEM of the CA to trust, for the suite's own requests only. */
+  readonly ca: string | null;
+  readonly insecure: boolean;
+  readonly admin: { readonly login: string; readonly password: string };
+  /** PMM_SUITE_READ_ONLY=1: create nothing, run read-only cases only. */
+  readonly readOnly: boolean;
+  /** PMM_SUITE_STRICT=1: SHOULD/OBSERVED deviations of a real target fail the run too. */
+  readonly strict: boolean;
+  /** Every key the suite creates is named `pmmconf-<runId>-…`. */
+  readonly runId: string;
+  /** Detected by probing /v1/version and /v1/server/version. */
+  readonly profile: 'pmm2' | 'pmm3' | 'unknown';
+  readonly version: string | null;
+  /** Where workers log the keys they create and delete (for the final clean-up and count). */
+  readonly ledgerFile: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    target: Target;
+  }
+}
+
+export class TargetConfigError extends Error {}
+
+const truthy = (v: string | undefined): boolean => v !== undefined && ['1', 'true', 'yes'].includes(v.toLowerCase());
+
+/** Reads PMM_SERVER_URL & co.; undefined when PMM_SERVER_URL is unset (→ the embedded mock). */
+export function targetFromEnv(env: NodeJS.ProcessEnv): Pick<Target, 'baseUrl' | 'ca' | 'insecure' | 'admin' | 'readOnly' | 'strict'> | undefined {
+  const raw = env.PMM_SERVER_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TargetConfigError(`PMM_SERVER_URL is not a URL: expected https://admin:PASSWORD@host:443, got "${raw.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  }
+  if (url.protocol !== 'https:') throw new TargetConfigError(`PMM_SERVER_URL must be https://…, got ${url.protocol}`);
+  if (url.username === '' || url.password === '') throw new TargetConfigError('PMM_SERVER_URL must carry the admin credentials: https://admin:PASSWORD@host:443');
+  const insecure = truthy(env.PMM_SERVER_INSECURE_TLS);
+  const caFile = env.PMM_SERVER_CA_FILE;
+  if (insecure && caFile) throw new TargetConfigError('set PMM_SERVER_INSECURE_TLS or PMM_SERVER_CA_FILE, not both');
+  let ca: string | null = null;
+  if (caFile) {
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (e) {
+      throw new TargetConfigError(`PMM_SERVER_CA_FILE ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  return {
+    baseUrl: `${url.protocol}//${url.host}`,
+    ca,
+    insecure,
+    admin: { login: decodeURIComponent(url.username), password: decodeURIComponent(url.password) },
+    readOnly: truthy(env.PMM_SUITE_READ_ONLY),
+    strict: truthy(env.PMM_SUITE_STRICT),
+  };
+}
