@@ -1,0 +1,103 @@
+/**
+ * The server suite must be able to fail: run it against mocks that deviate from PMM on purpose
+ * (the mock's test-only `--deviate` switch) and check that it fails, on the expected case ids.
+ * Black-box like the suite: the mock is started as a process, the suite as a nested vitest run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
+const MOCK = join(ROOT, 'scripts/pmm-auth-mock.js');
+
+/** Deviation → case ids that must fail against it (each a wrong server of a kind issue 4 names). */
+const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
+  'bearer-any-case': ['srv.header.001', 'srv.header.002'],
+  'query-key': ['srv.header.006'],
+  'no-expiry': ['srv.expiry.002', 'srv.expiry.003'],
+  'ignore-roles': ['srv.roles.001', 'srv.roles.019'],
+  'denied-403': ['srv.roles.001', 'srv.roles.002'],
+  'no-admin-fallback': ['srv.roles.019'],
+  'negative-ttl-first': ['srv.keys.009'],
+  'role-any-case': ['srv.keys.005'],
+  'viewer-creates-keys': ['srv.keys.011', 'srv.keys.012'],
+  'list-secrets': ['srv.list.003'],
+  'delete-noop': ['srv.delete.004'],
+};
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function collect(child: ChildProcess): { out: () => string; err: () => string; exited: Promise<number | null> } {
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  return { out: () => out, err: () => err, exited: new Promise((r) => child.on('close', (code) => r(code))) };
+}
+
+async function startDeviatingMock(deviation: string): Promise<{ url: string; caFile: string }> {
+  const child = spawn(process.execPath, [MOCK, '--json', '--https-port', '0', '--http-port', '-1', '--admin-password', 'selfcheck-pw', '--deviate', deviation], { cwd: ROOT });
+  children.push(child);
+  const io = collect(child);
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mock not ready: ${io.err()}`)), 30_000);
+    child.stdout!.on('data', () => {
+      const nl = io.out().indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(io.out().slice(0, nl));
+      }
+    });
+    void io.exited.then((code) => reject(new Error(`mock exited ${code}: ${io.err()}`)));
+  });
+  const ready = JSON.parse(line) as { https: string; caFile: string };
+  return { url: ready.https, caFile: ready.caFile };
+}
+
+interface SuiteRun {
+  readonly exitCode: number | null;
+  readonly failed: ReadonlySet<string>;
+  readonly passed: ReadonlySet<string>;
+}
+
+/** Runs the server project against `url` as a real PMM would be named, and reads its JSON report. */
+async function runSuite(url: string, caFile: string): Promise<SuiteRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'pmmconf-selfcheck-'));
+  const outputFile = join(dir, 'results.json');
+  const host = new URL(url).host;
+  const child = spawn(process.execPath, [VITEST, 'run', '--project', 'server', '--reporter=json', `--outputFile=${outputFile}`], {
+    cwd: ROOT,
+    env: { ...process.env, PMM_SERVER_URL: `https://admin:selfcheck-pw@${host}`, PMM_SERVER_CA_FILE: caFile, PMM_SERVER_INSECURE_TLS: '' },
+  });
+  children.push(child);
+  const io = collect(child);
+  const exitCode = await io.exited;
+  try {
+    const report = JSON.parse(readFileSync(outputFile, 'utf8')) as { testResults: { assertionResults: { title: string; status: string }[] }[] };
+    const ids = (status: string) =>
+      new Set(report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === status).map((a) => a.title.split(' ', 1)[0]!)));
+    return { exitCode, failed: ids('failed'), passed: ids('passed') };
+  } catch (e) {
+    throw new Error(`the nested suite run left no report (${(e as Error).message}); exit ${exitCode}; ${io.err().slice(-2000)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('issue 4: the server suite fails against deliberately wrong servers', () => {
+  it.each(Object.entries(EXPECTED_FAILURES))('a mock with deviation %s fails the suite on %j', async (deviation, ids) => {
+    const mock = await startDeviatingMock(deviation);
+    const run = await runSuite(mock.url, mock.caFile);
+    expect(run.exitCode, 'a MUST failure makes the run exit non-zero').not.toBe(0);
+    for (const id of ids) expect([...run.failed], `case ${id} fails against deviation ${deviation}`).toContain(id);
+    // The deviation is narrow: most of the suite still passes against it.
+    expect(run.passed.size).toBeGreaterThan(run.failed.size);
+  });
+});
