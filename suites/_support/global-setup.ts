@@ -107,7 +107,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const draft: Target = { ...base, kind: 'real', embedded: child !== undefined, runId, profile: 'unknown', version: null, ledgerFile };
   let target: Target;
   try {
-    target = { ...draft, kind: (await hasControlApi(draft)) ? 'mock' : 'real', ...(await detectProfile(draft)) };
+    // PMM_SUITE_AS_REAL=1 treats a mock as a real PMM (no control API): to see what a real run skips.
+    const control = process.env.PMM_SUITE_AS_REAL === '1' ? false : await hasControlApi(draft);
+    target = { ...draft, kind: control ? 'mock' : 'real', ...(await detectProfile(draft)) };
   } catch (e) {
     child?.kill('SIGTERM');
     throw e;

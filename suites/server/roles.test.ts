@@ -1,0 +1,126 @@
+/**
+ * PMM's own permission matrix (pmm-auth §5.1 TestPermissions, percona/pmm
+ * api-tests/server/auth_test.go) for API keys of each role, by Bearer and by basic `api_key:`;
+ * role too low is 401 with the code-7 body in 2.41 (pmm-auth §1.4); and the Grafana server-admin
+ * fallback for paths missing from the rule table (pmm-auth §2.1).
+ */
+import { beforeAll, describe, expect, inject } from 'vitest';
+import { kase, targetAllows } from '../_support/case.ts';
+import { expectAuthLayerError, expectStatus } from '../_support/expect-http.ts';
+import { adminAuth, apiKeyBasic, bearer, send, type RequestSpec } from '../_support/http.ts';
+import { createKey, type CreatedKey, type Role } from '../_support/keys.ts';
+
+const ROLES: readonly Role[] = ['Viewer', 'Editor', 'Admin'];
+const keys = new Map<Role, CreatedKey>();
+
+interface Endpoint {
+  readonly label: string;
+  readonly spec: Omit<RequestSpec, 'headers'>;
+  readonly headers: Readonly<Record<string, string>>;
+  /** What an Admin key gets (pmm-auth §5.1). */
+  readonly admin: number;
+  readonly adminWhy: string;
+  readonly rule: string;
+}
+
+const ENDPOINTS: readonly Endpoint[] = [
+  {
+    label: 'POST /v1/Settings/Get {}',
+    spec: { method: 'POST', path: '/v1/Settings/Get', body: '{}' },
+    headers: { 'Content-Type': 'application/json' },
+    admin: 200,
+    adminWhy: '200 with the settings',
+    rule: 'rule /v1/Settings/ admin',
+  },
+  {
+    label: 'GET /alertmanager/api/v2/alerts',
+    spec: { method: 'GET', path: '/alertmanager/api/v2/alerts' },
+    headers: {},
+    admin: 200,
+    adminWhy: '200 from Alertmanager',
+    rule: 'rule /alertmanager admin',
+  },
+  {
+    label: 'POST /v1/Platform/Connect (no body)',
+    spec: { method: 'POST', path: '/v1/Platform/Connect' },
+    headers: {},
+    admin: 400,
+    adminWhy: '400 (allowed, bad request)',
+    rule: 'rule /v1/Platform/Connect admin',
+  },
+];
+
+const MODES = [
+  { label: 'Authorization: Bearer', auth: bearer },
+  { label: 'basic api_key:', auth: apiKeyBasic },
+] as const;
+
+const DENIED = '401 {"code":7,"error":"Access denied.","message":"Access denied."}';
+const MATRIX_SOURCE = 'percona/pmm api-tests/server/auth_test.go (TestPermissions); managed/services/grafana/auth_server.go';
+const UNLISTED = '/v1/pmmconf-unlisted';
+
+describe('roles: PMM permission matrix for API keys', () => {
+  beforeAll(async () => {
+    const t = inject('target');
+    if (!targetAllows(t, 'write')) return;
+    for (const role of ROLES) keys.set(role, await createKey(t, `roles-${role.toLowerCase()}`, role));
+  });
+
+  let n = 0;
+  for (const ep of ENDPOINTS) {
+    for (const role of ROLES) {
+      for (const mode of MODES) {
+        const id = `srv.roles.${String(++n).padStart(3, '0')}`;
+        const allowed = role === 'Admin';
+        kase(
+          {
+            id,
+            level: 'MUST',
+            sends: `${ep.label} with ${mode.label} <${role} key>`,
+            expects: allowed ? ep.adminWhy : `${DENIED} (role too low)`,
+            ref: `pmm-auth §5.1, §2.1 (${ep.rule}), §1.4`,
+            source: MATRIX_SOURCE,
+            needs: ['write'],
+          },
+          async (t) => {
+            const res = await send(t, { ...ep.spec, headers: { ...ep.headers, ...mode.auth(keys.get(role)!.key) } });
+            if (allowed) expectStatus(res, ep.admin, ep.adminWhy);
+            else expectAuthLayerError(res, 7, 'Access denied.');
+          },
+        );
+      }
+    }
+  }
+
+  kase(
+    {
+      id: 'srv.roles.019',
+      level: 'MUST',
+      sends: `GET ${UNLISTED} (no rule) with Authorization: Bearer <Admin key>`,
+      expects: `${DENIED} (unlisted paths need a Grafana server admin; keys never are one)`,
+      ref: 'pmm-auth §2.1, §2.2 step 7, §1.4',
+      source: 'percona/pmm managed/services/grafana/auth_server.go ("No explicit rule, falling back to Grafana admin.")',
+      needs: ['write'],
+    },
+    async (t) => {
+      const res = await send(t, { path: UNLISTED, headers: bearer(keys.get('Admin')!.key) });
+      expectAuthLayerError(res, 7, 'Access denied.');
+    },
+  );
+
+  kase(
+    {
+      id: 'srv.roles.020',
+      level: 'MUST',
+      sends: `GET ${UNLISTED} (no rule) with the admin credentials of PMM_SERVER_URL (Grafana server admin)`,
+      expects: 'not 401: the auth layer lets the Grafana server admin through (a 404 from behind it)',
+      ref: 'pmm-auth §2.1, §2.2 step 7, §2.6',
+      source: 'percona/pmm managed/services/grafana/auth_server_test.go (GrafanaAdminFallback); managed/services/grafana/auth_server.go',
+    },
+    async (t, ctx) => {
+      const res = await send(t, { path: UNLISTED, headers: adminAuth(t) });
+      await ctx.annotate(`${UNLISTED} as the Grafana server admin: ${res.status} ${res.text.slice(0, 200)}`);
+      expect(res.status, `expected the auth layer to let the Grafana server admin pass (not 401); got ${res.status} ${res.text.slice(0, 300)}`).not.toBe(401);
+    },
+  );
+});
