@@ -1,0 +1,78 @@
+/**
+ * Health endpoints that need no credentials: PMM's `/v1/readyz` and `/ping` (rule none, pmm-auth
+ * §3.2, §2.1) and Grafana's `/graph/api/health` (grafana-auth §6.3).
+ */
+import { describe, expect } from 'vitest';
+import { kase } from '../_support/case.ts';
+import { expectStatus } from '../_support/expect-http.ts';
+import { bearer, send } from '../_support/http.ts';
+
+const READYZ_SOURCE = 'percona/pmm api-tests/server/readyz_test.go; managed/services/grafana/auth_server.go';
+
+describe('health: no credentials needed', () => {
+  kase(
+    {
+      id: 'srv.health.001',
+      level: 'MUST',
+      sends: 'GET /v1/readyz without credentials',
+      expects: '200 {}',
+      ref: 'pmm-auth §3.2, §2.1 (rule /v1/readyz none)',
+      source: READYZ_SOURCE,
+    },
+    async (t) => {
+      const res = await send(t, { path: '/v1/readyz' });
+      expectStatus(res, 200, '200 {}');
+      expect(res.json()).toEqual({});
+    },
+  );
+
+  kase(
+    {
+      id: 'srv.health.002',
+      level: 'MUST',
+      sends: 'GET /ping without credentials',
+      expects: '200 {} (nginx rewrites /ping to /v1/readyz)',
+      ref: 'pmm-auth §3.2, §1.3, §2.1 (rule /ping none)',
+      source: `${READYZ_SOURCE}; update/ansible/playbook/tasks/roles/nginx/files/conf.d/pmm.conf`,
+    },
+    async (t) => {
+      const res = await send(t, { path: '/ping' });
+      expectStatus(res, 200, '200 {}');
+      expect(res.json()).toEqual({});
+    },
+  );
+
+  kase(
+    {
+      id: 'srv.health.003',
+      level: 'MUST',
+      sends: 'GET /graph/api/health without credentials',
+      expects: '200 JSON with "database":"ok"',
+      ref: 'grafana-auth §6.3, §3.1; pmm-auth §2.1 (rule /graph none)',
+      source: 'grafana/grafana pkg/api/http_server.go (9.x, apiHealthHandler)',
+    },
+    async (t) => {
+      const res = await send(t, { path: '/graph/api/health' });
+      expectStatus(res, 200, '200 JSON with "database":"ok"');
+      expect(res.headers['content-type'] ?? '').toMatch(/^application\/json/);
+      expect(res.json<{ database?: unknown }>().database).toBe('ok');
+    },
+  );
+
+  kase(
+    {
+      id: 'srv.health.004',
+      level: 'SHOULD',
+      sends: 'GET /v1/readyz with Authorization: Bearer <a wrong key>',
+      expects: '200 {} (role none never asks Grafana about the credentials)',
+      ref: 'pmm-auth §2.2 step 4, §3.2',
+      source: 'percona/pmm managed/services/grafana/auth_server.go',
+    },
+    async (t) => {
+      const wrong = Buffer.from(JSON.stringify({ k: 'B'.repeat(32), n: 'pmmconf-no-such-key', id: 1 })).toString('base64');
+      const res = await send(t, { path: '/v1/readyz', headers: bearer(wrong) });
+      expectStatus(res, 200, '200 {} despite the wrong key');
+      expect(res.json()).toEqual({});
+    },
+  );
+});
