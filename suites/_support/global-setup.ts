@@ -5,16 +5,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { adminAuth, closeAgents, send } from './http.ts';
-import { keyPrefix } from './keys.ts';
+import { finishRun } from './cleanup.ts';
 import { targetFromEnv, TargetConfigError, type Target } from './target.ts';
 
 const MOCK_CLI = fileURLToPath(new URL('../../scripts/pmm-auth-mock.js', import.meta.url));
+const CLEANUP_CLI = fileURLToPath(new URL('./cleanup-cli.ts', import.meta.url));
 
 /** Starts the mock as a separate process (the suite never imports mock/) and reads its ready line. */
 async function startEmbeddedMock(adminPassword: string): Promise<{ child: ChildProcess; baseUrl: string; ca: string }> {
@@ -62,34 +63,6 @@ async function hasControlApi(t: Target): Promise<boolean> {
   }
 }
 
-/** Deletes every key of this run still present: the ledger's, then any listed with the run prefix. */
-async function cleanUp(t: Target): Promise<{ created: number; deleted: number; left: string[] }> {
-  const events = existsSync(t.ledgerFile)
-    ? readFileSync(t.ledgerFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; id: number; name: string })
-    : [];
-  const created = new Map(events.filter((e) => e.event === 'created').map((e) => [e.id, e.name]));
-  const deleted = new Set(events.filter((e) => e.event === 'deleted').map((e) => e.id));
-  const del = async (id: number, name: string): Promise<void> => {
-    if (deleted.has(id) || !name.startsWith(keyPrefix(t))) return;
-    const res = await send(t, { method: 'DELETE', path: `/graph/api/auth/keys/${id}`, headers: adminAuth(t) });
-    if (res.status === 200 || res.status === 404) deleted.add(id);
-  };
-  for (const [id, name] of created) await del(id, name);
-  const left: string[] = [];
-  if (!t.readOnly) {
-    const list = await send(t, { path: '/graph/api/auth/keys?includeExpired=true', headers: adminAuth(t) });
-    if (list.status === 200) {
-      for (const k of list.json<{ id: number; name: string }[]>()) {
-        if (!k.name.startsWith(keyPrefix(t))) continue;
-        if (!created.has(k.id)) created.set(k.id, k.name);
-        await del(k.id, k.name);
-        if (!deleted.has(k.id)) left.push(k.name);
-      }
-    }
-  }
-  return { created: created.size, deleted: [...deleted].filter((id) => created.has(id)).length, left };
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const ledgerFile = join(tmpdir(), `pmmconf-${runId}.jsonl`);
@@ -117,29 +90,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('target', target);
   process.stdout.write(`pmm-auth-conformance: target ${target.baseUrl} (${target.kind}${target.embedded ? ', embedded' : ''}, ${target.profile} ${target.version ?? ''}), run ${runId}\n`);
 
-  let finished = false;
-  const finish = async (): Promise<void> => {
-    if (finished) return;
-    finished = true;
-    try {
-      const r = await cleanUp(target);
-      process.stdout.write(`pmm-auth-conformance: run ${runId}: created ${r.created} keys, deleted ${r.deleted}${r.left.length ? `; NOT deleted: ${r.left.join(', ')}` : ''}\n`);
-    } catch (e) {
-      process.stderr.write(`pmm-auth-conformance: clean-up failed: ${(e as Error).message}; keys named ${keyPrefix(target)}* may remain\n`);
-    } finally {
-      closeAgents();
-      rmSync(ledgerFile, { force: true });
-      child?.kill('SIGTERM');
-    }
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    void finish().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  const onSignal = (): void => {
+    // vitest exits 1 ms after SIGINT/SIGTERM: the clean-up runs in a detached process that outlives it.
+    const cleaner = spawn(process.execPath, ['--import', 'tsx', CLEANUP_CLI], {
+      detached: true,
+      stdio: 'inherit',
+      env: { ...process.env, PMMCONF_TARGET: JSON.stringify(target) },
+    });
+    cleaner.unref();
+    child?.kill('SIGTERM');
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await finish();
+    closeAgents();
+    await finishRun(target);
+    child?.kill('SIGTERM');
   };
 }
