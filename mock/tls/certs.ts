@@ -3,12 +3,12 @@
  * reused while valid, or a user-supplied pair (`--cert/--key`).
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from 'selfsigned';
 import { daysFrom, issueCertificate } from './issue.ts';
-import { withLock } from './lock.ts';
+import { withLock, writeAtomic } from './lock.ts';
 import { loadDeclarations } from './personalities.ts';
 
 /** `mock`: self-signed with SANs (works with `--cacert`); `pmm`: shaped like PMM's own (pmm-auth §1.5). */
@@ -63,13 +63,6 @@ function usable(certFile: string, keyFile: string, nowMs: number): CertPair | un
   } catch {
     return undefined;
   }
-}
-
-/** Writes via a temporary file and rename, so that a reader never sees half a file. */
-function writeAtomic(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, file);
 }
 
 /** The mock's default: self-signed, sha256, EC P-256, SAN localhost, 127.0.0.1, ::1 (so `--cacert` works). */

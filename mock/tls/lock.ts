@@ -1,5 +1,5 @@
-/** A lock file (O_EXCL) so that parallel processes do not generate the same files at once. */
-import { closeSync, openSync, rmSync, statSync } from 'node:fs';
+/** Files shared by parallel processes: a lock file (O_EXCL) so that parallel processes do not generate the same files at once. */
+import { closeSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const STALE_MS = 30_000;
@@ -28,4 +28,11 @@ export async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promi
   } finally {
     rmSync(lockFile, { force: true });
   }
+}
+
+/** Writes via a temporary file and rename, so that a reader never sees half a file. */
+export function writeAtomic(file: string, text: string, mode: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode });
+  renameSync(tmp, file);
 }

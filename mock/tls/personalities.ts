@@ -4,11 +4,11 @@
  * git-ignored directory, reused while valid, regenerated when missing, stale, or forced.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daysFrom, issueCertificate, type CertProfile, type HashName, type Issued, type KeyKind } from './issue.ts';
-import { withLock } from './lock.ts';
+import { withLock, writeAtomic } from './lock.ts';
 
 export const DECLARATIONS_DIR = fileURLToPath(new URL('../../fixtures/tls/', import.meta.url));
 
@@ -142,12 +142,6 @@ function reusable(dir: string, decls: readonly Declaration[], personalities: rea
   } catch {
     return false;
   }
-}
-
-function writeAtomic(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, file);
 }
 
 async function generateAll(dir: string, decls: readonly Declaration[], authorities: readonly Declaration[], nowMs: number): Promise<void> {
