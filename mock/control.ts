@@ -73,6 +73,13 @@ export function controlApi(deps: AppDeps, routes: readonly RouteSpec[]): Hono<En
     return json(200, { reset: true, clock: clockState(deps) });
   });
 
+  // For clients under test: a 302 to another URL (e.g. another host name), to see what follows it.
+  control.get('/redirect', function redirect(c) {
+    const to = c.req.query('to') ?? '';
+    if (!/^https?:\/\/[^/]+\//.test(to)) throw controlError(400, '"to" must be an absolute http(s) URL with a path');
+    return c.redirect(to, 302);
+  });
+
   control.get('/routes', function listRoutes() {
     return json(200, {
       profile: deps.profile.name,

@@ -4,7 +4,7 @@ import type { AppDeps, Env } from './context.ts';
 import { CONTROL_PREFIX } from './control.ts';
 import { parseAuthorization, type Credential } from './identity/authorization.ts';
 import { describeKey, type JournalCredential } from './journal.ts';
-import { listenerOf, originalUri } from './pmm/request.ts';
+import { authorizationCount, listenerOf, originalUri } from './pmm/request.ts';
 
 /** The journal's view of a credential: kind, login or key prefix + fingerprint; never a secret. */
 export function journalCredential(cred: Credential): JournalCredential {
@@ -51,6 +51,8 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
       query: q < 0 ? '' : redactQuery(uri.slice(q + 1)),
       ...listener,
       personality: deps.listenerName(listener.port),
+      host: c.req.header('host') ?? null,
+      authorizations: authorizationCount(c),
       credential: journalCredential(credential),
       rule: c.get('rule') ?? null,
       status: c.res.status,

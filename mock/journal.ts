@@ -27,6 +27,10 @@ export interface JournalEntry {
   readonly port: number | null;
   /** The certificate personality of the HTTPS listener that took it (null: the main listeners). */
   readonly personality: string | null;
+  /** The Host header as received (client harness: did a redirect change host?). */
+  readonly host: string | null;
+  /** How many Authorization header lines the request carried (0, 1, or more). */
+  readonly authorizations: number;
   readonly credential: JournalCredential;
   /** The auth-layer rule that matched, or null when the layer did not run (auth off, 413, /graph's own auth). */
   readonly rule: { readonly prefix: string | null; readonly role: PmmRole } | null;

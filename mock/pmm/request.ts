@@ -15,6 +15,15 @@ export function originalUri(c: Ctx): string {
   return url.pathname + url.search;
 }
 
+/** How many `Authorization` header lines arrived (Node keeps only the first in `headers`). */
+export function authorizationCount(c: Ctx): number {
+  const raw = incoming(c)?.rawHeaders;
+  if (!raw) return c.req.header('authorization') === undefined ? 0 : 1;
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'authorization') n++;
+  return n;
+}
+
 /** The listener's side of the connection: scheme and local port (null in in-process tests). */
 export function listenerOf(c: Ctx): { scheme: 'https' | 'http'; port: number | null } {
   const socket = incoming(c)?.socket as TLSSocket | undefined;
