@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function get(path: string, headers: Record<string, string | string[]>): Promise<{ status: number; location?: string }> {
+function get(path: string, headers: Record<string, string | string[] | undefined>): Promise<{ status: number; location?: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: t.mock.httpsPort, path, headers, ca: t.mock.certificate.certPem, agent: false }, (res) => {
       res.resume();
@@ -31,7 +31,7 @@ async function lastEntry(): Promise<{ host: string | null; authorizations: numbe
 
 describe('journal: host and Authorization lines', () => {
   it.each([
-    { label: 'no Authorization', headers: {}, count: 0 },
+    { label: 'no Authorization', headers: {} as Record<string, string | string[]>, count: 0 },
     { label: 'one Authorization', headers: { Authorization: 'Bearer x' }, count: 1 },
     { label: 'two Authorization lines', headers: { Authorization: ['Bearer x', 'Bearer y'] }, count: 2 },
   ])('issue 5: a request with $label is journaled with authorizations = $count', async ({ headers, count }) => {
