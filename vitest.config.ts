@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // - `mock`: unit and integration tests of the mock itself (they start the real HTTPS server).
 // - `server`: the black-box server conformance suite (suites/server), against the embedded mock
 //   or the PMM named by PMM_SERVER_URL. It never imports mock/.
+// - `client`: the client harness — built-in client adapters and careless clients (pmm-auth-check).
 // - `selfcheck`: runs the server suite against deliberately wrong mocks and checks it fails.
 // Reports (JUnit XML, JSON, Markdown summary) go to reports/.
 export default defineConfig({
@@ -31,6 +32,14 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'client',
+          include: ['suites/client/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
         },
       },
       {

@@ -118,6 +118,11 @@ export class Journal {
     return this.tls.filter((e) => e.seq > since);
   }
 
+  /** The highest seq given out so far (requests and TLS events). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Requests ever recorded (including those the ring dropped). */
   get total(): number {
     return this.requests.total;
