@@ -34,7 +34,7 @@ export function reportMarkdown(r: RunResult): string {
     `|---|---|${names.map(() => '---').join('|')}|`,
     ...r.cases.map((c) => `| ${c.id} | ${c.level} | ${names.map((n) => {
       const v = r.clients[n]!.cases[c.id];
-      return v ? (v.expected ? v.verdict : `*${v.verdict}*`) : '—';
+      return v ? (v.expected ? cellText(v) : `*${cellText(v)}*`) : '—';
     }).join(' | ')} |`),
     '',
     '## Reasons',
@@ -50,6 +50,11 @@ export function reportMarkdown(r: RunResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A cell: the verdict; for an observed case also what happened (its reason starts with it). */
+function cellText(v: { verdict: string; reason: string }): string {
+  return v.verdict === 'INFO' ? `INFO: ${v.reason.split(':', 1)[0]}` : v.verdict;
+}
+
 const COLOURS: Readonly<Record<string, string>> = { PASS: '#0a0', FAIL: '#c00', 'NON-STRICT': '#e90', UNSUPPORTED: '#888', INFO: '#39f' };
 
 export function reportHtml(r: RunResult): string {
@@ -62,7 +67,7 @@ export function reportHtml(r: RunResult): string {
           const v = r.clients[n]!.cases[c.id];
           if (!v) return '<td class="none">—</td>';
           const mark = v.expected ? '' : ' unexpected';
-          return `<td class="v${mark}" style="background:${COLOURS[v.verdict]}" title="${esc(v.reason)}">${esc(v.verdict)}${v.expected ? '' : ` ≠ ${esc(v.expectedVerdict)}`}</td>`;
+          return `<td class="v${mark}" style="background:${COLOURS[v.verdict]}" title="${esc(v.reason)}">${esc(cellText(v))}${v.expected ? '' : ` ≠ ${esc(v.expectedVerdict)}`}</td>`;
         })
         .join('');
       return `<tr><th class="case">${esc(c.id)}<br><small>${esc(c.level)} — ${esc(c.title)}</small></th>${cells}</tr>`;

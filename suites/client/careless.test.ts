@@ -2,7 +2,7 @@
  * The harness must be able to fail a client (issue 5): deliberately careless clients get FAIL on
  * the right cases, and a user's own 10-line client plugs in with --client.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,15 +16,20 @@ function script(name: string, body: string): string {
   return `${name}=${file}`;
 }
 
-/** The README's example of a user's own client: curl with Bearer or URL credentials, the CA when given. */
-export const USER_CLIENT = `[ "$1" = --version ] && { curl --version | head -n 1; exit 0; }
-set -- -sS -o "$TMPDIR/body.$$" -w '%{http_code}'
-[ "$TLS_MODE" = insecure ] && set -- "$@" -k
-[ "$TLS_MODE" = ca ] && set -- "$@" --cacert "$PMM_CA_FILE"
-[ "$AUTH_MODE" = bearer ] && set -- "$@" -H "Authorization: Bearer $PMM_API_KEY"
-[ "$METHOD" = POST ] && set -- "$@" -H 'Content-Type: application/json' --data-binary "$BODY"
-code=$(curl "$@" "$PMM_URL") || exit 1
-printf '{"status":%s,"body":%s}\\n' "$code" "$(node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(process.argv[1],"utf8")))' "$TMPDIR/body.$$")"`;
+function userClient(): string {
+  const file = join(dir, 'my-client');
+  writeFileSync(file, readmeClient());
+  chmodSync(file, 0o755);
+  return `user-client=${file}`;
+}
+
+/** The README's example of a user's own client (also in fixtures/clients/PROTOCOL.md), verbatim. */
+function readmeClient(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const m = /```sh\n(#!\/bin\/sh\n# my-client[\s\S]*?)```/.exec(readme);
+  if (!m) throw new Error('README.md has no "# my-client" example');
+  return m[1]!;
+}
 
 let report: Report;
 let code: number | null;
@@ -39,7 +44,7 @@ printf '{"status":%s,"body":""}\\n' "$code"`),
     '--client', script('key-in-query', `[ "$1" = --version ] && { echo "key-in-query 1"; exit 0; }
 code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" "$PMM_URL?api_key=$PMM_API_KEY") || exit 1
 printf '{"status":%s,"body":""}\\n' "$code"`),
-    '--client', script('user-client', `TMPDIR=\${TMPDIR:-/tmp}\n${USER_CLIENT}`),
+    '--client', userClient(),
     '--cases', 'client.bearer.*',
   ]);
   // A second, wider run for the TLS cases of the always-insecure client.
@@ -73,6 +78,10 @@ describe('careless clients get FAIL on the right cases', () => {
 
   it('issue 5: a client putting the key in the query string → FAIL on client.bearer.exact', () => {
     expect(report.clients['key-in-query']!.cases['client.bearer.exact']!.verdict).toBe('FAIL');
+  });
+
+  it('issue 5: fixtures/clients/PROTOCOL.md shows the same my-client example as the README', () => {
+    expect(readFileSync(join(ROOT, 'fixtures/clients/PROTOCOL.md'), 'utf8')).toContain(readmeClient());
   });
 
   it("issue 5: the README's 10-line user client plugs in with --client and passes client.bearer.exact", () => {
