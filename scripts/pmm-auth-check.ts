@@ -15,6 +15,8 @@ const USAGE = `Usage: pmm-auth-check clients [options]
   --client NAME=EXECUTABLE  test your own client (repeatable); without it, every built-in found
   --only NAME[,NAME…]       only these built-ins (${BUILTIN_CLIENTS.join(', ')})
   --cases GLOB              only cases whose id matches, e.g. "client.tls.*"
+  --expectations DIR        read <client>.expect.json from DIR (default fixtures/clients; custom
+                            clients have none unless this is given)
   --report-dir DIR          where report.json, report.md, report.html, junit.xml go (default reports/clients)
   -h, --help
 `;
@@ -45,6 +47,7 @@ try {
       only: { type: 'string' },
       cases: { type: 'string' },
       'report-dir': { type: 'string', default: 'reports/clients' },
+      expectations: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -72,9 +75,14 @@ const cases = v.cases === undefined ? CLIENT_CASES : CLIENT_CASES.filter((c) => 
 if (cases.length === 0) fail(`--cases "${v.cases}" matches no case`);
 
 const clients = [...builtins.map(builtinClient), ...custom];
-const result = await runClients(clients, cases, (line) => process.stderr.write(`pmm-auth-check: ${line}\n`));
-const files = writeReports(v['report-dir'], result);
-process.stdout.write(`pmm-auth-check: ${Object.keys(result.clients).length} client(s) × ${cases.length} case(s); reports: ${files.join(', ')}\n`);
-for (const u of result.unexpected) process.stdout.write(`UNEXPECTED ${u}\n`);
-process.stdout.write(`pmm-auth-check: ${result.unexpected.length === 0 ? 'every verdict as expected' : `${result.unexpected.length} unexpected verdict(s)`}\n`);
-process.exit(result.unexpected.length === 0 ? 0 : 1);
+let result;
+try {
+  result = await runClients(clients, cases, (line) => process.stderr.write(`pmm-auth-check: ${line}\n`), v.expectations);
+} catch (e) {
+  fail((e as Error).message);
+}
+const files = writeReports(v['report-dir'], result!);
+process.stdout.write(`pmm-auth-check: ${Object.keys(result!.clients).length} client(s) × ${cases.length} case(s); reports: ${files.join(', ')}\n`);
+for (const u of result!.unexpected) process.stdout.write(`UNEXPECTED ${u}\n`);
+process.stdout.write(`pmm-auth-check: ${result!.unexpected.length === 0 ? 'every verdict as expected' : `${result!.unexpected.length} unexpected verdict(s)`}\n`);
+process.exit(result!.unexpected.length === 0 ? 0 : 1);

@@ -102,7 +102,12 @@ function contextFor(mock: RunningMock, adminPassword: string, client: string, ex
   };
 }
 
-export async function runClients(clients: readonly ClientSpec[], cases: readonly ClientCase[] = CLIENT_CASES, log: (line: string) => void = () => undefined): Promise<RunResult> {
+export async function runClients(
+  clients: readonly ClientSpec[],
+  cases: readonly ClientCase[] = CLIENT_CASES,
+  log: (line: string) => void = () => undefined,
+  expectationsDir?: string,
+): Promise<RunResult> {
   const { mock, adminPassword } = await startHarnessMock();
   const results: Record<string, ClientResult> = {};
   const unexpected: string[] = [];
@@ -114,7 +119,7 @@ export async function runClients(clients: readonly ClientSpec[], cases: readonly
         log(`${client.name}: missing — ${results[client.name]!.missing}`);
         continue;
       }
-      const expectations = client.builtin ? loadExpectations(client.name, cases) : new Map();
+      const expectations = client.builtin || expectationsDir ? loadExpectations(client.name, cases, expectationsDir) : new Map();
       let current = '';
       const ctx = contextFor(mock, adminPassword, client.name, client.executable, () => current);
       const caseResults: Record<string, CaseResult> = {};
