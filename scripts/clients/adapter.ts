@@ -28,7 +28,8 @@ const ERRORS = new Set(['tls', 'connect', 'unsupported', 'other']);
 
 export function runAdapter(executable: string, env: AdapterEnv, timeoutMs = 10_000): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(executable, [], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that a timeout kills whatever the adapter started too (a shell's curl or sleep).
+    const child = spawn(executable, [], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     let err = '';
     let timedOut = false;
@@ -36,7 +37,11 @@ export function runAdapter(executable: string, env: AdapterEnv, timeoutMs = 10_0
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);

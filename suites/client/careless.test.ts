@@ -45,6 +45,8 @@ printf '{"status":%s,"body":""}\\n' "$code"`),
 code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" "$PMM_URL?api_key=$PMM_API_KEY") || exit 1
 printf '{"status":%s,"body":""}\\n' "$code"`),
     '--client', userClient(),
+    '--client', script('hangs', `[ "$1" = --version ] && { echo "hangs 1"; exit 0; }
+sleep 60`),
     '--cases', 'client.bearer.*',
   ]);
   // A second, wider run for the TLS cases of the always-insecure client.
@@ -78,6 +80,13 @@ describe('careless clients get FAIL on the right cases', () => {
 
   it('issue 5: a client putting the key in the query string → FAIL on client.bearer.exact', () => {
     expect(report.clients['key-in-query']!.cases['client.bearer.exact']!.verdict).toBe('FAIL');
+  });
+
+  it('issue 5: a client that hangs is stopped after the 10 s timeout, judged FAIL, and the run goes on', () => {
+    const v = report.clients.hangs!.cases['client.bearer.exact']!;
+    expect(v.verdict).toBe('FAIL');
+    expect(v.reason).toMatch(/no answer within the timeout/);
+    expect(report.clients['user-client']!.cases['client.bearer.exact']).toBeDefined();
   });
 
   it('issue 5: fixtures/clients/PROTOCOL.md shows the same my-client example as the README', () => {
