@@ -14,7 +14,7 @@ import type { Deviation } from './deviations.ts';
 import { Journal } from './journal.ts';
 import type { OrgRole, Profile } from './profiles/types.ts';
 import { cryptoRandom, type RandomBytes } from './random.ts';
-import { Store, type NewUser } from './store.ts';
+import { ORG_ID, Store, type NewUser } from './store.ts';
 import { nginxPage } from './errors.ts';
 import { ensureCertificate, loadCertificatePair, type CertPair, type CertStyle } from './tls/certs.ts';
 import { ensurePersonalities, type PersonalitySet } from './tls/personalities.ts';
@@ -85,7 +85,7 @@ function initialStore(opts: MockOptions, clock: Clock, random: RandomBytes): { s
   for (const u of opts.users) store.addUser(u, clock.nowMs());
   const keys: Record<string, string> = {};
   for (const k of opts.seedKeys) {
-    if (store.keyByName(1, k.name)) throw new Error(`--seed-key ${k.name}: a key with that name already exists`);
+    if (store.keyByName(ORG_ID, k.name)) throw new Error(`--seed-key ${k.name}: a key with that name already exists`);
     keys[k.name] = issueLegacyKey({ store, clock, random }, { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 }).key;
   }
   store.saveInitialState();
