@@ -16,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'mock',
-          include: ['mock/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['mock/**/*.test.ts', 'scripts/**/*.test.ts', 'suites/_support/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 30_000,

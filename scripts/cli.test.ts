@@ -14,8 +14,8 @@ import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
 import { run } from '../mock/testing/run.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const READY_TIMEOUT_MS = 15_000;
-const PROCESS_TEST_TIMEOUT_MS = 40_000;
+const READY_TIMEOUT_MS = 30_000;
+const PROCESS_TEST_TIMEOUT_MS = 60_000;
 
 interface Cli {
   readonly child: ChildProcess;

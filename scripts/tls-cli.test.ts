@@ -16,7 +16,7 @@ const NAMES = Object.keys(
   (JSON.parse(readFileSync(join(ROOT, 'fixtures/tls/personalities.json'), 'utf8')) as { personalities: Record<string, unknown> }).personalities,
 );
 const ADMIN = `Basic ${Buffer.from('admin:tls-cli-pw').toString('base64')}`;
-const READY_TIMEOUT_MS = 20_000;
+const READY_TIMEOUT_MS = 30_000;
 const PROCESS_TEST_TIMEOUT_MS = 60_000;
 
 interface Proc {

@@ -4,9 +4,12 @@
  */
 import { expect } from 'vitest';
 import type { HttpResult } from './http.ts';
+import { redactSecrets } from './redact.ts';
+
+export { redactSecrets };
 
 function arrived(res: HttpResult): string {
-  return `got ${res.status} ${res.headers['content-type'] ?? ''} ${JSON.stringify(res.text.slice(0, 400))}`;
+  return `got ${res.status} ${res.headers['content-type'] ?? ''} ${JSON.stringify(redactSecrets(res.text.slice(0, 400)))}`;
 }
 
 export function expectStatus(res: HttpResult, status: number, expects = `HTTP ${status}`): void {

@@ -6,6 +6,7 @@
 import { appendFileSync } from 'node:fs';
 import { adminAuth, send, type HttpResult } from './http.ts';
 import type { Target } from './target.ts';
+import { redactSecrets } from './redact.ts';
 
 export type Role = 'Viewer' | 'Editor' | 'Admin';
 
@@ -50,7 +51,7 @@ export async function postKey(t: Target, body: unknown, headers: Record<string, 
 export async function createKey(t: Target, label: string, role: Role, secondsToLive?: number): Promise<CreatedKey> {
   const name = uniqueName(t, label);
   const res = await postKey(t, secondsToLive === undefined ? { name, role } : { name, role, secondsToLive });
-  if (res.status !== 200) throw new Error(`creating key ${name} (${role}) as ${t.admin.login}: ${res.status} ${res.text}`);
+  if (res.status !== 200) throw new Error(`creating key ${name} (${role}) as ${t.admin.login}: ${res.status} ${redactSecrets(res.text)}`);
   const k = res.json<{ id: number; key: string }>();
   return { id: k.id, name, key: k.key, role };
 }

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, inject } from 'vitest';
 import { kase, targetAllows } from '../_support/case.ts';
-import { expectAuthLayerError, expectGrafanaError, expectStatus, INVALID_BASIC_HEADER, INVALID_KEY, UNAUTHORIZED } from '../_support/expect-http.ts';
+import { expectAuthLayerError, expectGrafanaError, expectStatus, INVALID_BASIC_HEADER, INVALID_KEY, UNAUTHORIZED, redactSecrets } from '../_support/expect-http.ts';
 import { basicAuth, bearer, send, type HttpResult } from '../_support/http.ts';
 import { createKey, type CreatedKey } from '../_support/keys.ts';
 import type { Target } from '../_support/target.ts';
@@ -147,6 +147,6 @@ describe('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a ke
     const res = await send(t, { path: '/graph/api/auth/key', headers: bearer(key().key) });
     expectStatus(res, 200, '200 with the current key');
     const body = res.json<Record<string, unknown>>();
-    expect(body, `the current key's id, name and role; got ${res.text}`).toMatchObject({ id: key().id, name: key().name, role: 'Viewer' });
+    expect(body, `the current key's id, name and role; got ${redactSecrets(res.text)}`).toMatchObject({ id: key().id, name: key().name, role: 'Viewer' });
   });
 });

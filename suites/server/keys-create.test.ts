@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, inject } from 'vitest';
 import { kase, targetAllows } from '../_support/case.ts';
-import { expectGrafanaError, expectStatus } from '../_support/expect-http.ts';
+import { expectGrafanaError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { bearer, send, type HttpResult } from '../_support/http.ts';
 import { createKey, postKey, uniqueName, type CreatedKey, type Role } from '../_support/keys.ts';
 import type { Target } from '../_support/target.ts';
@@ -36,7 +36,7 @@ function expectBadRequest(res: HttpResult): void {
 function expectAccessDenied(res: HttpResult): void {
   expectStatus(res, 403, '403 {"accessErrorId":"ACE…","message":"…apikeys:create","title":"Access denied"}');
   const body = res.json<{ accessErrorId?: unknown; title?: unknown; message?: unknown }>();
-  const got = `got ${res.text}`;
+  const got = `got ${redactSecrets(res.text)}`;
   expect(body.accessErrorId, got).toMatch(/^ACE\d{10}$/);
   expect(body.title, got).toBe('Access denied');
   expect(body.message, got).toEqual(expect.stringContaining('apikeys:create'));
@@ -114,10 +114,10 @@ describe('POST /graph/api/auth/keys', () => {
     const res = await postKey(t, { name, role: 'Viewer' });
     expectStatus(res, 200, '200 {"id","name","key"}');
     const body = res.json<Record<string, unknown>>();
-    expect(Object.keys(body), `fields of the success body; got ${res.text}`).toEqual(['id', 'name', 'key']);
-    expect(Number.isInteger(body.id), `id is an integer; got ${res.text}`).toBe(true);
+    expect(Object.keys(body), `fields of the success body; got ${redactSecrets(res.text)}`).toEqual(['id', 'name', 'key']);
+    expect(Number.isInteger(body.id), `id is an integer; got ${redactSecrets(res.text)}`).toBe(true);
     expect(body.name).toBe(name);
-    expect(typeof body.key === 'string' && body.key !== '', `key is a non-empty string; got ${res.text}`).toBe(true);
+    expect(typeof body.key === 'string' && body.key !== '', `key is a non-empty string; got ${redactSecrets(res.text)}`).toBe(true);
     const use = await send(t, { path: '/v1/version', headers: bearer(body.key as string) });
     expectStatus(use, 200, '200 from GET /v1/version with the new key');
   });

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, inject } from 'vitest';
 import { kase, targetAllows } from '../_support/case.ts';
-import { eventually, expectAuthLayerError, expectGrafanaError, expectStatus } from '../_support/expect-http.ts';
+import { eventually, expectAuthLayerError, expectGrafanaError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { adminAuth, bearer, send, type HttpResult } from '../_support/http.ts';
 import { createKey, deleteKey, postKey, uniqueName, type CreatedKey } from '../_support/keys.ts';
 import type { Target } from '../_support/target.ts';
@@ -25,7 +25,7 @@ async function list(t: Target, query = ''): Promise<{ res: HttpResult; items: It
   const res = await send(t, { path: `/graph/api/auth/keys${query}`, headers: adminAuth(t) });
   expectStatus(res, 200, `200 with a JSON array from GET /graph/api/auth/keys${query}`);
   const items = res.json<Item[]>();
-  expect(Array.isArray(items), `a JSON array; got ${res.text.slice(0, 300)}`).toBe(true);
+  expect(Array.isArray(items), `a JSON array; got ${redactSecrets(res.text.slice(0, 300))}`).toBe(true);
   return { res, items };
 }
 
@@ -50,7 +50,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     plain = await createKey(t, 'list-plain', 'Viewer');
     const name = uniqueName(t, 'list-ttl3600');
     const res = await postKey(t, { name, role: 'Editor', secondsToLive: 3600 });
-    if (res.status !== 200) throw new Error(`creating ${name} with secondsToLive 3600: ${res.status} ${res.text}`);
+    if (res.status !== 200) throw new Error(`creating ${name} with secondsToLive 3600: ${res.status} ${redactSecrets(res.text)}`);
     const k = res.json<{ id: number; key: string }>();
     withTtl = { key: { id: k.id, name, key: k.key, role: 'Editor' }, serverNow: serverNow(res) };
   });

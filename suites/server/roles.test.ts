@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, inject } from 'vitest';
 import { kase, targetAllows } from '../_support/case.ts';
-import { expectAuthLayerError, expectStatus } from '../_support/expect-http.ts';
+import { expectAuthLayerError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { adminAuth, apiKeyBasic, bearer, send, type RequestSpec } from '../_support/http.ts';
 import { createKey, type CreatedKey, type Role } from '../_support/keys.ts';
 
@@ -119,8 +119,8 @@ describe('roles: PMM permission matrix for API keys', () => {
     },
     async (t, ctx) => {
       const res = await send(t, { path: UNLISTED, headers: adminAuth(t) });
-      await ctx.annotate(`${UNLISTED} as the Grafana server admin: ${res.status} ${res.text.slice(0, 200)}`);
-      expect(res.status, `expected the auth layer to let the Grafana server admin pass (not 401); got ${res.status} ${res.text.slice(0, 300)}`).not.toBe(401);
+      await ctx.annotate(`${UNLISTED} as the Grafana server admin: ${res.status} ${redactSecrets(res.text.slice(0, 200))}`);
+      expect(res.status, `expected the auth layer to let the Grafana server admin pass (not 401); got ${res.status} ${redactSecrets(res.text.slice(0, 300))}`).not.toBe(401);
     },
   );
 });
