@@ -3,13 +3,26 @@ import type { Handler } from 'hono';
 import type { AppDeps, Env } from './context.ts';
 import { createAPIKey, deleteAPIKey, getAPIKeyCurrentHandler, getAPIKeys } from './grafana/keys.ts';
 import { getHealth, getSignedInUserHandler, getSignedInUserOrgListHandler } from './grafana/user.ts';
-import { getAlerts, getReadyz, getSettings, getVersion, platformConnect } from './pmm/handlers.ts';
+import { getAlerts, getReadonlySettings, getReadyz, getSettings, getVersion, platformConnect } from './pmm/handlers.ts';
+import type { PmmOperation } from './profiles/types.ts';
 
-export type RouteSpec = readonly [method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler<Env>];
+export type RouteSpec = readonly [method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: Handler<Env>];
+
+/** The PMM handler of each operation a profile lists (mock/profiles/*: pmmEndpoints). */
+function pmmHandlers(deps: AppDeps): Record<PmmOperation, Handler<Env>> {
+  return {
+    alerts: getAlerts(),
+    platformConnect: platformConnect(deps),
+    readyz: getReadyz(),
+    settings: getSettings(deps),
+    settingsReadonly: getReadonlySettings(deps),
+    version: getVersion(deps),
+  };
+}
 
 export function routeTable(deps: AppDeps): RouteSpec[] {
-  return [
-    ['GET', '/alertmanager/api/v2/alerts', getAlerts()],
+  const pmm = pmmHandlers(deps);
+  const routes: RouteSpec[] = [
     ['GET', '/graph/api/auth/key', getAPIKeyCurrentHandler(deps)],
     ['GET', '/graph/api/auth/keys', getAPIKeys(deps)],
     ['POST', '/graph/api/auth/keys', createAPIKey(deps)],
@@ -17,13 +30,7 @@ export function routeTable(deps: AppDeps): RouteSpec[] {
     ['GET', '/graph/api/health', getHealth(deps)],
     ['GET', '/graph/api/user', getSignedInUserHandler(deps)],
     ['GET', '/graph/api/user/orgs', getSignedInUserOrgListHandler(deps)],
-    // pmm-auth §1.3: `rewrite ^/managed/v1/version$ /v1/version;`
-    ['GET', '/managed/v1/version', getVersion(deps)],
-    // pmm-auth §1.3: `rewrite ^/ping$ /v1/readyz;`
-    ['GET', '/ping', getReadyz()],
-    ['POST', '/v1/Platform/Connect', platformConnect(deps)],
-    ['POST', '/v1/Settings/Get', getSettings()],
-    ['GET', '/v1/readyz', getReadyz()],
-    ['GET', '/v1/version', getVersion(deps)],
+    ...deps.profile.pmmEndpoints.map((e): RouteSpec => [e.method, e.path, pmm[e.operation]]),
   ];
+  return routes.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
 }

@@ -26,7 +26,11 @@ export function goTime(ms: number): string {
 }
 
 function errorAnswer(err: GrafanaError, fromContext: boolean): GrafanaAnswer {
-  return { status: err.status, body: grafanaErrorBody(err.message, err.traceID), fromContext };
+  // grafana-auth §3.5: typed errors (11.x) → {"extra":null,"message","messageId","statusCode","traceID":""}.
+  const body = err.messageId
+    ? { extra: null, message: err.message, messageId: err.messageId, statusCode: err.status, traceID: '' }
+    : grafanaErrorBody(err.message, err.traceID);
+  return { status: err.status, body, fromContext };
 }
 
 /** Sends an answer as Grafana does. */

@@ -49,6 +49,7 @@ export function firstJsonValue(text: string): string | undefined {
 
 /** Binds the body; undefined on any bind error (→ 400 "bad request data"). */
 export function bindAddKeyCommand(contentType: string | undefined, text: string, roles: readonly OrgRole[], anyCaseRoles = false): AddKeyCommand | undefined {
+  // Title-casing (11.x, grafana-auth §1.2) and the test-only deviation role-any-case both fold case.
   // grafana-auth §1.2: a missing or other content type is a bind error.
   if (mediaType(contentType) !== 'application/json') return undefined;
   const cmd: Fields = { name: '', role: '', secondsToLive: 0 };

@@ -28,7 +28,7 @@ function requireKeyAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
 export function createAPIKey(deps: AppDeps) {
   return async function createAPIKey(c: Ctx): Promise<Response> {
     const who = requireKeyAdmin(c, deps, 'apikeys:create');
-    const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles, deps.deviations.has('role-any-case'));
+    const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles, deps.profile.roleParsing === 'titleCase' || deps.deviations.has('role-any-case'));
     // grafana-auth §1.3 step 1: any bind error → 400 "bad request data" with traceID.
     if (!cmd) throw grafanaError(400, 'bad request data', true);
     // grafana-auth §1.3 step 3: role ceiling (Admin includes every role, so unreachable in OSS).
@@ -62,7 +62,7 @@ export function issueLegacyKey(deps: Pick<AppDeps, 'store' | 'clock' | 'random'>
 }
 
 function includesRole(have: string, want: string): boolean {
-  const rank = ['Viewer', 'Editor', 'Admin'];
+  const rank = ['None', 'Viewer', 'Editor', 'Admin'];
   return rank.indexOf(have) >= rank.indexOf(want);
 }
 

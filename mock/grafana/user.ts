@@ -24,7 +24,8 @@ export function getSignedInUserOrgListHandler(deps: AppDeps) {
  */
 export function getHealth(deps: AppDeps) {
   return function getHealth(c: Ctx): Response {
-    const body = { commit: deps.profile.grafana.commit, database: 'ok', version: deps.profile.grafana.version };
+    const values = { commit: deps.profile.grafana.commit, database: 'ok', version: deps.profile.grafana.version };
+    const body = Object.fromEntries(deps.profile.healthKeys.map((k) => [k, values[k]]));
     return c.body(JSON.stringify(body, null, 2), 200, { 'Content-Type': GRAFANA_CONTENT_TYPE });
   };
 }

@@ -51,15 +51,16 @@ function resolveKey(key: string, { store, clock, deviations }: ResolveContext): 
   if (key.startsWith(PREFIXED_KEY_START)) {
     // grafana-auth §3.2: a bad `gl…` format/checksum is matched by neither error check → 500.
     if (!decodePrefixedKey(key)) return 'malformedPrefixedKey';
-    // grafana-auth §3.2: a well-formed but unknown token → "not found" → 401 (pmm2 has no SA tokens).
-    return 'invalidApiKey';
+    // grafana-auth §3.2: a well-formed but unknown token → "not found" → 401 (no SA tokens yet).
+    return 'unknownApiKey';
   }
   const decoded = decodeLegacyKey(key);
   // grafana-auth §2.1: not base64 / not JSON → invalid API key.
   if (!decoded) return 'invalidApiKey';
   const row: ApiKey | undefined = store.keyByName(decoded.orgId, decoded.name);
-  // grafana-auth §3.2: unknown name or wrong secret → 401 invalid.
-  if (!row || !store.secretMatches(row, decoded.secret)) return 'invalidApiKey';
+  // grafana-auth §3.2, §3.5: an unknown name and a wrong secret are distinct failures (the same body in 9.2).
+  if (!row) return 'unknownApiKey';
+  if (!store.secretMatches(row, decoded.secret)) return 'invalidApiKey';
   // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
   if (row.expires !== null && row.expires <= clock.nowUnix() && !deviations?.has('no-expiry')) return 'expiredApiKey';
   return { kind: 'apiKey', key: row, orgId: row.orgId, orgRole: row.role, isGrafanaAdmin: false };

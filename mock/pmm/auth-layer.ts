@@ -13,7 +13,7 @@ import { roleAtLeast, RuleTable } from './rules.ts';
 import { originalUri } from './request.ts';
 
 export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
-  const rules = new RuleTable(deps.profile.rules);
+  const rules = new RuleTable(deps.profile.rules, deps.profile.prefixCuts);
   return async function pmmAuthRequest(c, next) {
     // pmm-auth §1.2: authorized against `$request_uri`, the original URI (before rewrites).
     const cleaned = cleanPath(originalUri(c));

@@ -25,27 +25,19 @@ export function getReadyz() {
 }
 
 /**
- * getSettings — `POST /v1/Settings/Get`, admin (pmm-auth §3.3). A representative 2.41 settings
- * object; the field values are the mock's (UNVERIFIED against a real server).
+ * getSettings — `POST /v1/Settings/Get` (2.41) or `GET /v1/server/settings` (3.x), admin
+ * (pmm-auth §3.3): the profile's representative settings (values UNVERIFIED against a real server).
  */
-export function getSettings() {
+export function getSettings(deps: AppDeps) {
   return function getSettings(): Response {
-    return protoJson(200, {
-      settings: {
-        telemetry_enabled: true,
-        metrics_resolutions: { hr: '5s', mr: '10s', lr: '60s' },
-        data_retention: '2592000s',
-        aws_partitions: ['aws'],
-        stt_enabled: true,
-        platform_email: '',
-        dbaas_enabled: false,
-        alerting_enabled: true,
-        stt_check_intervals: { standard_interval: '86400s', rare_interval: '280800s', frequent_interval: '14400s' },
-        backup_management_enabled: true,
-        connected_to_platform: false,
-        telemetry_summaries: [],
-      },
-    });
+    return protoJson(200, { settings: deps.profile.settings });
+  };
+}
+
+/** getReadonlySettings — `GET /v1/server/settings/readonly`, viewer (pmm-auth §3.3, 3.x only). */
+export function getReadonlySettings(deps: AppDeps) {
+  return function getReadonlySettings(): Response {
+    return protoJson(200, { settings: deps.profile.readonlySettings });
   };
 }
 

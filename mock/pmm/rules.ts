@@ -5,11 +5,12 @@ import type { AuthRule, PmmRole } from '../profiles/types.ts';
  * nextPrefix as in PMM 2.41: `/inventory.Nodes/ListNodes` → `/inventory.Nodes/` →
  * `/inventory.Nodes` → `/inventory.` → `/inventory` → `/`.
  */
-export function nextPrefix(path: string): string {
+export function nextPrefix(path: string, cuts = '/.'): string {
   if (path === '' || path === '/' || !path.startsWith('/')) return '/';
-  const trimmed = path.replace(/[/.]+$/, '');
-  if (trimmed !== path) return trimmed;
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('.'));
+  let end = path.length;
+  while (end > 0 && cuts.includes(path[end - 1]!)) end--;
+  if (end !== path.length) return path.slice(0, end);
+  const i = Math.max(...[...cuts].map((c) => path.lastIndexOf(c)));
   return path.slice(0, i + 1);
 }
 
@@ -22,7 +23,10 @@ export interface RuleMatch {
 export class RuleTable {
   private readonly rules: ReadonlyMap<string, PmmRole>;
 
-  constructor(rules: readonly AuthRule[]) {
+  constructor(
+    rules: readonly AuthRule[],
+    private readonly cuts = '/.',
+  ) {
     this.rules = new Map(rules);
     if (this.rules.size !== rules.length) throw new Error('rule table has duplicate prefixes');
   }
@@ -30,7 +34,7 @@ export class RuleTable {
   /** pmm-auth §2.1: no matching prefix (including `/`) → grafanaAdmin. */
   match(cleanedPath: string): RuleMatch {
     let prefix = cleanedPath;
-    while (prefix !== '/' && !this.rules.has(prefix)) prefix = nextPrefix(prefix);
+    while (prefix !== '/' && !this.rules.has(prefix)) prefix = nextPrefix(prefix, this.cuts);
     const role = this.rules.get(prefix);
     return role === undefined ? { prefix: null, role: 'grafanaAdmin' } : { prefix, role };
   }

@@ -57,6 +57,38 @@ export const pmm2: Profile = {
     distribution_method: 'DISTRIBUTION_METHOD_DOCKER',
   },
   rules: RULES_2_41,
+  // pmm-auth §2.1: 2.41 cuts prefixes at '/' and '.'.
+  prefixCuts: '/.',
+  // pmm-auth §1.3, §3: endpoints and nginx rewrites of 2.41 (/managed/v1/version, /ping).
+  pmmEndpoints: [
+    { method: 'GET', path: '/alertmanager/api/v2/alerts', operation: 'alerts' },
+    { method: 'GET', path: '/managed/v1/version', operation: 'version' },
+    { method: 'GET', path: '/ping', operation: 'readyz' },
+    { method: 'POST', path: '/v1/Platform/Connect', operation: 'platformConnect' },
+    { method: 'POST', path: '/v1/Settings/Get', operation: 'settings' },
+    { method: 'GET', path: '/v1/readyz', operation: 'readyz' },
+    { method: 'GET', path: '/v1/version', operation: 'version' },
+  ],
+  // pmm-auth §3.3: a representative 2.41 settings object (field values UNVERIFIED).
+  settings: {
+    telemetry_enabled: true,
+    metrics_resolutions: { hr: '5s', mr: '10s', lr: '60s' },
+    data_retention: '2592000s',
+    aws_partitions: ['aws'],
+    stt_enabled: true,
+    platform_email: '',
+    dbaas_enabled: false,
+    alerting_enabled: true,
+    stt_check_intervals: { standard_interval: '86400s', rare_interval: '280800s', frequent_interval: '14400s' },
+    backup_management_enabled: true,
+    connected_to_platform: false,
+    telemetry_summaries: [],
+  },
+  readonlySettings: {},
+  // grafana-auth §1.2: 9.x roles are case-sensitive.
+  roleParsing: 'exact',
+  // grafana-auth §6.3: 9.x sorts the keys.
+  healthKeys: ['commit', 'database', 'version'],
   // grafana-auth §3.1: Basic with user name exactly `api_key` carries a key.
   keyBasicUsers: ['api_key'],
   // grafana-auth §1.2: 9.x knows Viewer, Editor, Admin (no None), case-sensitive.
@@ -66,6 +98,8 @@ export const pmm2: Profile = {
     unauthorized: { status: 401, message: 'Unauthorized', traceID: false },
     // grafana-auth §3.2: Percona's message constant; an internal error is attached → traceID.
     invalidApiKey: { status: 401, message: 'invalid Service Token/API key', traceID: true },
+    // grafana-auth §3.2: an unknown key name → the store's "invalid" sentinel → the same 401.
+    unknownApiKey: { status: 401, message: 'invalid Service Token/API key', traceID: true },
     // grafana-auth §3.2: malformed `gl…` token → struct error matched by neither check → 500 (quirk).
     malformedPrefixedKey: { status: 500, message: 'invalid Service Token/API key', traceID: true },
     // grafana-auth §3.2: expired → 401 {"message":"Expired API key"} (no traceID).

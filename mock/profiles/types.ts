@@ -6,8 +6,8 @@
 /** PMM's role ladder (pmm-auth §2.1): none < viewer < editor < admin < grafanaAdmin. */
 export type PmmRole = 'none' | 'viewer' | 'editor' | 'admin' | 'grafanaAdmin';
 
-/** Grafana org roles a key or user can hold (grafana-auth §1.2). */
-export type OrgRole = 'Viewer' | 'Editor' | 'Admin';
+/** Grafana org roles a key or user can hold (grafana-auth §1.2; `None` exists from 10.x). */
+export type OrgRole = 'None' | 'Viewer' | 'Editor' | 'Admin';
 
 /** One rule of the auth_request layer: URL prefix → minimum role (pmm-auth §2.1). */
 export type AuthRule = readonly [prefix: string, role: PmmRole];
@@ -16,6 +16,7 @@ export type AuthRule = readonly [prefix: string, role: PmmRole];
 export type AuthFailureKind =
   | 'unauthorized'
   | 'invalidApiKey'
+  | 'unknownApiKey'
   | 'malformedPrefixedKey'
   | 'expiredApiKey'
   | 'invalidBasicHeader'
@@ -26,6 +27,16 @@ export interface GrafanaError {
   readonly status: number;
   readonly message: string;
   readonly traceID: boolean;
+  /** Grafana ≥ 9.4 typed errors (grafana-auth §3.5): the body gains extra, messageId, statusCode. */
+  readonly messageId?: string;
+}
+
+/** The PMM endpoints a profile serves, by operation (the handlers live in mock/pmm/handlers.ts). */
+export type PmmOperation = 'version' | 'readyz' | 'settings' | 'settingsReadonly' | 'platformConnect' | 'alerts';
+export interface PmmEndpoint {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly path: string;
+  readonly operation: PmmOperation;
 }
 
 export interface VersionInfo {
@@ -44,6 +55,18 @@ export interface Profile {
   readonly version: VersionInfo;
   /** Auth-layer rule table (pmm-auth §2.1). */
   readonly rules: readonly AuthRule[];
+  /** Characters the longest-prefix lookup cuts at (pmm-auth §2.1: '/' and '.'; 3.x also ':'). */
+  readonly prefixCuts: string;
+  /** PMM endpoints, including nginx's rewrites (pmm-auth §1.3, §3). */
+  readonly pmmEndpoints: readonly PmmEndpoint[];
+  /** Role strings: `exact` (9.x, case-sensitive) or `titleCase` (11.x folds case first), grafana-auth §1.2. */
+  readonly roleParsing: 'exact' | 'titleCase';
+  /** The settings object of the settings endpoint (pmm-auth §3.3; values representative). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The 3.x read-only settings (pmm-auth §3.3); empty where the profile has none. */
+  readonly readonlySettings: Readonly<Record<string, unknown>>;
+  /** Key order of GET /api/health (grafana-auth §6.3). */
+  readonly healthKeys: readonly ('commit' | 'database' | 'version')[];
   /** Basic-auth user names whose password is a key (grafana-auth §3.1; PMM 3 adds `service_token`). */
   readonly keyBasicUsers: readonly string[];
   /** Valid role strings for POST /api/auth/keys, compared case-sensitively in 9.x (grafana-auth §1.2). */
