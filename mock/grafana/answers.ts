@@ -88,8 +88,8 @@ export function userProfile(user: User): Record<string, unknown> {
 export function getSignedInUser(res: Resolution, profile: Profile): GrafanaAnswer {
   const who = signedIn(res, profile);
   if (isAnswer(who)) return who;
-  // grafana-auth §6.2: a plain API key has no user id → 404 "user not found" (nil error, no traceID).
-  if (who.kind !== 'user') return { status: 404, body: { message: 'user not found' } };
+  // grafana-auth §6.2: a caller that is not a user gets the profile's answer (9.x: 404 "user not found").
+  if (who.kind !== 'user') return errorAnswer(profile.userEndpointForKeys, false);
   return { status: 200, body: userProfile(who.user) };
 }
 

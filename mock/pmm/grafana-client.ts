@@ -43,6 +43,11 @@ function failed(answer: GrafanaAnswer): RoleLookup | undefined {
   return { code, message };
 }
 
+/**
+ * pmm-auth §2.3 (3.x): pmm-managed asks Percona's /api/auth/serviceaccount first (which migrates a
+ * legacy key into a service account) and falls back to /api/auth/key; the mock answers both kinds
+ * from /api/auth/key — the migration side effect is not modelled yet.
+ */
 export function lookupRole(authorization: string | undefined, res: Resolution, profile: Profile): RoleLookup {
   if (isAPIKeyAuth(authorization, profile.keyBasicUsers)) {
     const key = getAPIKeyCurrent(res, profile);

@@ -76,8 +76,12 @@ export function getAlerts() {
  */
 export function notFound(deps: AppDeps) {
   return function notFound(c: Ctx): Response {
-    const res = grpcErrorResponse(deps.profile, GRPC.NotFound, 'Not Found');
-    res.headers.set('X-Pmm-Mock-Explain', `no route for ${c.req.method} ${new URL(c.req.url).pathname}; see GET /__mock/routes`);
+    const path = new URL(c.req.url).pathname;
+    const res =
+      deps.profile.unknownRoute === 'gatewayDefault'
+        ? protoJson(404, { code: GRPC.NotFound, message: `Endpoint not found: ${path}, http method: ${c.req.method}`, details: [] })
+        : grpcErrorResponse(deps.profile, GRPC.NotFound, 'Not Found');
+    res.headers.set('X-Pmm-Mock-Explain', `no route for ${c.req.method} ${path}; see GET /__mock/routes`);
     return res;
   };
 }

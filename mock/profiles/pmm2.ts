@@ -109,8 +109,11 @@ export const pmm2: Profile = {
     // grafana-auth §6.1: bad password, unknown or locked-out user (lower-case "invalid").
     invalidCredentials: { status: 401, message: 'invalid username or password', traceID: true },
   },
+  // grafana-auth §6.2: a plain API key has no user id → 404 "user not found" (nil error, no traceID).
+  userEndpointForKeys: { status: 404, message: 'user not found', traceID: false },
   // pmm-auth §1.4: role too low is 401 (not 403) in 2.41.
   accessDeniedStatus: 401,
+  unknownRoute: 'httpError',
   // pmm-auth §2.6: 2.41 EmitUnpopulated false.
   emitUnpopulated: false,
   // pmm-auth §1.1: 2.41 listens on 80 and 443.

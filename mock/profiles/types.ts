@@ -73,8 +73,16 @@ export interface Profile {
   readonly keyRoles: readonly OrgRole[];
   /** Grafana's failure responses of identity resolution. */
   readonly authFailures: Readonly<Record<AuthFailureKind, GrafanaError>>;
+  /** Grafana's answer to /api/user for a caller that is not a user (an API key), grafana-auth §6.2. */
+  readonly userEndpointForKeys: GrafanaError;
   /** HTTP status of the auth layer's "role too low" answer (401 in 2.41, pmm-auth §1.4). */
   readonly accessDeniedStatus: number;
+  /**
+   * Unknown routes behind the auth layer (pmm-auth §2.6): `httpError` — PMM's handler,
+   * {error, code 5, message "Not Found"} (2.41, text UNVERIFIED); `gatewayDefault` — grpc-gateway's
+   * default, {code 5, message "Endpoint not found: <path>, http method: <METHOD>", details} (3.x).
+   */
+  readonly unknownRoute: 'httpError' | 'gatewayDefault';
   /** grpc-gateway marshaller: emit unpopulated fields (false in 2.41, pmm-auth §2.6). */
   readonly emitUnpopulated: boolean;
   /** Default ports of the real product (the mock's CLI defaults are unprivileged). */

@@ -1,0 +1,149 @@
+/**
+ * Profile `pmm3`: PMM 3.0.x with Grafana 11.1.8 (Percona fork). Data only. Work in progress
+ * (issue "PMM 3 profile"): service accounts and `glsa_` tokens are not served yet, so this profile
+ * is not offered on the command line.
+ */
+import type { AuthRule, Profile } from './types.ts';
+
+/** pmm-auth §2.1, "PMM 3.0-era (AS-3e test table; AS-3m code)": URL prefix → minimum role. */
+const RULES_3_0: readonly AuthRule[] = [
+  ['/agent.v1.AgentService/Connect', 'admin'],
+  ['/agent.Agent/Connect', 'admin'], // v2 agents
+  ['/inventory.', 'admin'],
+  ['/management.', 'admin'],
+  ['/actions.', 'viewer'],
+  ['/advisors.v1.', 'editor'],
+  ['/server.v1.ServerService/CheckUpdates', 'viewer'],
+  ['/server.v1.ServerService/UpdateStatus', 'none'],
+  ['/server.v1.ServerService/AWSInstanceCheck', 'none'],
+  ['/server.', 'admin'],
+  ['/server.v1.', 'admin'],
+  ['/qan.v1.CollectorService.', 'viewer'],
+  ['/qan.v1.QANService.', 'viewer'],
+  ['/v1/alerting', 'viewer'],
+  ['/v1/advisors', 'editor'],
+  ['/v1/advisors/checks:', 'editor'],
+  ['/v1/advisors/failedServices', 'editor'],
+  ['/v1/actions/', 'viewer'],
+  ['/v1/actions:', 'viewer'],
+  ['/v1/backups', 'admin'],
+  ['/v1/dumps', 'admin'],
+  ['/v1/accesscontrol', 'admin'],
+  ['/v1/inventory/', 'admin'],
+  ['/v1/inventory/services:getTypes', 'viewer'],
+  ['/v1/management/', 'admin'],
+  ['/v1/management/Jobs', 'viewer'],
+  ['/v1/server/AWSInstance', 'none'],
+  ['/v1/server/updates', 'viewer'],
+  ['/v1/server/updates:start', 'admin'],
+  ['/v1/server/updates:getStatus', 'none'],
+  ['/v1/server/settings', 'admin'],
+  ['/v1/server/settings/readonly', 'viewer'],
+  ['/v1/platform:', 'admin'],
+  ['/v1/platform/', 'viewer'],
+  ['/v1/users', 'viewer'],
+  ['/v1/server/readyz', 'none'],
+  ['/v1/server/leaderHealthCheck', 'none'],
+  ['/ping', 'none'],
+  ['/v1/server/version', 'viewer'],
+  ['/v1/qan', 'viewer'],
+  ['/v1/qan:', 'viewer'],
+  ['/prometheus', 'admin'],
+  ['/victoriametrics', 'admin'],
+  ['/nomad', 'admin'],
+  ['/graph', 'none'],
+  ['/swagger', 'none'], // pmm-auth §1.3: PMM 3.0.0 served /swagger without auth (exact rule UNVERIFIED)
+  ['/v1/server/logs.zip', 'admin'],
+  ['/v1/readyz', 'none'], // v2 compatibility
+  ['/v1/version', 'viewer'], // v2 compatibility
+  ['/logs.zip', 'admin'], // v2 compatibility
+];
+
+export const pmm3: Profile = {
+  name: 'pmm3',
+  title: 'PMM 3.0.0 (Grafana 11.1.8, Percona fork)',
+  // grafana-auth §0: PMM 3.0.0 ships Grafana 11.1.8. The commit is not sourced: a placeholder.
+  grafana: { version: '11.1.8', commit: 'unknown' },
+  // pmm-auth §3.1: field set VERIFIED (3.x always has `server`); values illustrative (UNVERIFIED).
+  version: {
+    version: '3.0.0',
+    server: { version: '3.0.0', full_version: '3.0.0-1.2501271036.a7d4e2b.el9', timestamp: '2025-01-27T10:36:41Z' },
+    managed: { version: '3.0.0', full_version: 'a7d4e2b35d0c4e5f8d9c1b2a3e4f5a6b7c8d9e0f', timestamp: '2025-01-27T10:21:17Z' },
+    distribution_method: 'DISTRIBUTION_METHOD_DOCKER',
+  },
+  rules: RULES_3_0,
+  // pmm-auth §2.1: 3.x also cuts at ':' (`/v1/platform:connect`).
+  prefixCuts: '/.:',
+  // pmm-auth §1.3 (3.x): /v1/server/*; compatibility rewrites /ping and /v1/readyz → /v1/server/readyz,
+  // /v1/version → /v1/server/version; §3.3: settings (admin) and settings/readonly (viewer); §5.2: platform:connect.
+  pmmEndpoints: [
+    { method: 'GET', path: '/ping', operation: 'readyz' },
+    { method: 'POST', path: '/v1/platform:connect', operation: 'platformConnect' },
+    { method: 'GET', path: '/v1/readyz', operation: 'readyz' },
+    { method: 'GET', path: '/v1/server/readyz', operation: 'readyz' },
+    { method: 'GET', path: '/v1/server/settings', operation: 'settings' },
+    { method: 'GET', path: '/v1/server/settings/readonly', operation: 'settingsReadonly' },
+    { method: 'GET', path: '/v1/server/version', operation: 'version' },
+    { method: 'GET', path: '/v1/version', operation: 'version' },
+  ],
+  // grafana-auth §1.2 (11.x): None, Viewer, Editor, Admin; the input is title-cased first.
+  keyBasicUsers: ['api_key', 'service_token'],
+  keyRoles: ['None', 'Viewer', 'Editor', 'Admin'],
+  roleParsing: 'titleCase',
+  authFailures: {
+    // grafana-auth §3.5 (LIKELY): authn's auth.unauthorized, typed.
+    unauthorized: { status: 401, message: 'Unauthorized', traceID: true, messageId: 'auth.unauthorized' },
+    // grafana-auth §3.5: a malformed legacy key or a wrong secret → api-key.invalid.
+    invalidApiKey: { status: 401, message: 'Invalid API key', traceID: true, messageId: 'api-key.invalid' },
+    // grafana-auth §3.5 (LIKELY): an unknown key is not a typed error → the fallback body.
+    unknownApiKey: { status: 401, message: 'Unauthorized', traceID: true },
+    // grafana-auth §3.5 (LIKELY): a malformed glsa_ token is not a typed error either (no 500 in 11.x).
+    malformedPrefixedKey: { status: 401, message: 'Unauthorized', traceID: true },
+    expiredApiKey: { status: 401, message: 'Expired API key', traceID: true, messageId: 'api-key.expired' },
+    // grafana-auth §3.4 (LIKELY): a header that is neither Bearer nor Basic selects no client → no credentials.
+    invalidBasicHeader: { status: 401, message: 'Unauthorized', traceID: true, messageId: 'auth.unauthorized' },
+    // grafana-auth §6.1 (LIKELY): password-auth.failed.
+    invalidCredentials: { status: 401, message: 'Invalid username or password', traceID: true, messageId: 'password-auth.failed' },
+  },
+  // grafana-auth §6.2 (LIKELY for 10.x; 11.1 UNVERIFIED): non-user identities get 403.
+  userEndpointForKeys: { status: 403, message: 'Endpoint only available for users', traceID: false },
+  // pmm-auth §1.4: 401 for role too low also in 3.0.x (late 3.x moved to 403).
+  accessDeniedStatus: 401,
+  unknownRoute: 'gatewayDefault',
+  // pmm-auth §2.6: 3.x EmitUnpopulated true ("details": []).
+  emitUnpopulated: true,
+  // pmm-auth §3.3: the read-only settings fields (values representative).
+  settings: {
+    updates_enabled: true,
+    telemetry_enabled: true,
+    metrics_resolutions: { hr: '5s', mr: '10s', lr: '60s' },
+    data_retention: '2592000s',
+    ssh_key: '',
+    aws_partitions: ['aws'],
+    advisor_enabled: true,
+    platform_email: '',
+    alerting_enabled: true,
+    pmm_public_address: '',
+    advisor_run_intervals: { standard_interval: '86400s', rare_interval: '280800s', frequent_interval: '14400s' },
+    backup_management_enabled: true,
+    azurediscover_enabled: false,
+    connected_to_platform: false,
+    telemetry_summaries: [],
+    enable_access_control: false,
+    default_role_id: 0,
+  },
+  readonlySettings: {
+    updates_enabled: true,
+    telemetry_enabled: true,
+    advisor_enabled: true,
+    alerting_enabled: true,
+    pmm_public_address: '',
+    backup_management_enabled: true,
+    azurediscover_enabled: false,
+    enable_access_control: false,
+  },
+  // grafana-auth §6.3 (11.x, LIKELY): a struct → database, version, commit.
+  healthKeys: ['database', 'version', 'commit'],
+  // pmm-auth §1.1: 3.x listens on 8080 and 8443.
+  productPorts: { https: 8443, http: 8080 },
+};
