@@ -4,7 +4,7 @@
  * fallback and the request journal. Path cleaning, handler errors and headers: auth-layer-paths.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, bearer, startTestMock, type TestMock, authLayerBody as authError } from '../testing/harness.ts';
+import { ADMIN_AUTH, basic, bearer, startTestMock, type TestMock, authLayerBody as authError, seedKey as seedKeyOf } from '../testing/harness.ts';
 
 let t: TestMock;
 beforeAll(async () => {
@@ -22,13 +22,7 @@ const ROLES: readonly Role[] = ['viewer', 'editor', 'admin'];
 const STYLES: readonly Style[] = ['Basic user login', 'Bearer key', 'Basic api_key:key'];
 /** The org-role users of the harness; "admin" is the org Admin user, as in pmm-auth §5.1. */
 const USERS: Readonly<Record<Role, [string, string]>> = { viewer: ['viewer', 'viewer-pw'], editor: ['editor', 'editor-pw'], admin: ['orgadmin', 'orgadmin-pw'] };
-const SEED_KEYS: Readonly<Record<Role, string>> = { viewer: 'seed-viewer', editor: 'seed-editor', admin: 'seed-admin' };
-
-function seedKey(role: Role): string {
-  const key = t.mock.keys[SEED_KEYS[role]];
-  if (key === undefined) throw new Error(`no seeded key ${SEED_KEYS[role]}`);
-  return key;
-}
+const seedKey = (role: Role): string => seedKeyOf(t, role);
 
 function credential(role: Role, style: Style): string {
   if (style === 'Basic user login') return basic(...USERS[role]);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, basic, bearer, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, authLayerBody, basic, bearer, startTestMock, type TestMock, seedKey as seedKeyOf } from '../testing/harness.ts';
 
 let t: TestMock;
 beforeAll(async () => {
@@ -22,13 +22,7 @@ type Style = 'Bearer <key>' | 'Basic api_key:<key>' | 'Basic service_token:<key>
 const ROLES: readonly Role[] = ['viewer', 'editor', 'admin'];
 /** pmm-auth §2.3 (3.x): Bearer, or Basic decoding to `api_key:<t>` or `service_token:<t>`. */
 const STYLES: readonly Style[] = ['Bearer <key>', 'Basic api_key:<key>', 'Basic service_token:<key>'];
-const SEED_KEYS: Readonly<Record<Role, string>> = { viewer: 'seed-viewer', editor: 'seed-editor', admin: 'seed-admin' };
-
-function seedKey(role: Role): string {
-  const key = t.mock.keys[SEED_KEYS[role]];
-  if (key === undefined) throw new Error(`no seeded key ${SEED_KEYS[role]}`);
-  return key;
-}
+const seedKey = (role: Role): string => seedKeyOf(t, role);
 
 function credential(role: Role, style: Style): string {
   const key = seedKey(role);

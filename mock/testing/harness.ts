@@ -95,3 +95,10 @@ export function bearer(key: string): string {
 export function authLayerBody(code: number, message: string): string {
   return `${JSON.stringify({ code, error: message, message })}\n`;
 }
+
+/** The harness's seeded key of a role (seed-viewer, seed-editor, seed-admin). */
+export function seedKey(t: TestMock, role: 'viewer' | 'editor' | 'admin'): string {
+  const key = t.mock.keys[`seed-${role}`];
+  if (key === undefined) throw new Error(`no seeded key seed-${role}`);
+  return key;
+}
