@@ -35,18 +35,23 @@ function parseClockChange(text: string): { advanceSeconds: number } | { nowMs: n
   return { nowMs: ms };
 }
 
+/** `?since=SEQ` of the journal listings: a non-negative integer, 0 when absent. */
+function parseSince(value: string | undefined): number {
+  const since = Number(value ?? 0);
+  if (!Number.isInteger(since) || since < 0) throw controlError(400, '"since" must be a non-negative integer (a journal seq)');
+  return since;
+}
+
 export function controlApi(deps: AppDeps, routes: readonly RouteSpec[]): Hono<Env> {
   const control = new Hono<Env>();
 
   control.get('/requests', function listRequests(c) {
-    const since = Number(c.req.query('since') ?? 0);
-    if (!Number.isInteger(since) || since < 0) throw controlError(400, '"since" must be a non-negative integer (a journal seq)');
+    const since = parseSince(c.req.query('since'));
     return json(200, { total: deps.journal.total, capacity: deps.journal.capacity, requests: deps.journal.list(since) });
   });
 
   control.get('/tls', function listTlsEvents(c) {
-    const since = Number(c.req.query('since') ?? 0);
-    if (!Number.isInteger(since) || since < 0) throw controlError(400, '"since" must be a non-negative integer (a journal seq)');
+    const since = parseSince(c.req.query('since'));
     return json(200, { total: deps.journal.tlsTotal, capacity: deps.journal.capacity, events: deps.journal.listTls(since) });
   });
 

@@ -41,6 +41,11 @@ export interface ClientCase {
   judge(ctx: CaseContext): Promise<Judged>;
 }
 
+/** The common run: `Authorization: Bearer <key>`, trusting the test CA. */
+function bearerOverCa(ctx: CaseContext, url: string, key: string): Promise<Observed> {
+  return ctx.run({ PMM_URL: url, PMM_API_KEY: key, AUTH_MODE: 'bearer', TLS_MODE: 'ca', PMM_CA_FILE: ctx.caFile });
+}
+
 const fp = (key: string): string => describeKey(key).keyFingerprint;
 const pass = (reason: string): Judged => ({ verdict: 'PASS', reason });
 const fail = (reason: string): Judged => ({ verdict: 'FAIL', reason });
@@ -67,7 +72,7 @@ const bearerExact: ClientCase = {
   title: 'Authorization: Bearer <key> — one header, "Bearer", one space, the key exactly',
   async judge(ctx) {
     const key = ctx.keys.viewer;
-    const o = await ctx.run({ PMM_URL: `${ctx.url('valid')}/v1/version`, PMM_API_KEY: key, AUTH_MODE: 'bearer', TLS_MODE: 'ca', PMM_CA_FILE: ctx.caFile });
+    const o = await bearerOverCa(ctx, `${ctx.url('valid')}/v1/version`, key);
     const u = unsupported(o.outcome);
     if (u) return u;
     const e = o.requests[0];
@@ -118,7 +123,7 @@ const keyNotInUrl: ClientCase = {
   async judge(ctx) {
     const key = ctx.keys.viewer;
     const runs = [
-      await ctx.run({ PMM_URL: `${ctx.url('valid')}/v1/version`, PMM_API_KEY: key, AUTH_MODE: 'bearer', TLS_MODE: 'ca', PMM_CA_FILE: ctx.caFile }),
+      await bearerOverCa(ctx, `${ctx.url('valid')}/v1/version`, key),
       await ctx.run({ PMM_URL: userinfoUrl(ctx.url('valid'), 'api_key', key, '/v1/version'), PMM_API_KEY: key, AUTH_MODE: 'userinfo', TLS_MODE: 'ca', PMM_CA_FILE: ctx.caFile }),
     ];
     const entries = runs.flatMap((r) => r.requests);
@@ -172,7 +177,7 @@ function tlsObserved(personality: string): ClientCase {
     level: 'OBSERVED',
     title: `given the test CA, the outcome for the ${personality} certificate (clients legitimately differ)`,
     async judge(ctx) {
-      const o = await ctx.run({ PMM_URL: `${ctx.url(personality)}/v1/version`, PMM_API_KEY: ctx.keys.viewer, AUTH_MODE: 'bearer', TLS_MODE: 'ca', PMM_CA_FILE: ctx.caFile });
+      const o = await bearerOverCa(ctx, `${ctx.url(personality)}/v1/version`, ctx.keys.viewer);
       const accepted = o.outcome.kind === 'response';
       return { verdict: 'INFO', reason: `${accepted ? 'accepted' : 'refused'}: ${describeOutcome(o.outcome)}` };
     },
@@ -186,7 +191,7 @@ const redirectCrossHost: ClientCase = {
   async judge(ctx) {
     const main = new URL(ctx.url('valid'));
     const to = `https://localhost:${main.port}/v1/version`;
-    const o = await ctx.run({ PMM_URL: `${main.origin}/__mock/redirect?to=${encodeURIComponent(to)}`, PMM_API_KEY: ctx.keys.viewer, AUTH_MODE: 'bearer', TLS_MODE: 'ca', PMM_CA_FILE: ctx.caFile });
+    const o = await bearerOverCa(ctx, `${main.origin}/__mock/redirect?to=${encodeURIComponent(to)}`, ctx.keys.viewer);
     const u = unsupported(o.outcome);
     if (u) return u;
     const followed = o.requests.filter((e) => (e.host ?? '').startsWith('localhost:'));
@@ -202,7 +207,7 @@ const status401: ClientCase = {
   level: 'MUST',
   title: 'with an expired key the client reports the 401 and sends at most 2 requests',
   async judge(ctx) {
-    const o = await ctx.run({ PMM_URL: `${ctx.url('valid')}/v1/version`, PMM_API_KEY: ctx.keys.expired, AUTH_MODE: 'bearer', TLS_MODE: 'ca', PMM_CA_FILE: ctx.caFile });
+    const o = await bearerOverCa(ctx, `${ctx.url('valid')}/v1/version`, ctx.keys.expired);
     const u = unsupported(o.outcome);
     if (u) return u;
     if (o.outcome.kind !== 'response' || o.outcome.status !== 401) return fail(`expected the client to report HTTP 401; it reported ${describeOutcome(o.outcome)}`);

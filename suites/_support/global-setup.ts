@@ -11,33 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { adminAuth, closeAgents, send } from './http.ts';
+import { spawnMock } from './spawn-mock.ts';
 import { finishRun } from './cleanup.ts';
 import { targetFromEnv, TargetConfigError, type Target } from './target.ts';
 
-const MOCK_CLI = fileURLToPath(new URL('../../scripts/pmm-auth-mock.js', import.meta.url));
 const CLEANUP_CLI = fileURLToPath(new URL('./cleanup-cli.ts', import.meta.url));
-
-/** Starts the mock as a separate process (the suite never imports mock/) and reads its ready line. */
-async function startEmbeddedMock(adminPassword: string): Promise<{ child: ChildProcess; baseUrl: string; ca: string }> {
-  const child = spawn(process.execPath, [MOCK_CLI, '--json', '--https-port', '0', '--http-port', '-1', '--admin-password', adminPassword], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the mock did not get ready in 30 s: ${err}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, nl));
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the mock exited (${code}) before it was ready: ${err}`)));
-  });
-  const ready = JSON.parse(line) as { https: string; caFile: string };
-  return { child, baseUrl: ready.https, ca: readFileSync(ready.caFile, 'utf8') };
-}
 
 /** PMM 2.41 answers /v1/version with 2.x; PMM 3 answers /v1/server/version (and /v1/version, rewritten) with 3.x. */
 async function detectProfile(t: Target): Promise<Pick<Target, 'profile' | 'version'>> {
@@ -73,9 +51,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     base = fromEnv;
   } else {
     const password = randomBytes(12).toString('hex');
-    const mock = await startEmbeddedMock(password);
+    const mock = await spawnMock(['--admin-password', password]);
     child = mock.child;
-    base = { baseUrl: mock.baseUrl, ca: mock.ca, insecure: false, admin: { login: 'admin', password }, readOnly: false, strict: true };
+    base = { baseUrl: mock.https, ca: readFileSync(mock.caFile, 'utf8'), insecure: false, admin: { login: 'admin', password }, readOnly: false, strict: true };
   }
   const draft: Target = { ...base, kind: 'real', embedded: child !== undefined, runId, profile: 'unknown', version: null, ledgerFile };
   let target: Target;

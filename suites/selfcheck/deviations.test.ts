@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnMock } from '../_support/spawn-mock.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
-const MOCK = join(ROOT, 'scripts/pmm-auth-mock.js');
 
 /** Deviation → case ids that must fail against it (each a wrong server of a kind issue 4 names). */
 const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
@@ -43,22 +43,9 @@ function collect(child: ChildProcess): { out: () => string; err: () => string; e
 }
 
 async function startDeviatingMock(deviation: string): Promise<{ url: string; caFile: string }> {
-  const child = spawn(process.execPath, [MOCK, '--json', '--https-port', '0', '--http-port', '-1', '--admin-password', 'selfcheck-pw', '--deviate', deviation], { cwd: ROOT });
-  children.push(child);
-  const io = collect(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mock not ready: ${io.err()}`)), 30_000);
-    child.stdout!.on('data', () => {
-      const nl = io.out().indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(io.out().slice(0, nl));
-      }
-    });
-    void io.exited.then((code) => reject(new Error(`mock exited ${code}: ${io.err()}`)));
-  });
-  const ready = JSON.parse(line) as { https: string; caFile: string };
-  return { url: ready.https, caFile: ready.caFile };
+  const mock = await spawnMock(['--admin-password', 'selfcheck-pw', '--deviate', deviation]);
+  children.push(mock.child);
+  return { url: mock.https, caFile: mock.caFile };
 }
 
 interface SuiteRun {
