@@ -1,7 +1,8 @@
 /**
- * globalSetup of the `server` project: starts the mock (no PMM_SERVER_URL) or checks the named
- * target, detects its profile, provides the target to the workers, and at the end (or on
- * Ctrl-C) deletes exactly the keys this run created, printing "created N, deleted N".
+ * globalSetup of the server projects: starts the mock (no PMM_SERVER_URL, or a project that pins
+ * its mock with PMMCONF_MOCK_ARGS) or checks the named target, detects its profile and Grafana
+ * version, provides the target to the workers, and at the end (or on Ctrl-C) deletes exactly the
+ * keys and service accounts this run created, printing "created N, deleted N".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import type { TestProject } from 'vitest/node';
 import { adminAuth, closeAgents, send } from './http.ts';
 import { spawnMock } from './spawn-mock.ts';
 import { finishRun } from './cleanup.ts';
-import { targetFromEnv, TargetConfigError, type Target } from './target.ts';
+import { targetFromEnv, TargetConfigError, type SuiteUser, type Target } from './target.ts';
 
 const CLEANUP_CLI = fileURLToPath(new URL('./cleanup-cli.ts', import.meta.url));
 
@@ -28,6 +29,32 @@ async function detectProfile(t: Target): Promise<Pick<Target, 'profile' | 'versi
     if (version?.startsWith('3.')) return { profile: 'pmm3', version };
   }
   return { profile: 'unknown', version: null };
+}
+
+/** grafana-auth §6.3: GET /graph/api/health (no auth) reports Grafana's `version` (unless hidden). */
+async function detectGrafanaVersion(t: Target): Promise<string | null> {
+  const res = await send(t, { path: '/graph/api/health' });
+  if (res.status !== 200) return null;
+  try {
+    const v = res.json<{ version?: unknown }>().version;
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Org users an embedded mock is started with (--user), for the Basic-user role matrix (pmm-auth §5.2). */
+function mockUsers(runId: string): SuiteUser[] {
+  return (['Viewer', 'Editor', 'Admin'] as const).map((role) => ({ login: `pmmconf-${role.toLowerCase()}`, password: `${runId}-${role.toLowerCase()}-${randomBytes(6).toString('hex')}`, role }));
+}
+
+/**
+ * The mock a project pins (its `test.env.PMMCONF_MOCK_ARGS`, e.g. "--profile pmm3"): such a project
+ * always runs against its own embedded mock, whatever PMM_SERVER_URL says.
+ */
+function pinnedMockArgs(project: TestProject): string[] | undefined {
+  const raw = (project.config.env as Record<string, string | undefined> | undefined)?.PMMCONF_MOCK_ARGS;
+  return raw === undefined ? undefined : raw.split(/\s+/).filter(Boolean);
 }
 
 /** The target has the mock's control API: GET /__mock/clock answers {now, unix}. */
@@ -45,28 +72,32 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const ledgerFile = join(tmpdir(), `pmmconf-${runId}.jsonl`);
   let child: ChildProcess | undefined;
-  const fromEnv = targetFromEnv(process.env);
-  let base: Pick<Target, 'baseUrl' | 'ca' | 'insecure' | 'admin' | 'readOnly' | 'strict'>;
+  const pinned = pinnedMockArgs(project);
+  const fromEnv = pinned ? undefined : targetFromEnv(process.env);
+  let base: Pick<Target, 'baseUrl' | 'ca' | 'insecure' | 'admin' | 'readOnly' | 'strict' | 'users'>;
   if (fromEnv) {
-    base = fromEnv;
+    base = { ...fromEnv, users: [] };
   } else {
     const password = randomBytes(12).toString('hex');
-    const mock = await spawnMock(['--admin-password', password]);
+    const users = mockUsers(runId);
+    const userArgs = users.flatMap((u) => ['--user', `${u.login}:${u.password}:${u.role}`]);
+    const mock = await spawnMock(['--admin-password', password, ...userArgs, ...(pinned ?? [])]);
     child = mock.child;
-    base = { baseUrl: mock.https, ca: readFileSync(mock.caFile, 'utf8'), insecure: false, admin: { login: 'admin', password }, readOnly: false, strict: true };
+    base = { baseUrl: mock.https, ca: readFileSync(mock.caFile, 'utf8'), insecure: false, admin: { login: 'admin', password }, readOnly: false, strict: true, users };
   }
-  const draft: Target = { ...base, kind: 'real', embedded: child !== undefined, runId, profile: 'unknown', version: null, ledgerFile };
+  const draft: Target = { ...base, kind: 'real', embedded: child !== undefined, runId, profile: 'unknown', version: null, grafanaVersion: null, project: project.name, ledgerFile };
   let target: Target;
   try {
     // PMM_SUITE_AS_REAL=1 treats a mock as a real PMM (no control API): to see what a real run skips.
     const control = process.env.PMM_SUITE_AS_REAL === '1' ? false : await hasControlApi(draft);
-    target = { ...draft, kind: control ? 'mock' : 'real', ...(await detectProfile(draft)) };
+    target = { ...draft, kind: control ? 'mock' : 'real', ...(await detectProfile(draft)), grafanaVersion: await detectGrafanaVersion(draft) };
   } catch (e) {
     child?.kill('SIGTERM');
     throw e;
   }
   project.provide('target', target);
-  process.stdout.write(`pmm-auth-conformance: target ${target.baseUrl} (${target.kind}${target.embedded ? ', embedded' : ''}, ${target.profile} ${target.version ?? ''}), run ${runId}\n`);
+  const mockNote = pinned ? `, mock ${pinned.join(' ') || 'pmm2'}${process.env.PMM_SERVER_URL ? '; PMM_SERVER_URL ignored: this project pins its mock' : ''}` : '';
+  process.stdout.write(`pmm-auth-conformance: [${project.name}] target ${target.baseUrl} (${target.kind}${target.embedded ? ', embedded' : ''}${mockNote}, ${target.profile} ${target.version ?? ''}, Grafana ${target.grafanaVersion ?? '?'}), run ${runId}\n`);
 
   const onSignal = (): void => {
     // vitest exits 1 ms after SIGINT/SIGTERM: the clean-up runs in a detached process that outlives it.

@@ -2,6 +2,7 @@
  * Keys the suite creates, named `pmmconf-<runId>-<label>`: created through the product API as the
  * admin of PMM_SERVER_URL, logged in a ledger, deleted by this file's afterAll (setup.ts) and, for
  * anything left, by globalSetup's teardown and its SIGINT/SIGTERM handler. Never anything else.
+ * Service accounts and tokens (PMM 3) share the names and the ledger: service-accounts.ts.
  */
 import { appendFileSync } from 'node:fs';
 import { adminAuth, send, type HttpResult } from './http.ts';
@@ -27,8 +28,20 @@ export function uniqueName(t: Target, label: string): string {
   return `${keyPrefix(t)}${label}-${process.pid}-${++counter}`;
 }
 
-export function ledger(t: Target, event: 'created' | 'deleted', id: number, name: string): void {
-  appendFileSync(t.ledgerFile, `${JSON.stringify({ event, id, name })}\n`);
+/** What the ledger records: legacy API keys, service accounts and their tokens (`saId`). */
+export type LedgerKind = 'key' | 'sa' | 'token';
+export interface LedgerEvent {
+  readonly event: 'created' | 'deleted';
+  /** Absent in a key's entry. */
+  readonly kind?: LedgerKind;
+  readonly id: number;
+  readonly name: string;
+  readonly saId?: number;
+}
+
+export function ledger(t: Target, event: 'created' | 'deleted', id: number, name: string, kind: LedgerKind = 'key', saId?: number): void {
+  const entry: LedgerEvent = kind === 'key' ? { event, id, name } : { event, kind, id, name, ...(saId === undefined ? {} : { saId }) };
+  appendFileSync(t.ledgerFile, `${JSON.stringify(entry)}\n`);
 }
 
 /** POST /graph/api/auth/keys as admin with a raw body; logs what it created. */

@@ -25,8 +25,23 @@ export interface Target {
   /** Detected by probing /v1/version and /v1/server/version. */
   readonly profile: 'pmm2' | 'pmm3' | 'unknown';
   readonly version: string | null;
+  /** Grafana's version from GET /graph/api/health `version` (grafana-auth §6.3); null when hidden. */
+  readonly grafanaVersion: string | null;
+  /** The vitest project that runs against this target (labels reports: one section per project). */
+  readonly project: string;
+  /**
+   * Grafana org users with known passwords, for the Basic-user role matrix. Only an embedded mock
+   * has them (started with --user); on any other target the suite creates no users: empty.
+   */
+  readonly users: readonly SuiteUser[];
   /** Where workers log the keys they create and delete (for the final clean-up and count). */
   readonly ledgerFile: string;
+}
+
+export interface SuiteUser {
+  readonly login: string;
+  readonly password: string;
+  readonly role: 'Viewer' | 'Editor' | 'Admin';
 }
 
 declare module 'vitest' {

@@ -2,16 +2,22 @@
  * Expiry of API keys (grafana-auth §4, §3.2; pmm-auth §2.3, §2.4): a key created with
  * `secondsToLive` works until `expires <= now`, then Grafana answers 401 "Expired API key" and the
  * PMM auth layer passes that message on with code 16. On the mock the clock is advanced through
- * `/__mock/clock`; the real-time variant (TTL 2 s) runs on any target.
+ * `/__mock/clock`; the real-time variant (TTL 2 s) runs on any target. On PMM 3 the credential is a
+ * service-account token with `secondsToLive` (grafana-auth §4, §5.3: same expiry rule) and
+ * Grafana's body is 11.x's typed one (§3.5).
  */
 import { beforeAll, describe, expect, inject } from 'vitest';
 import { kase, targetAllows } from '../_support/case.ts';
-import { eventually, EXPIRED, expectAuthLayerError, expectGrafanaError, expectStatus } from '../_support/expect-http.ts';
+import { createCredential, type Credential } from '../_support/credentials.ts';
+import { eventually, expectAuthLayerError, expectGrafanaError, expectStatus } from '../_support/expect-http.ts';
 import { bearer, send, type HttpResult } from '../_support/http.ts';
-import { createKey, type CreatedKey } from '../_support/keys.ts';
+import { facts, PROFILES } from '../_support/profile.ts';
 import type { Target } from '../_support/target.ts';
 
-const EXPIRY_SOURCE = 'percona/grafana pkg/services/contexthandler/contexthandler.go (9.2, initContextWithAPIKey); percona/pmm managed/services/grafana/auth_server.go';
+const EXPIRY_SOURCE = 'percona/grafana pkg/services/contexthandler/contexthandler.go (9.2, initContextWithAPIKey); grafana/grafana pkg/services/authn/clients/api_key.go (11.x validateApiKey); percona/pmm managed/services/grafana/auth_server.go';
+const F = facts(inject('target'));
+const BOTH = { profiles: PROFILES };
+const C = F.credential;
 
 /** POST /__mock/clock {"advanceSeconds":N} (the mock's control API, no auth). */
 async function advanceClock(t: Target, seconds: number): Promise<void> {
@@ -25,28 +31,29 @@ async function advanceClock(t: Target, seconds: number): Promise<void> {
 }
 
 describe('expiry: keys with secondsToLive', () => {
-  let key60: CreatedKey | undefined;
+  let key60: Credential | undefined;
 
   beforeAll(async () => {
     const t = inject('target');
-    if (!targetAllows(t, 'write')) return;
-    key60 = await createKey(t, 'expiry-ttl60', 'Viewer', 60);
+    if (!targetAllows(t, ['write'])) return;
+    key60 = await createCredential(t, 'expiry-ttl60', 'Viewer', 60);
   });
 
   kase(
     {
       id: 'srv.expiry.001',
       level: 'MUST',
-      sends: 'GET /v1/version with Authorization: Bearer <Viewer key, secondsToLive 60>',
+      sends: `GET ${F.versionPath} with Authorization: Bearer <Viewer ${C}, secondsToLive 60>`,
       expects: '200 with the version JSON',
-      ref: 'grafana-auth §4; pmm-auth §3.1',
-      source: 'grafana/grafana pkg/api/apikey.go (9.x, AddAPIKey secondsToLive); percona/pmm api-tests/server/version_test.go',
+      ref: 'grafana-auth §4, §5.3; pmm-auth §3.1',
+      source: 'grafana/grafana pkg/api/apikey.go (9.x, AddAPIKey secondsToLive), pkg/services/serviceaccounts/api/token.go; percona/pmm api-tests/server/version_test.go',
       needs: ['write'],
+      ...BOTH,
     },
     async (t) => {
-      const res = await send(t, { path: '/v1/version', headers: bearer(key60!.key) });
+      const res = await send(t, { path: F.versionPath, headers: bearer(key60!.key) });
       expectStatus(res, 200, '200 with the version JSON');
-      expect(res.json<{ version: string }>().version).toMatch(/^2\./);
+      expect(res.json<{ version: string }>().version).toMatch(F.versionMajor);
     },
   );
 
@@ -54,19 +61,20 @@ describe('expiry: keys with secondsToLive', () => {
     {
       id: 'srv.expiry.002',
       level: 'MUST',
-      sends: 'POST /__mock/clock {"advanceSeconds":60}, then GET /graph/api/auth/key and GET /v1/version with Bearer <the 60 s key>',
-      expects: '401 {"message":"Expired API key"} from Grafana; 401 {"code":16,"error":"Expired API key","message":"Expired API key"} from the auth layer',
-      ref: 'grafana-auth §4, §3.2; pmm-auth §1.4, §2.3',
+      sends: `POST /__mock/clock {"advanceSeconds":60}, then GET /graph/api/auth/key and GET ${F.versionPath} with Bearer <the 60 s ${C}>`,
+      expects: `401 ${JSON.stringify(F.grafana.expired)} from Grafana; 401 {"code":16,"error":"Expired API key","message":"Expired API key"} from the auth layer`,
+      ref: 'grafana-auth §4, §3.2, §3.5; pmm-auth §1.4, §2.3',
       source: EXPIRY_SOURCE,
       needs: ['write', 'mock-control'],
+      ...BOTH,
     },
     async (t) => {
       await advanceClock(t, 60);
       try {
         // grafana-auth §4: the key is invalid at the boundary second (expires <= now).
         const grafana = await send(t, { path: '/graph/api/auth/key', headers: bearer(key60!.key) });
-        expectGrafanaError(grafana, 401, EXPIRED);
-        const pmm = await send(t, { path: '/v1/version', headers: bearer(key60!.key) });
+        expectGrafanaError(grafana, 401, F.grafana.expired);
+        const pmm = await send(t, { path: F.versionPath, headers: bearer(key60!.key) });
         expectAuthLayerError(pmm, 16, 'Expired API key');
       } finally {
         await advanceClock(t, -60);
@@ -78,19 +86,20 @@ describe('expiry: keys with secondsToLive', () => {
     {
       id: 'srv.expiry.003',
       level: 'MUST',
-      sends: 'GET /v1/version with Bearer <Viewer key, secondsToLive 2> at once, then GET /graph/api/auth/key and GET /v1/version until 10 s have passed',
-      expects: '200 at once; within 10 s 401 from /graph/api/auth/key and 401 code 16 from /v1/version (real time, PMM auth cache 3–6 s allowed)',
-      ref: 'grafana-auth §4, §3.2; pmm-auth §1.4, §2.3, §2.4',
+      sends: `GET ${F.versionPath} with Bearer <Viewer ${C}, secondsToLive 2> at once, then GET /graph/api/auth/key and GET ${F.versionPath} until 10 s have passed`,
+      expects: `200 at once; within 10 s 401 from /graph/api/auth/key and 401 code 16 from ${F.versionPath} (real time, PMM auth cache 3–6 s allowed)`,
+      ref: 'grafana-auth §4, §3.2, §3.5; pmm-auth §1.4, §2.3, §2.4',
       source: EXPIRY_SOURCE,
       needs: ['write'],
+      ...BOTH,
     },
     async (t) => {
-      const key = await createKey(t, 'expiry-ttl2', 'Viewer', 2);
-      const first = await send(t, { path: '/v1/version', headers: bearer(key.key) });
+      const key = await createCredential(t, 'expiry-ttl2', 'Viewer', 2);
+      const first = await send(t, { path: F.versionPath, headers: bearer(key.key) });
       expectStatus(first, 200, '200 with the version JSON while the 2 s key is still valid');
       const probe = async (): Promise<{ grafana: HttpResult; pmm: HttpResult }> => ({
         grafana: await send(t, { path: '/graph/api/auth/key', headers: bearer(key.key) }),
-        pmm: await send(t, { path: '/v1/version', headers: bearer(key.key) }),
+        pmm: await send(t, { path: F.versionPath, headers: bearer(key.key) }),
       });
       const last = await eventually(probe, (r) => r.grafana.status === 401 && r.pmm.status === 401, 10);
       // pmm-auth §2.3: the wording of a real Grafana 9.2 is not asserted here (srv.expiry.002 does on the mock).

@@ -3,14 +3,19 @@
  * with a TTL, sorted by name, the secret never listed, `includeExpired`; DELETE
  * /graph/api/auth/keys/:id (§1.6) and that a deleted key stops working (pmm-auth §2.4: PMM caches
  * successful auth 3–6 s, hence polling). Only keys of this run are looked at or deleted: a real
- * PMM may hold other keys, and the list is capped at 100 names.
+ * PMM may hold other keys, and the list is capped at 100 names. Grafana 11.x (PMM 3) lists and
+ * deletes legacy keys the same way (grafana-auth §1.5, §1.6: LIKELY; `lastUsedAt` only once used).
  */
 import { beforeAll, describe, expect, inject } from 'vitest';
 import { kase, targetAllows } from '../_support/case.ts';
 import { eventually, expectAuthLayerError, expectGrafanaError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { adminAuth, bearer, send, type HttpResult } from '../_support/http.ts';
 import { createKey, deleteKey, postKey, uniqueName, type CreatedKey } from '../_support/keys.ts';
+import { PROFILES } from '../_support/profile.ts';
 import type { Target } from '../_support/target.ts';
+
+/** Legacy keys on both profiles, while the target's Grafana still creates them (< 11.3). */
+const LEGACY = { profiles: PROFILES, needs: ['write', 'legacy-keys'] as const };
 
 type Item = Record<string, unknown> & { id: number; name: string };
 
@@ -46,7 +51,7 @@ function serverNow(res: HttpResult): number {
 describe('GET and DELETE /graph/api/auth/keys', () => {
   beforeAll(async () => {
     const t = inject('target');
-    if (!targetAllows(t, 'write')) return;
+    if (!targetAllows(t, LEGACY.needs)) return;
     plain = await createKey(t, 'list-plain', 'Viewer');
     const name = uniqueName(t, 'list-ttl3600');
     const res = await postKey(t, { name, role: 'Editor', secondsToLive: 3600 });
@@ -59,7 +64,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.list.001', level: 'MUST',
     sends: 'GET /graph/api/auth/keys as admin, after creating a key without TTL and one with secondsToLive 3600',
     expects: '200; items {"id","name","role"} without TTL and {"id","name","role","expiration"} (RFC 3339, about now + 1 h) with it, in this order',
-    ref: 'grafana-auth §1.5, §4', source: LIST, needs: ['write'],
+    ref: 'grafana-auth §1.5, §4', source: LIST, ...LEGACY,
   }, async (t) => {
     const { items } = await list(t);
     const a = itemNamed(items, plain!.name);
@@ -77,7 +82,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.list.002', level: 'MUST',
     sends: 'GET /graph/api/auth/keys as admin, after creating keys <base>-b, <base>-a, <base>-c in this order',
     expects: '200; the three keys are listed in the order -a, -b, -c (sorted by name)',
-    ref: 'grafana-auth §1.5', source: LIST, needs: ['write'],
+    ref: 'grafana-auth §1.5', source: LIST, ...LEGACY,
   }, async (t) => {
     const base = uniqueName(t, 'sort');
     const names = ['b', 'a', 'c'].map((s) => `${base}-${s}`);
@@ -95,7 +100,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.list.003', level: 'MUST',
     sends: 'GET /graph/api/auth/keys and ?includeExpired=true as admin, after creating keys',
     expects: '200; no item has a "key" field and neither the secrets nor their random part appear in the response',
-    ref: 'grafana-auth §1.4, §1.5, §2.1', source: LIST, needs: ['write'],
+    ref: 'grafana-auth §1.4, §1.5, §2.1', source: LIST, ...LEGACY,
   }, async (t) => {
     const secrets = [plain!.key, withTtl!.key.key];
     for (const s of [...secrets]) {
@@ -118,7 +123,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.list.004', level: 'SHOULD',
     sends: 'GET /graph/api/auth/keys with and without ?includeExpired=true, after a key with secondsToLive 1 expired (real time, polled up to 10 s)',
     expects: 'the key is missing from the default list and present, with its expiration, with includeExpired=true',
-    ref: 'grafana-auth §1.5, §4', source: LIST, needs: ['write'],
+    ref: 'grafana-auth §1.5, §4', source: LIST, ...LEGACY,
   }, async (t) => {
     const k = await createKey(t, 'list-ttl1', 'Viewer', 1);
     const last = await eventually(() => list(t), ({ items }) => !items.some((i) => i.name === k.name), 10);
@@ -133,7 +138,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.delete.001', level: 'MUST',
     sends: 'DELETE /graph/api/auth/keys/<id of a key of this run> as admin',
     expects: '200 {"message":"API key deleted"}',
-    ref: 'grafana-auth §1.6', source: DELETE, needs: ['write'],
+    ref: 'grafana-auth §1.6', source: DELETE, ...LEGACY,
   }, async (t) => {
     const k = await createKey(t, 'delete-once', 'Viewer');
     expectGrafanaError(await deleteKey(t, k.id, k.name), 200, { message: 'API key deleted' });
@@ -145,7 +150,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.delete.002', level: 'MUST',
     sends: 'DELETE /graph/api/auth/keys/<id> as admin twice',
     expects: 'the second answer is 404 {"message":"Failed to delete API key","traceID":""}',
-    ref: 'grafana-auth §1.6', source: DELETE, needs: ['write'],
+    ref: 'grafana-auth §1.6', source: DELETE, ...LEGACY,
   }, async (t) => {
     const k = await createKey(t, 'delete-twice', 'Viewer');
     expectStatus(await deleteKey(t, k.id, k.name), 200, '200 for the first DELETE');
@@ -156,7 +161,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.delete.003', level: 'MUST',
     sends: 'DELETE /graph/api/auth/keys/abc as admin',
     expects: '400 {"message":"id is invalid","traceID":""}',
-    ref: 'grafana-auth §1.6', source: DELETE,
+    ref: 'grafana-auth §1.6', source: DELETE, profiles: PROFILES,
   }, async (t) => {
     // Not through deleteKey(): "abc" names no key, so nothing can be deleted (deleteKey takes numeric ids).
     const res = await send(t, { method: 'DELETE', path: '/graph/api/auth/keys/abc', headers: adminAuth(t) });
@@ -168,6 +173,7 @@ describe('GET and DELETE /graph/api/auth/keys', () => {
     sends: 'GET /v1/version and GET /graph/api/auth/key with Authorization: Bearer <a key that worked, then was deleted> (polled up to 10 s)',
     expects: '401 {"code":16,…} from /v1/version and 401 from /graph/api/auth/key',
     ref: 'grafana-auth §1.6, §3.2; pmm-auth §1.4, §2.3, §2.4', source: `${DELETE}; percona/pmm managed/services/grafana/auth_server.go (v2.41.0)`, needs: ['write'],
+    notOn: 'on PMM 3 the key\'s first use on a PMM path migrates it into a service account (pmm-auth §2.3, §4.2), after which DELETE /api/auth/keys/:id finds no plain key (grafana-auth §1.6); srv.migrate.* and srv.sa.008 cover PMM 3',
   }, async (t) => {
     const k = await createKey(t, 'delete-stops', 'Viewer');
     expectStatus(await send(t, { path: '/v1/version', headers: bearer(k.key) }), 200, '200 from /v1/version before the key is deleted');

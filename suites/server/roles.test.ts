@@ -2,16 +2,22 @@
  * PMM's own permission matrix (pmm-auth §5.1 TestPermissions, percona/pmm
  * api-tests/server/auth_test.go) for API keys of each role, by Bearer and by basic `api_key:`;
  * role too low is 401 with the code-7 body in 2.41 (pmm-auth §1.4); and the Grafana server-admin
- * fallback for paths missing from the rule table (pmm-auth §2.1).
+ * fallback for paths missing from the rule table (pmm-auth §2.1), on PMM 2.41 and PMM 3 alike.
+ * PMM 3's matrix is roles3.test.ts.
  */
 import { beforeAll, describe, expect, inject } from 'vitest';
 import { kase, targetAllows } from '../_support/case.ts';
+import { createCredential, type Credential } from '../_support/credentials.ts';
 import { expectAuthLayerError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { adminAuth, apiKeyBasic, bearer, send, type RequestSpec } from '../_support/http.ts';
-import { createKey, type CreatedKey, type Role } from '../_support/keys.ts';
+import type { Role } from '../_support/keys.ts';
+import { facts, PROFILES } from '../_support/profile.ts';
 
 const ROLES: readonly Role[] = ['Viewer', 'Editor', 'Admin'];
-const keys = new Map<Role, CreatedKey>();
+const keys = new Map<Role, Credential>();
+const F = facts(inject('target'));
+/** pmm-auth §3.3, §1.3: PMM 3 renamed /v1/Settings/Get and /v1/Platform/Connect and dropped /alertmanager. */
+const PMM2_PATHS = 'PMM 2.41 paths (/v1/Settings/Get, /alertmanager, /v1/Platform/Connect): PMM 3 renamed or removed them (pmm-auth §3.3, §1.3); srv.roles3.* is PMM 3\'s own matrix (pmm-auth §5.2)';
 
 interface Endpoint {
   readonly label: string;
@@ -62,8 +68,9 @@ const UNLISTED = '/v1/pmmconf-unlisted';
 describe('roles: PMM permission matrix for API keys', () => {
   beforeAll(async () => {
     const t = inject('target');
-    if (!targetAllows(t, 'write')) return;
-    for (const role of ROLES) keys.set(role, await createKey(t, `roles-${role.toLowerCase()}`, role));
+    if (!targetAllows(t, ['write'])) return;
+    // PMM 3 runs only the unlisted-path cases here (Admin): the matrix is PMM 2.41's.
+    for (const role of targetAllows(t, ['write'], ['pmm2']) ? ROLES : ['Admin' as const]) keys.set(role, await createCredential(t, `roles-${role.toLowerCase()}`, role));
   });
 
   let n = 0;
@@ -81,6 +88,7 @@ describe('roles: PMM permission matrix for API keys', () => {
             ref: `pmm-auth §5.1, §2.1 (${ep.rule}), §1.4`,
             source: MATRIX_SOURCE,
             needs: ['write'],
+            notOn: PMM2_PATHS,
           },
           async (t) => {
             const res = await send(t, { ...ep.spec, headers: { ...ep.headers, ...mode.auth(keys.get(role)!.key) } });
@@ -96,11 +104,12 @@ describe('roles: PMM permission matrix for API keys', () => {
     {
       id: 'srv.roles.019',
       level: 'MUST',
-      sends: `GET ${UNLISTED} (no rule) with Authorization: Bearer <Admin key>`,
-      expects: `${DENIED} (unlisted paths need a Grafana server admin; keys never are one)`,
+      sends: `GET ${UNLISTED} (no rule) with Authorization: Bearer <Admin ${F.credential}>`,
+      expects: `${DENIED} (unlisted paths need a Grafana server admin; keys and tokens never are one)`,
       ref: 'pmm-auth §2.1, §2.2 step 7, §1.4',
       source: 'percona/pmm managed/services/grafana/auth_server.go ("No explicit rule, falling back to Grafana admin.")',
       needs: ['write'],
+      profiles: PROFILES,
     },
     async (t) => {
       const res = await send(t, { path: UNLISTED, headers: bearer(keys.get('Admin')!.key) });
@@ -116,6 +125,7 @@ describe('roles: PMM permission matrix for API keys', () => {
       expects: 'not 401: the auth layer lets the Grafana server admin through (a 404 from behind it)',
       ref: 'pmm-auth §2.1, §2.2 step 7, §2.6',
       source: 'percona/pmm managed/services/grafana/auth_server_test.go (GrafanaAdminFallback); managed/services/grafana/auth_server.go',
+      profiles: PROFILES,
     },
     async (t, ctx) => {
       const res = await send(t, { path: UNLISTED, headers: adminAuth(t) });

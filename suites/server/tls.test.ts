@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import tls, { type DetailedPeerCertificate } from 'node:tls';
 import { describe, expect } from 'vitest';
 import { kase } from '../_support/case.ts';
+import { PROFILES } from '../_support/profile.ts';
 import type { Target } from '../_support/target.ts';
 
 interface Handshake {
@@ -57,7 +58,7 @@ const dn = (name: Partial<Record<string, string | string[]>> | undefined): strin
 const selfSigned = (c: DetailedPeerCertificate): boolean => JSON.stringify(c.subject) === JSON.stringify(c.issuer);
 
 const TLS_REF = 'pmm-auth §1.5; clients-and-tls §1';
-const TLS_SOURCE = 'percona/pmm update/ansible/playbook/tasks/roles/nginx/files/ssl/generate-ssl-certificate, certificate.conf (2.x)';
+const TLS_SOURCE = 'percona/pmm update/ansible/playbook/tasks/roles/nginx/files/ssl/generate-ssl-certificate, certificate.conf (2.x); build/ansible/roles/nginx/files/ssl/ (3.x)';
 
 describe('tls: the certificate the target serves', () => {
   kase(
@@ -68,6 +69,7 @@ describe('tls: the certificate the target serves', () => {
       expects: 'a certificate is received; its subject, issuer, self-signed or not, SANs and validity are reported',
       ref: TLS_REF,
       source: TLS_SOURCE,
+      profiles: PROFILES,
     },
     async (t, ctx) => {
       const h = await peer(t);
@@ -91,6 +93,7 @@ describe('tls: the certificate the target serves', () => {
       expects: 'the certificate is currently valid (valid_from ≤ now ≤ valid_to)',
       ref: TLS_REF,
       source: TLS_SOURCE,
+      profiles: PROFILES,
     },
     async (t) => {
       const { cert } = await peer(t);
@@ -111,6 +114,7 @@ describe('tls: the certificate the target serves', () => {
       expects: 'the certificate carries a SAN that matches the host of the target URL (PMM\'s own self-signed certificate has none)',
       ref: 'pmm-auth §1.5, §6 item 5; clients-and-tls §1 (no-san)',
       source: `${TLS_SOURCE}; percona/percona-everest-backend#209`,
+      profiles: PROFILES,
     },
     async (t) => {
       const { cert } = await peer(t);
