@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DEVIATIONS, isDeviation, type Deviation } from './deviations.ts';
 import type { OrgRole } from './profiles/types.ts';
-import { PROFILES } from './profiles/index.ts';
+import { grafanaVersionsOf, PROFILES, withGrafanaVersion } from './profiles/index.ts';
 import type { MockOptions, SeedKey } from './server.ts';
 import type { NewUser } from './store.ts';
 import { CERT_STYLES, DEFAULT_CERT_DIR, type CertStyle } from './tls/certs.ts';
@@ -21,10 +21,12 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage: pmm-auth-mock [options]
 
-An offline mock of PMM's API-key authentication (PMM 2.41 / Grafana 9.2.20) over self-signed TLS.
+An offline mock of PMM's API-key authentication over self-signed TLS:
+PMM 2.41 / Grafana 9.2.20 (pmm2) or PMM 3.0 / Grafana 11.1.8 with service accounts (pmm3).
 
 Options:
   --profile NAME            product profile: ${Object.keys(PROFILES).join(', ')} (default pmm2)
+  --grafana-version V       pmm3 only: 11.1.8 (default) or 11.3 (POST /graph/api/auth/keys → 410)
   --host ADDR               address to listen on (default 127.0.0.1)
   --https-port N            HTTPS port; 0 = any free port (default 8443)
   --http-port N             plain HTTP port; 0 = any free port, -1 = off (default 8080)
@@ -38,7 +40,9 @@ Options:
                             ${PERSONALITY_NAMES.join(', ')};
                             the main HTTPS port then serves "valid" and caFile is the test root CA
   --key-max-ttl SECONDS     Grafana's api_key_max_seconds_to_live; -1 = unlimited (default -1)
-  --seed-key NAME:ROLE[:SECONDS]  create an API key at start and print it once (repeatable)
+  --seed-key NAME:ROLE[:SECONDS]  create a (legacy) API key at start and print it once (repeatable)
+  --seed-token NAME:ROLE[:SECONDS]  pmm3: create service account NAME with role ROLE and a glsa_
+                            token NAME, printed once (repeatable)
   --deviate NAME[,NAME…]    TEST ONLY: answer wrongly on purpose, for the server suite's self-check:
                             ${Object.keys(DEVIATIONS).join(', ')}
   --journal-size N          requests kept in the journal (default 1000)
@@ -71,14 +75,14 @@ export function parseUser(value: string): NewUser {
 }
 
 /** `NAME:ROLE[:SECONDS]` — the name may contain ':'; SECONDS 0 or absent = never expires. */
-export function parseSeedKey(value: string): SeedKey {
+export function parseSeedKey(value: string, flag = '--seed-key'): SeedKey {
   const parts = value.split(':');
   const withTtl = parts.length >= 3 && /^\d+$/.test(parts[parts.length - 1]!);
-  const secondsToLive = withTtl ? int('--seed-key seconds', parts.pop()!, 0, 2 ** 31) : 0;
+  const secondsToLive = withTtl ? int(`${flag} seconds`, parts.pop()!, 0, 2 ** 31) : 0;
   const r = parts.pop() ?? '';
   const name = parts.join(':');
-  if (name === '') throw new UsageError(`--seed-key "${value}": expected NAME:ROLE[:SECONDS]`);
-  return { name, role: role('--seed-key', r, value), secondsToLive };
+  if (name === '') throw new UsageError(`${flag} "${value}": expected NAME:ROLE[:SECONDS]`);
+  return { name, role: role(flag, r, value), secondsToLive };
 }
 
 /** `--flag -1` → `--flag=-1`: parseArgs would refuse a value that starts with '-' (e.g. `--http-port -1`). */
@@ -123,6 +127,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       allowPositionals: false,
       options: {
         profile: { type: 'string', default: 'pmm2' },
+        'grafana-version': { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         'https-port': { type: 'string', default: '8443' },
         'http-port': { type: 'string', default: '8080' },
@@ -135,6 +140,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         tls: { type: 'string' },
         'key-max-ttl': { type: 'string', default: '-1' },
         'seed-key': { type: 'string', multiple: true, default: [] },
+        'seed-token': { type: 'string', multiple: true, default: [] },
         'journal-size': { type: 'string', default: '1000' },
         deviate: { type: 'string', multiple: true, default: [] },
         json: { type: 'boolean', default: false },
@@ -144,8 +150,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]!);
   }
-  const profile = PROFILES[values.profile];
-  if (!profile) throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${values.profile}"`);
+  const named = PROFILES[values.profile];
+  if (!named) throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${values.profile}"`);
+  const version = values['grafana-version'];
+  const profile = version === undefined ? named : withGrafanaVersion(named, version);
+  if (!profile) throw new UsageError(`--grafana-version for --profile ${named.name} must be one of ${grafanaVersionsOf(named).join(', ')}, got "${version}"`);
   if (values.host === '') throw new UsageError('--host must not be empty');
   const httpsPort = int('--https-port', values['https-port'], 0, 65535);
   const httpPort = int('--http-port', values['http-port'], -1, 65535);
@@ -168,10 +177,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
     if (logins.has(u.login)) throw new UsageError(`--user "${u.login}": login already taken${u.login === 'admin' ? ' (use --admin-password for admin)' : ''}`);
     logins.add(u.login);
   }
-  const seedKeys = values['seed-key'].map(parseSeedKey);
+  const seedKeys = values['seed-key'].map((v) => parseSeedKey(v));
+  const seedTokens = values['seed-token'].map((v) => parseSeedKey(v, '--seed-token'));
+  if (seedTokens.length > 0 && !profile.serviceAccounts) throw new UsageError(`--seed-token needs a profile with service accounts (pmm3); --profile is ${profile.name}`);
   const names = new Set<string>();
-  for (const k of seedKeys) {
-    if (names.has(k.name)) throw new UsageError(`--seed-key "${k.name}": name given twice (Grafana key names are unique)`);
+  for (const k of [...seedKeys, ...seedTokens]) {
+    // grafana-auth §1.3: keys and tokens share one unique (org, name) index.
+    if (names.has(k.name)) throw new UsageError(`--seed-key/--seed-token "${k.name}": name given twice (Grafana key and token names are unique)`);
     names.add(k.name);
   }
   return {
@@ -185,6 +197,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       adminPassword: values['admin-password'],
       users,
       seedKeys,
+      seedTokens,
       keyMaxSecondsToLive,
       tls:
         values.cert !== undefined && values.key !== undefined

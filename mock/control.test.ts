@@ -75,7 +75,7 @@ describe('GET /__mock/requests (issue 2 §7: the journal)', () => {
   it.each([
     { kind: 'none', auth: () => undefined, status: 401, extra: () => ({}) },
     { kind: 'bearer', auth: () => bearer(secrets().key!), status: 200, extra: () => ({ keyPrefix: secrets().key!.slice(0, 8), keyFingerprint: fingerprint(secrets().key!) }) },
-    { kind: 'basic-api-key', auth: () => basic('api_key', secrets().key!), status: 200, extra: () => ({ keyPrefix: secrets().key!.slice(0, 8), keyFingerprint: fingerprint(secrets().key!) }) },
+    { kind: 'basic-api-key', auth: () => basic('api_key', secrets().key!), status: 200, extra: () => ({ login: 'api_key', keyPrefix: secrets().key!.slice(0, 8), keyFingerprint: fingerprint(secrets().key!) }) },
     { kind: 'basic-user', auth: () => basic('viewer', secrets().password!), status: 200, extra: () => ({ login: 'viewer' }) },
     { kind: 'invalid', auth: () => 'Basic !!!not-base64!!!', status: 401, extra: () => ({}) },
   ])('issue 2 §7: credential kind $kind is recorded with login or key prefix + fingerprint, never the secret', async ({ kind, auth, status, extra }) => {

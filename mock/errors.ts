@@ -5,7 +5,7 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Profile } from './profiles/types.ts';
+import type { GrafanaError, Profile } from './profiles/types.ts';
 
 /** grafana-auth §3.2: JSON errors written by the context handler (observed capture, LIKELY for handlers). */
 export const GRAFANA_CONTENT_TYPE = 'application/json; charset=UTF-8';
@@ -34,6 +34,21 @@ export function grafanaErrorBody(message: string, traceID: boolean): Record<stri
 
 export function grafanaError(status: number, message: string, traceID = false): HTTPException {
   return reject(grafanaResponse(status, grafanaErrorBody(message, traceID)));
+}
+
+/**
+ * A profile's Grafana error. Typed (errutil) errors: from a route handler (grafana-auth §7)
+ * `{message, messageId, statusCode, traceID}`; from the auth middleware (§3.5) also `"extra": null` first.
+ */
+export function grafanaErrorBodyOf(err: GrafanaError, fromContext: boolean): Record<string, unknown> {
+  if (!err.messageId) return grafanaErrorBody(err.message, err.traceID);
+  const typed = { message: err.message, messageId: err.messageId, statusCode: err.status, traceID: '' };
+  return fromContext ? { extra: null, ...typed } : typed;
+}
+
+/** Rejects a route handler's request with a profile's Grafana error. */
+export function grafanaFailure(err: GrafanaError): HTTPException {
+  return reject(grafanaResponse(err.status, grafanaErrorBodyOf(err, false)));
 }
 
 /** grafana-auth §1.1: RBAC denial → 403 with accessErrorId, message naming the action, title (map keys sorted). */

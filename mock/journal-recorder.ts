@@ -16,7 +16,7 @@ export function journalCredential(cred: Credential): JournalCredential {
     case 'basic':
       return { kind: 'basic-user', login: cred.login };
     case 'apiKey':
-      return { kind: cred.via === 'bearer' ? 'bearer' : 'basic-api-key', ...describeKey(cred.key) };
+      return cred.via === 'bearer' ? { kind: 'bearer', ...describeKey(cred.key) } : { kind: 'basic-api-key', login: cred.login, ...describeKey(cred.key) };
   }
 }
 
@@ -42,7 +42,7 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
     await next();
     const uri = originalUri(c);
     const q = uri.indexOf('?');
-    const credential = c.get('resolution')?.credential ?? parseAuthorization(c.req.header('authorization'), deps.profile.keyBasicUsers);
+    const credential = c.get('resolution')?.credential ?? parseAuthorization(c.req.header('authorization'), deps.profile.pmmTokenBasicUsers);
     const listener = listenerOf(c);
     deps.journal.record({
       time: new Date(deps.clock.nowMs()).toISOString(),

@@ -9,7 +9,7 @@ export type CredentialKind = 'none' | 'bearer' | 'basic-api-key' | 'basic-user' 
 
 export interface JournalCredential {
   readonly kind: CredentialKind;
-  /** The login of a Basic user credential (never the password). */
+  /** The login of a Basic credential: a user, or the key user (`api_key`, `service_token`); never the password. */
   readonly login?: string;
   /** First characters of the key (at most 8, never more than a quarter of it). */
   readonly keyPrefix?: string;

@@ -3,10 +3,19 @@ import type { Handler } from 'hono';
 import type { AppDeps, Env } from './context.ts';
 import { createAPIKey, deleteAPIKey, getAPIKeyCurrentHandler, getAPIKeys } from './grafana/keys.ts';
 import { getHealth, getSignedInUserHandler, getSignedInUserOrgListHandler } from './grafana/user.ts';
+import { getCurrentServiceAccountHandler, getMigrationStatus, hideApiKeys, migrateAllKeys, migrateOneKey } from './grafana/sa-migration.ts';
+import { createToken, deleteToken, listTokens } from './grafana/sa-tokens.ts';
+import {
+  createServiceAccountHandler,
+  deleteServiceAccount,
+  retrieveServiceAccount,
+  searchServiceAccounts,
+  updateServiceAccount,
+} from './grafana/service-accounts.ts';
 import { getAlerts, getReadonlySettings, getReadyz, getSettings, getVersion, platformConnect } from './pmm/handlers.ts';
 import type { PmmOperation } from './profiles/types.ts';
 
-export type RouteSpec = readonly [method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: Handler<Env>];
+export type RouteSpec = readonly [method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, handler: Handler<Env>];
 
 /** The PMM handler of each operation a profile lists (mock/profiles/*: pmmEndpoints). */
 function pmmHandlers(deps: AppDeps): Record<PmmOperation, Handler<Env>> {
@@ -20,6 +29,30 @@ function pmmHandlers(deps: AppDeps): Record<PmmOperation, Handler<Env>> {
   };
 }
 
+/** grafana-auth §5.2, §5.3: service accounts, their tokens, the migration, Percona's current-account route. */
+function serviceAccountRoutes(deps: AppDeps): RouteSpec[] {
+  if (!deps.profile.serviceAccounts) return [];
+  const sa = '/graph/api/serviceaccounts';
+  return [
+    ['GET', '/graph/api/auth/serviceaccount', getCurrentServiceAccountHandler(deps)],
+    ['POST', sa, createServiceAccountHandler(deps)],
+    ['GET', `${sa}/search`, searchServiceAccounts(deps)],
+    ['GET', `${sa}/migrationstatus`, getMigrationStatus(deps)],
+    ['POST', `${sa}/hideApiKeys`, hideApiKeys(deps)],
+    ['POST', `${sa}/migrate`, migrateAllKeys(deps)],
+    ['POST', `${sa}/migrate/:keyId`, migrateOneKey(deps)],
+    ['GET', `${sa}/:serviceAccountId`, retrieveServiceAccount(deps)],
+    ['PATCH', `${sa}/:serviceAccountId`, updateServiceAccount(deps)],
+    ['DELETE', `${sa}/:serviceAccountId`, deleteServiceAccount(deps)],
+    ['GET', `${sa}/:serviceAccountId/tokens`, listTokens(deps)],
+    ['POST', `${sa}/:serviceAccountId/tokens`, createToken(deps)],
+    ['DELETE', `${sa}/:serviceAccountId/tokens/:tokenId`, deleteToken(deps)],
+  ];
+}
+
+/** Sort key: by path, a static segment before a parameter (`/search` must not be taken for `/:id`). */
+const sortKey = (path: string): string => path.replaceAll(':', '\uffff');
+
 export function routeTable(deps: AppDeps): RouteSpec[] {
   const pmm = pmmHandlers(deps);
   const routes: RouteSpec[] = [
@@ -30,7 +63,8 @@ export function routeTable(deps: AppDeps): RouteSpec[] {
     ['GET', '/graph/api/health', getHealth(deps)],
     ['GET', '/graph/api/user', getSignedInUserHandler(deps)],
     ['GET', '/graph/api/user/orgs', getSignedInUserOrgListHandler(deps)],
+    ...serviceAccountRoutes(deps),
     ...deps.profile.pmmEndpoints.map((e): RouteSpec => [e.method, e.path, pmm[e.operation]]),
   ];
-  return routes.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return routes.sort((a, b) => (sortKey(a[1]) < sortKey(b[1]) ? -1 : sortKey(a[1]) > sortKey(b[1]) ? 1 : 0));
 }

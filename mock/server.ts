@@ -10,6 +10,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createClock, type Clock } from './clock.ts';
 import { issueLegacyKey } from './grafana/keys.ts';
+import { issueServiceAccountToken } from './grafana/sa-tokens.ts';
+import { createServiceAccount, serviceAccountNamed } from './grafana/service-accounts.ts';
 import type { Deviation } from './deviations.ts';
 import { Journal } from './journal.ts';
 import type { OrgRole, Profile } from './profiles/types.ts';
@@ -37,6 +39,8 @@ export interface MockOptions {
   readonly adminPassword: string;
   readonly users: readonly NewUser[];
   readonly seedKeys: readonly SeedKey[];
+  /** Profiles with service accounts: each creates account NAME (role ROLE) and a `glsa_` token NAME. */
+  readonly seedTokens?: readonly SeedKey[];
   readonly keyMaxSecondsToLive: number;
   /** The main HTTPS listener's certificate: a user-supplied pair, a generated style, or a personality. */
   readonly tls:
@@ -66,7 +70,7 @@ export interface RunningMock {
   readonly personalities: Readonly<Record<string, { readonly url: string; readonly port: number }>>;
   /** The generated personality set, when one is served. */
   readonly personalitySet: PersonalitySet | null;
-  /** Seeded keys by name: the only place a whole key is given out after creation. */
+  /** Seeded keys and tokens by name: the only place a whole key is given out after creation. */
   readonly keys: Readonly<Record<string, string>>;
   readonly store: Store;
   readonly clock: Clock;
@@ -77,7 +81,7 @@ export interface RunningMock {
 /** pmm-auth §1.1: nginx allows 128 header buffers of 64 KiB; Node's total header limit is set generously. */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
-/** Builds the initial state: the admin user, the `--user` users, the seeded keys. */
+/** Builds the initial state: the admin user, the `--user` users, the seeded keys and tokens. */
 function initialStore(opts: MockOptions, clock: Clock, random: RandomBytes): { store: Store; keys: Record<string, string> } {
   const store = new Store();
   // grafana-auth §6.1: default admin user (Grafana server admin, org Admin).
@@ -87,6 +91,13 @@ function initialStore(opts: MockOptions, clock: Clock, random: RandomBytes): { s
   for (const k of opts.seedKeys) {
     if (store.keyByName(ORG_ID, k.name)) throw new Error(`--seed-key ${k.name}: a key with that name already exists`);
     keys[k.name] = issueLegacyKey({ store, clock, random }, { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 }).key;
+  }
+  for (const t of opts.seedTokens ?? []) {
+    if (!opts.profile.serviceAccounts) throw new Error(`--seed-token ${t.name}: profile ${opts.profile.name} has no service accounts`);
+    if (store.keyByName(ORG_ID, t.name)) throw new Error(`--seed-token ${t.name}: a key or token with that name already exists`);
+    if (serviceAccountNamed(store, t.name)) throw new Error(`--seed-token ${t.name}: a service account with that name already exists`);
+    const sa = createServiceAccount({ store, clock, random }, { name: t.name, role: t.role });
+    keys[t.name] = issueServiceAccountToken({ store, clock, random }, sa, { name: t.name, secondsToLive: t.secondsToLive ?? 0 }).key;
   }
   store.saveInitialState();
   return { store, keys };

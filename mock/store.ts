@@ -1,6 +1,8 @@
 /**
- * In-memory users and API keys. Secrets are kept only as SHA-256 digests (a fast hash: the
- * lookup must not cost PBKDF2 per request) and compared in constant time.
+ * In-memory users, service accounts and API keys. Secrets are kept only as SHA-256 digests (a
+ * fast hash: the lookup must not cost PBKDF2 per request) and compared in constant time.
+ * As in Grafana's `api_key` table, legacy keys and service-account tokens are rows of one table
+ * with one unique (org, name) index (grafana-auth §1.3, §2.2).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { OrgRole } from './profiles/types.ts';
@@ -25,7 +27,27 @@ export interface ApiKey {
   readonly expires: number | null;
   readonly createdMs: number;
   readonly secretDigest: Buffer;
+  /** The service account the row belongs to: a token, or a migrated legacy key (grafana-auth §2.2, §5.2); null for a plain key. */
+  readonly serviceAccountId: number | null;
+  /** How the secret is checked: `legacy` (name-salted `k`, grafana-auth §2.1) or `prefixed` (the whole `glsa_` token, §2.2). */
+  readonly format: 'legacy' | 'prefixed';
+  /** grafana-auth §3.3: updated (asynchronously in Grafana) on every successful use. */
+  readonly lastUsedMs: number | null;
 }
+
+/** A service account: a user row with `is_service_account` (grafana-auth §3.3, §5.3). Shares the user id sequence. */
+export interface ServiceAccount {
+  readonly id: number;
+  readonly orgId: number;
+  readonly name: string;
+  readonly login: string;
+  readonly role: OrgRole;
+  readonly isDisabled: boolean;
+  readonly createdMs: number;
+  readonly updatedMs: number;
+}
+
+export type NewKey = Omit<ApiKey, 'id' | 'secretDigest' | 'serviceAccountId' | 'format' | 'lastUsedMs'> & { readonly serviceAccountId?: number | null };
 
 export interface NewUser {
   login: string;
@@ -48,6 +70,11 @@ function sameDigest(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The digest the store keeps for a `glsa_` token: of the whole token (Grafana looks tokens up by hash, grafana-auth §2.2). */
+export function tokenDigest(token: string): Buffer {
+  return digest('token', token);
+}
+
 /** The digest the store keeps for a legacy key: the secret `k`, salted with the key name (as Grafana salts PBKDF2, grafana-auth §2.1). */
 export function keyDigest(name: string, secret: string): Buffer {
   return digest('key', name, secret);
@@ -55,14 +82,19 @@ export function keyDigest(name: string, secret: string): Buffer {
 
 interface State {
   users: Map<string, User>;
+  serviceAccounts: Map<number, ServiceAccount>;
   keys: Map<number, ApiKey>;
   nextUserId: number;
   nextKeyId: number;
 }
 
+const emptyState = (): State => ({ users: new Map(), serviceAccounts: new Map(), keys: new Map(), nextUserId: 1, nextKeyId: 1 });
+const nameIndex = (k: Pick<ApiKey, 'orgId' | 'name'>): string => `${k.orgId}\0${k.name}`;
+
 export class Store {
-  private state: State = { users: new Map(), keys: new Map(), nextUserId: 1, nextKeyId: 1 };
+  private state: State = emptyState();
   private keysByName = new Map<string, ApiKey>();
+  private tokensByDigest = new Map<string, ApiKey>();
   private failedLogins = new Map<string, number[]>();
   private saved: State | undefined;
 
@@ -107,8 +139,14 @@ export class Store {
     this.failedLogins.set(login, list);
   }
 
+  /** The row with this (org, name): a legacy key or a token (one unique index, grafana-auth §1.3). */
   keyByName(orgId: number, name: string): ApiKey | undefined {
-    return this.keysByName.get(`${orgId}\0${name}`);
+    return this.keysByName.get(nameIndex({ orgId, name }));
+  }
+
+  /** The `glsa_` token row whose digest matches (grafana-auth §2.2: lookup by hash). */
+  keyByToken(token: string): ApiKey | undefined {
+    return this.tokensByDigest.get(tokenDigest(token).toString('hex'));
   }
 
   keyById(id: number): ApiKey | undefined {
@@ -116,26 +154,80 @@ export class Store {
   }
 
   secretMatches(key: ApiKey, secret: string): boolean {
-    return sameDigest(key.secretDigest, keyDigest(key.name, secret));
+    return key.format === 'legacy' && sameDigest(key.secretDigest, keyDigest(key.name, secret));
   }
 
-  /** Adds a key; the caller has checked the unique (org, name) index. */
-  addKey(k: Omit<ApiKey, 'id' | 'secretDigest'>, secret: string): ApiKey {
-    const key: ApiKey = { ...k, id: this.state.nextKeyId++, secretDigest: keyDigest(k.name, secret) };
+  /** Adds a legacy key (secret = its `k`); the caller has checked the unique (org, name) index. */
+  addKey(k: NewKey, secret: string): ApiKey {
+    return this.putKey({ ...k, id: this.state.nextKeyId++, secretDigest: keyDigest(k.name, secret), serviceAccountId: k.serviceAccountId ?? null, format: 'legacy', lastUsedMs: null });
+  }
+
+  /** Adds a `glsa_` token of a service account; the caller has checked the unique (org, name) index. */
+  addToken(k: NewKey & { readonly serviceAccountId: number }, token: string): ApiKey {
+    return this.putKey({ ...k, id: this.state.nextKeyId++, secretDigest: tokenDigest(token), format: 'prefixed', lastUsedMs: null });
+  }
+
+  private putKey(key: ApiKey): ApiKey {
     this.state.keys.set(key.id, key);
-    this.keysByName.set(`${key.orgId}\0${key.name}`, key);
+    this.keysByName.set(nameIndex(key), key);
+    if (key.format === 'prefixed') this.tokensByDigest.set(key.secretDigest.toString('hex'), key);
     return key;
+  }
+
+  /** Replaces a row by id (last use, migration into a service account). */
+  updateKey(id: number, patch: Partial<Pick<ApiKey, 'lastUsedMs' | 'serviceAccountId'>>): ApiKey | undefined {
+    const key = this.state.keys.get(id);
+    return key ? this.putKey({ ...key, ...patch }) : undefined;
   }
 
   keysOfOrg(orgId: number): ApiKey[] {
     return [...this.state.keys.values()].filter((k) => k.orgId === orgId);
   }
 
-  deleteKey(orgId: number, id: number): boolean {
+  /** The tokens (and migrated keys) of a service account, by id. */
+  tokensOf(serviceAccountId: number): ApiKey[] {
+    return [...this.state.keys.values()].filter((k) => k.serviceAccountId === serviceAccountId);
+  }
+
+  /** Deletes a row of the org; `serviceAccountId` null = plain keys only (grafana-auth §1.6), a number = that account's tokens. */
+  deleteKey(orgId: number, id: number, serviceAccountId: number | null = null): boolean {
     const key = this.state.keys.get(id);
-    if (!key || key.orgId !== orgId) return false;
+    if (!key || key.orgId !== orgId || key.serviceAccountId !== serviceAccountId) return false;
     this.state.keys.delete(id);
-    this.keysByName.delete(`${key.orgId}\0${key.name}`);
+    this.keysByName.delete(nameIndex(key));
+    this.tokensByDigest.delete(key.secretDigest.toString('hex'));
+    return true;
+  }
+
+  /** Adds a service account; it takes the next user id (service accounts are user rows, grafana-auth §3.3). */
+  addServiceAccount(sa: Omit<ServiceAccount, 'id' | 'createdMs' | 'updatedMs'>, nowMs: number): ServiceAccount {
+    const account: ServiceAccount = { ...sa, id: this.state.nextUserId++, createdMs: nowMs, updatedMs: nowMs };
+    this.state.serviceAccounts.set(account.id, account);
+    return account;
+  }
+
+  serviceAccountById(id: number): ServiceAccount | undefined {
+    return this.state.serviceAccounts.get(id);
+  }
+
+  serviceAccountsOfOrg(orgId: number): ServiceAccount[] {
+    return [...this.state.serviceAccounts.values()].filter((s) => s.orgId === orgId);
+  }
+
+  updateServiceAccount(id: number, patch: Partial<Pick<ServiceAccount, 'name' | 'login' | 'role' | 'isDisabled'>>, nowMs: number): ServiceAccount | undefined {
+    const sa = this.state.serviceAccounts.get(id);
+    if (!sa) return undefined;
+    const updated: ServiceAccount = { ...sa, ...patch, updatedMs: nowMs };
+    this.state.serviceAccounts.set(id, updated);
+    return updated;
+  }
+
+  /** Deletes a service account of the org and its tokens (grafana-auth §5.3). */
+  deleteServiceAccount(orgId: number, id: number): boolean {
+    const sa = this.state.serviceAccounts.get(id);
+    if (!sa || sa.orgId !== orgId) return false;
+    for (const k of this.tokensOf(id)) this.deleteKey(orgId, k.id, id);
+    this.state.serviceAccounts.delete(id);
     return true;
   }
 
@@ -146,12 +238,14 @@ export class Store {
 
   /** Back to the saved state (or empty), forgetting failed logins. */
   reset(): void {
-    this.state = this.saved ? cloneState(this.saved) : { users: new Map(), keys: new Map(), nextUserId: 1, nextKeyId: 1 };
-    this.keysByName = new Map([...this.state.keys.values()].map((k) => [`${k.orgId}\0${k.name}`, k]));
+    this.state = this.saved ? cloneState(this.saved) : emptyState();
+    const keys = [...this.state.keys.values()];
+    this.keysByName = new Map(keys.map((k) => [nameIndex(k), k]));
+    this.tokensByDigest = new Map(keys.filter((k) => k.format === 'prefixed').map((k) => [k.secretDigest.toString('hex'), k]));
     this.failedLogins.clear();
   }
 }
 
 function cloneState(s: State): State {
-  return { users: new Map(s.users), keys: new Map(s.keys), nextUserId: s.nextUserId, nextKeyId: s.nextKeyId };
+  return { users: new Map(s.users), serviceAccounts: new Map(s.serviceAccounts), keys: new Map(s.keys), nextUserId: s.nextUserId, nextKeyId: s.nextKeyId };
 }

@@ -18,17 +18,44 @@ export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
+/** A service-account token (grafana-auth §2.2) rather than a legacy key. */
+const isToken = (key: string): boolean => key.startsWith('glsa_');
+
 /**
- * The two requests of PMM's API-key page (shared/seeds/pmm-api-keys.txt) against this mock:
- * Bearer header trusting the mock's certificate, and the key as URL basic auth with `-k`.
- * The key is percent-encoded in the URL (base64 may hold `/`, `+` and `=`).
+ * The two requests of PMM's API-key page (shared/seeds/pmm-api-keys.txt) against this mock, in
+ * the profile's words (PMM 3: /v1/server/version, `service_token:` for a token): Bearer header
+ * trusting the mock's certificate, and the key as URL basic auth with `-k`. The key is
+ * percent-encoded in the URL (base64 may hold `/`, `+` and `=`).
  */
-export function seedCurlCommands(m: RunningMock, key: string): [string, string] {
+export function seedCurlCommands(m: RunningMock, key: string, profile: Profile): [string, string] {
   const url = new URL(m.httpsUrl);
   const basicHost = url.hostname === '127.0.0.1' ? 'localhost' : url.hostname;
+  const { versionPath, tokenBasicUser } = profile.docsRequests;
+  const user = isToken(key) ? tokenBasicUser : 'api_key';
+  const userinfo = key === '$TOKEN' ? `${user}:$TOKEN` : `${user}:${encodeURIComponent(key)}`;
+  const basicUrl = `https://${userinfo}@${basicHost}:${url.port}${versionPath}`;
   return [
-    `curl --cacert ${shellQuote(m.caFile)} -H "Authorization: Bearer ${key}" ${m.httpsUrl}/v1/version`,
-    `curl -k -X GET ${shellQuote(`https://api_key:${encodeURIComponent(key)}@${basicHost}:${url.port}/v1/version`)}`,
+    `curl --cacert ${shellQuote(m.caFile)} -H "Authorization: Bearer ${key}" ${m.httpsUrl}${versionPath}`,
+    `curl -k -X GET ${key === '$TOKEN' ? `"${basicUrl}"` : shellQuote(basicUrl)}`,
+  ];
+}
+
+/** With no seed: how to get a key or a token as admin on this profile, then the two requests with `$TOKEN`. */
+function howToSeed(m: RunningMock, profile: Profile, adminPassword: string): string[] {
+  const auth = `-u ${shellQuote(`admin:${adminPassword}`)} --cacert ${shellQuote(m.caFile)} -H 'Content-Type: application/json'`;
+  if (!profile.serviceAccounts) {
+    return ['', 'No key seeded: create one with POST /graph/api/auth/keys as admin, or start with --seed-key NAME:ROLE.'];
+  }
+  const [bearer, basic] = seedCurlCommands(m, '$TOKEN', profile);
+  return [
+    '',
+    'No token seeded: start with --seed-token NAME:ROLE, or create a service account and a token as admin:',
+    `  curl ${auth} -d '{"name":"demo","role":"Admin"}' ${m.httpsUrl}/graph/api/serviceaccounts`,
+    `  TOKEN=$(curl -s ${auth} -d '{"name":"demo"}' ${m.httpsUrl}/graph/api/serviceaccounts/<id>/tokens | sed 's/.*"key":"\\([^"]*\\)".*/\\1/')`,
+    '',
+    "PMM docs' two requests, PMM 3 style:",
+    `  ${bearer}`,
+    `  ${basic}`,
   ];
 }
 
@@ -43,13 +70,17 @@ export function banner(m: RunningMock, profile: Profile, opts: { adminPassword: 
     `  control API  ${m.httpsUrl}/__mock/requests  (mock only, not part of PMM; see README)`,
   ];
   const entries = Object.entries(m.keys);
-  for (const [name, key] of entries) lines.push('', `API key "${name}" (shown once, as Grafana does):`, `  ${key}`);
-  const first = entries[0];
+  for (const [name, key] of entries) {
+    const what = isToken(key) ? `Service account "${name}", token "${name}"` : `API key "${name}"`;
+    lines.push('', `${what} (shown once, as Grafana does):`, `  ${key}`);
+  }
+  // A token shows the PMM 3 way (Bearer glsa_…, service_token:); otherwise the first key.
+  const first = entries.find(([, key]) => isToken(key)) ?? entries[0];
   if (first) {
-    const [bearer, basic] = seedCurlCommands(m, first[1]);
+    const [bearer, basic] = seedCurlCommands(m, first[1], profile);
     lines.push('', "PMM docs' two requests, ready to paste:", `  ${bearer}`, `  ${basic}`);
   } else {
-    lines.push('', 'No key seeded: create one with POST /graph/api/auth/keys as admin, or start with --seed-key NAME:ROLE.');
+    lines.push(...howToSeed(m, profile, opts.adminPassword));
   }
   lines.push('', 'Ctrl-C stops the mock.');
   return `${lines.join('\n')}\n`;

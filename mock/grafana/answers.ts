@@ -4,7 +4,7 @@
  * are; the auth layer reads them the way pmm-managed's client does.
  */
 import { createHash } from 'node:crypto';
-import { grafanaErrorBody, grafanaResponse } from '../errors.ts';
+import { grafanaErrorBodyOf, grafanaResponse } from '../errors.ts';
 import type { Identity, Resolution } from '../identity/resolve.ts';
 import type { GrafanaError, Profile } from '../profiles/types.ts';
 import type { User } from '../store.ts';
@@ -25,12 +25,8 @@ export function goTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-function errorAnswer(err: GrafanaError, fromContext: boolean): GrafanaAnswer {
-  // grafana-auth §3.5: typed errors (11.x) → {"extra":null,"message","messageId","statusCode","traceID":""}.
-  const body = err.messageId
-    ? { extra: null, message: err.message, messageId: err.messageId, statusCode: err.status, traceID: '' }
-    : grafanaErrorBody(err.message, err.traceID);
-  return { status: err.status, body, fromContext };
+export function errorAnswer(err: GrafanaError, fromContext: boolean): GrafanaAnswer {
+  return { status: err.status, body: grafanaErrorBodyOf(err, fromContext), fromContext };
 }
 
 /** Sends an answer as Grafana does. */
@@ -56,10 +52,11 @@ export function getAPIKeyCurrent(res: Resolution, profile: Profile): GrafanaAnsw
   const who = signedIn(res, profile);
   if (isAnswer(who)) return who;
   // grafana-auth §1.1 (UNVERIFIED): a caller that is not a key has ApiKeyID 0 → lookup fails → 500.
-  if (who.kind !== 'apiKey') return errorAnswer({ status: 500, message: 'Failed to list api keys', traceID: true }, false);
+  // A service-account token answers with its row and the account's role (UNVERIFIED, pmm-auth §2.3).
+  if (who.kind === 'user') return errorAnswer({ status: 500, message: 'Failed to list api keys', traceID: true }, false);
   const k = who.key;
   // pmm-auth §2.3: PMM reads `orgId` and `role`, so the 9.2 fork must send orgId (field list UNVERIFIED).
-  const body: Record<string, unknown> = { id: k.id, orgId: k.orgId, name: k.name, role: k.role };
+  const body: Record<string, unknown> = { id: k.id, orgId: k.orgId, name: k.name, role: who.orgRole };
   if (k.expires !== null) body.expiration = goTime(k.expires * 1000);
   return { status: 200, body };
 }

@@ -78,17 +78,48 @@ function assignFields(cmd: Fields, value: unknown, roles: readonly OrgRole[], an
       else if (v !== null) ok = false;
     } else if (field === 'role') {
       // grafana-auth §1.2: 9.x role unmarshaller — case-sensitive; "" (and null) → Viewer; other → error.
-      if (v === null || v === '') cmd.role = 'Viewer';
-      else if (typeof v === 'string' && (roles as readonly string[]).includes(v)) cmd.role = v as OrgRole;
-      else if (anyCaseRoles && typeof v === 'string' && roles.some((r) => r.toLowerCase() === v.toLowerCase())) {
-        cmd.role = roles.find((r) => r.toLowerCase() === v.toLowerCase())!; // test-only deviation role-any-case
-      }
+      const role = parseRole(v, roles, anyCaseRoles);
+      if (role) cmd.role = role;
       else ok = false;
     } else if (field === 'secondstolive') {
       // grafana-auth §1.2: int64; a fraction, a string or an out-of-range number is a bind error.
-      if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= INT64_MAX) cmd.secondsToLive = v;
+      const seconds = parseInt64(v);
+      if (seconds !== undefined) cmd.secondsToLive = seconds;
       else if (v !== null) ok = false;
     }
   }
   return ok;
+}
+
+/**
+ * `web.Bind` for the other JSON commands (service accounts, tokens): the fields of the first JSON
+ * object, keys lower-cased (Go matches field names case-insensitively); `{}` for an empty body or
+ * `null`; undefined on a bind error (wrong content type, not JSON, not an object).
+ */
+export function bindJsonFields(contentType: string | undefined, text: string): Record<string, unknown> | undefined {
+  if (mediaType(contentType) !== 'application/json') return undefined;
+  const raw = firstJsonValue(text);
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** grafana-auth §1.2: a role string as the profile's Grafana unmarshals it; "" or null → Viewer; undefined = invalid. */
+export function parseRole(v: unknown, roles: readonly OrgRole[], anyCase: boolean): OrgRole | undefined {
+  if (v === null || v === '') return 'Viewer';
+  if (typeof v !== 'string') return undefined;
+  if ((roles as readonly string[]).includes(v)) return v as OrgRole;
+  return anyCase ? roles.find((r) => r.toLowerCase() === v.toLowerCase()) : undefined;
+}
+
+/** Go's int64 from JSON: an integer within range; undefined otherwise. */
+export function parseInt64(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= INT64_MAX ? v : undefined;
 }

@@ -15,8 +15,8 @@ const INT64_MAX = 9223372036854775807n;
 /** Grafana's `api_key.name` column is VARCHAR(190); PMM 2.40+ keeps Grafana in PostgreSQL, which refuses longer (UNVERIFIED). */
 const NAME_COLUMN_LENGTH = 190;
 
-/** reqSignedIn then RBAC `action` with the org-Admin fallback (grafana-auth §1.1). */
-function requireKeyAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
+/** reqSignedIn then RBAC `action` with the org-Admin fallback (grafana-auth §1.1; §5.3 for `serviceaccounts:*`). */
+export function requireOrgAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
   const who = signedIn(resolutionOf(c, deps), deps.profile);
   if (isAnswer(who)) throw reject(sendAnswer(who));
   // grafana-auth §1.1: Viewer/Editor lack apikeys:* → 403 with accessErrorId "ACE" + 10 digits.
@@ -27,7 +27,11 @@ function requireKeyAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
 /** createAPIKey — `POST /api/auth/keys`, validation in Grafana's order (grafana-auth §1.2–1.4). */
 export function createAPIKey(deps: AppDeps) {
   return async function createAPIKey(c: Ctx): Promise<Response> {
-    const who = requireKeyAdmin(c, deps, 'apikeys:create');
+    const who = requireOrgAdmin(c, deps, 'apikeys:create');
+    // grafana-auth §5.1: from 11.3 the handler only answers 410 (the route and its guards remain, LIKELY).
+    if (deps.profile.legacyKeyCreation === 'removed') {
+      throw grafanaError(410, 'this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead');
+    }
     const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles, deps.profile.roleParsing === 'titleCase' || deps.deviations.has('role-any-case'));
     // grafana-auth §1.3 step 1: any bind error → 400 "bad request data" with traceID.
     if (!cmd) throw grafanaError(400, 'bad request data', true);
@@ -61,24 +65,33 @@ export function issueLegacyKey(deps: Pick<AppDeps, 'store' | 'clock' | 'random'>
   return { row, key };
 }
 
-function includesRole(have: string, want: string): boolean {
+/** Whether an org role includes another (None < Viewer < Editor < Admin). */
+export function includesRole(have: string, want: string): boolean {
   const rank = ['None', 'Viewer', 'Editor', 'Admin'];
   return rank.indexOf(have) >= rank.indexOf(want);
 }
 
+/** A path id as Go's strconv.ParseInt(s, 10, 64) reads it; undefined when it fails. */
+export function parsePathId(raw: string | undefined): number | undefined {
+  if (raw === undefined || !/^[+-]?\d+$/.test(raw) || BigInt(raw) > INT64_MAX || BigInt(raw) < -INT64_MAX - 1n) return undefined;
+  return Number(raw);
+}
+
 /** Go's strconv.ParseBool; invalid → false (Grafana's lenient QueryBool, grafana-auth §1.5). */
-function parseGoBool(s: string | undefined): boolean {
+export function parseGoBool(s: string | undefined): boolean {
   return s !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s);
 }
 
 /** getAPIKeys — `GET /api/auth/keys` (grafana-auth §1.5). */
 export function getAPIKeys(deps: AppDeps) {
   return function getAPIKeys(c: Ctx): Response {
-    requireKeyAdmin(c, deps, 'apikeys:read');
+    requireOrgAdmin(c, deps, 'apikeys:read');
     const now = deps.clock.nowUnix();
     const includeExpired = parseGoBool(c.req.query('includeExpired'));
     const rows = deps.store
       .keysOfOrg(ORG_ID)
+      // grafana-auth §1.5: `service_account_id IS NULL` — tokens and migrated keys are not listed.
+      .filter((k) => k.serviceAccountId === null)
       // grafana-auth §1.5: without includeExpired keep `expires IS NULL OR expires >= now` (boundary second listed).
       .filter((k) => includeExpired || k.expires === null || k.expires >= now)
       // grafana-auth §1.5: ORDER BY name (binary collation), LIMIT 100.
@@ -99,11 +112,10 @@ export function getAPIKeys(deps: AppDeps) {
 /** deleteAPIKey — `DELETE /api/auth/keys/:id` (grafana-auth §1.6). */
 export function deleteAPIKey(deps: AppDeps) {
   return function deleteAPIKey(c: Ctx): Response {
-    requireKeyAdmin(c, deps, 'apikeys:delete');
-    const raw = c.req.param('id') ?? '';
+    requireOrgAdmin(c, deps, 'apikeys:delete');
+    const id = parsePathId(c.req.param('id'));
     // grafana-auth §1.6: strconv.ParseInt(id, 10, 64) failure → 400 "id is invalid".
-    if (!/^[+-]?\d+$/.test(raw) || BigInt(raw) > INT64_MAX || BigInt(raw) < -INT64_MAX - 1n) throw grafanaError(400, 'id is invalid', true);
-    const id = Number(raw);
+    if (id === undefined) throw grafanaError(400, 'id is invalid', true);
     // grafana-auth §1.6: no row in the caller's org → 404 "Failed to delete API key".
     const deleted = deps.deviations.has('delete-noop') ? deps.store.keyById(id)?.orgId === ORG_ID : deps.store.deleteKey(ORG_ID, id);
     if (!deleted) throw grafanaError(404, 'Failed to delete API key', true);

@@ -6,7 +6,8 @@ import { decodeStdBase64 } from './go-base64.ts';
 
 export type Credential =
   | { readonly kind: 'none' }
-  | { readonly kind: 'apiKey'; readonly via: 'bearer' | 'basic'; readonly key: string }
+  | { readonly kind: 'apiKey'; readonly via: 'bearer'; readonly key: string }
+  | { readonly kind: 'apiKey'; readonly via: 'basic'; readonly login: string; readonly key: string }
   | { readonly kind: 'basic'; readonly login: string; readonly password: string }
   | { readonly kind: 'invalidBasic' };
 
@@ -39,20 +40,14 @@ export function decodeBasicAuthHeader(header: string): { login: string; password
 export function parseAuthorization(header: string | undefined, keyBasicUsers: readonly string[]): Credential {
   const value = header ?? '';
   const parts = splitFirstSpace(value);
-  let key = '';
-  let via: 'bearer' | 'basic' = 'bearer';
   // grafana-auth §3.1: "Bearer" case-sensitive, split on the first space; the rest (even more spaces) is the key.
   if (parts.length === 2 && parts[0] === BEARER) {
-    key = parts[1];
+    if (parts[1] !== '') return { kind: 'apiKey', via: 'bearer', key: parts[1] };
   } else {
     const basic = decodeBasicAuthHeader(value);
     // grafana-auth §3.1: Basic user name exactly `api_key` (case-sensitive) → the password is the key.
-    if (basic && keyBasicUsers.includes(basic.login)) {
-      key = basic.password;
-      via = 'basic';
-    }
+    if (basic && keyBasicUsers.includes(basic.login) && basic.password !== '') return { kind: 'apiKey', via: 'basic', login: basic.login, key: basic.password };
   }
-  if (key !== '') return { kind: 'apiKey', via, key };
   // grafana-auth §3.1: an empty key is not an API-key request; fall through to Basic user auth.
   if (value === '') return { kind: 'none' };
   const basic = decodeBasicAuthHeader(value);

@@ -6,13 +6,22 @@
 import type { Clock } from '../clock.ts';
 import type { Deviation } from '../deviations.ts';
 import type { AuthFailureKind, OrgRole, Profile } from '../profiles/types.ts';
-import { ORG_ID, type ApiKey, type Store, type User } from '../store.ts';
+import { ORG_ID, type ApiKey, type ServiceAccount, type Store, type User } from '../store.ts';
 import { parseAuthorization, type Credential } from './authorization.ts';
 import { decodeLegacyKey, decodePrefixedKey, PREFIXED_KEY_START } from './key-codec.ts';
 
 export type Identity =
   | { readonly kind: 'user'; readonly user: User; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: boolean }
-  | { readonly kind: 'apiKey'; readonly key: ApiKey; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: false };
+  | { readonly kind: 'apiKey'; readonly key: ApiKey; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: false }
+  /** A token or a migrated key of a service account: the account's org role applies (grafana-auth §2.2, §3.3). */
+  | {
+      readonly kind: 'serviceAccount';
+      readonly serviceAccount: ServiceAccount;
+      readonly key: ApiKey;
+      readonly orgId: number;
+      readonly orgRole: OrgRole;
+      readonly isGrafanaAdmin: false;
+    };
 
 export type Resolution =
   | { readonly ok: true; readonly credential: Credential; readonly identity: Identity }
@@ -47,12 +56,14 @@ export function resolveIdentity(authorization: string | undefined, ctx: ResolveC
   }
 }
 
-function resolveKey(key: string, { store, clock, deviations }: ResolveContext): Identity | AuthFailureKind {
+function resolveKey(key: string, ctx: ResolveContext): Identity | AuthFailureKind {
+  const { store } = ctx;
   if (key.startsWith(PREFIXED_KEY_START)) {
-    // grafana-auth §3.2: a bad `gl…` format/checksum is matched by neither error check → 500.
+    // grafana-auth §2.2: the checksum is checked before any lookup; a bad format/checksum is its own failure (9.2: 500).
     if (!decodePrefixedKey(key)) return 'malformedPrefixedKey';
-    // grafana-auth §3.2: a well-formed but unknown token → "not found" → 401 (no SA tokens yet).
-    return 'unknownApiKey';
+    const row = store.keyByToken(key);
+    // grafana-auth §3.2, §3.5: a well-formed but unknown token → "not found".
+    return row ? checkRow(row, ctx) : 'unknownApiKey';
   }
   const decoded = decodeLegacyKey(key);
   // grafana-auth §2.1: not base64 / not JSON → invalid API key.
@@ -61,9 +72,20 @@ function resolveKey(key: string, { store, clock, deviations }: ResolveContext): 
   // grafana-auth §3.2, §3.5: an unknown name and a wrong secret are distinct failures (the same body in 9.2).
   if (!row) return 'unknownApiKey';
   if (!store.secretMatches(row, decoded.secret)) return 'invalidApiKey';
+  return checkRow(row, ctx);
+}
+
+/** grafana-auth §3.2/§3.3: expiry, then the linked service account (missing → 500, disabled → 401). */
+function checkRow(row: ApiKey, { store, clock, deviations }: ResolveContext): Identity | AuthFailureKind {
   // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
   if (row.expires !== null && row.expires <= clock.nowUnix() && !deviations?.has('no-expiry')) return 'expiredApiKey';
-  return { kind: 'apiKey', key: row, orgId: row.orgId, orgRole: row.role, isGrafanaAdmin: false };
+  // grafana-auth §3.3: last use is recorded on every successful request.
+  const used = store.updateKey(row.id, { lastUsedMs: clock.nowMs() }) ?? row;
+  if (used.serviceAccountId === null) return { kind: 'apiKey', key: used, orgId: used.orgId, orgRole: used.role, isGrafanaAdmin: false };
+  const sa = store.serviceAccountById(used.serviceAccountId);
+  if (!sa) return 'missingServiceAccount';
+  if (sa.isDisabled) return 'disabledServiceAccount';
+  return { kind: 'serviceAccount', serviceAccount: sa, key: used, orgId: used.orgId, orgRole: sa.role, isGrafanaAdmin: false };
 }
 
 function resolveUser(login: string, password: string, { store, clock }: ResolveContext, credential: Credential): Resolution {

@@ -5,7 +5,6 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, Env } from '../context.ts';
-import { resolutionOf } from '../context.ts';
 import { authLayerError, GRPC } from '../errors.ts';
 import { cleanPath } from './clean-path.ts';
 import { lookupRole } from './grafana-client.ts';
@@ -23,8 +22,7 @@ export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
     c.set('rule', rule);
     // pmm-auth §2.2 step 4: role none → allow without asking Grafana.
     if (rule.role === 'none') return next();
-    const authorization = c.req.header('authorization');
-    const found = lookupRole(authorization, resolutionOf(c, deps), deps.profile);
+    const found = lookupRole(c, deps);
     if ('code' in found) throw authLayerError(deps.profile, found.code, found.message);
     // pmm-auth §2.2 step 7: grafanaAdmin passes everything; else minRole <= role; else code 7.
     if (found.role === 'grafanaAdmin' || roleAtLeast(found.role, rule.role)) return next();

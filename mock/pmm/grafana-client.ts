@@ -1,12 +1,17 @@
 /**
- * How pmm-managed 2.41 asks Grafana for the caller's role (pmm-auth §2.3, client.go): the
- * API-key path reads Percona's `/api/auth/key`, the user path reads `/api/user` and
- * `/api/user/orgs`. Grafana's answers come from the same functions the /graph/api handlers use.
+ * How pmm-managed asks Grafana for the caller's role (pmm-auth §2.3, client.go): the token path
+ * reads Percona's `/api/auth/key` (2.41) or `/api/auth/serviceaccount` first (3.x), the user path
+ * reads `/api/user` and `/api/user/orgs`. Grafana's answers come from the same functions the
+ * /graph/api handlers use.
  */
+import type { AppDeps, Ctx } from '../context.ts';
+import { resolutionOf } from '../context.ts';
 import { decodeStdBase64 } from '../identity/go-base64.ts';
-import type { Resolution } from '../identity/resolve.ts';
+import { decodeBasicAuthHeader } from '../identity/authorization.ts';
+import { resolveIdentity, type Resolution } from '../identity/resolve.ts';
 import { getAPIKeyCurrent, getSignedInUser, getSignedInUserOrgList, type GrafanaAnswer } from '../grafana/answers.ts';
-import type { PmmRole, Profile } from '../profiles/types.ts';
+import { getCurrentServiceAccount } from '../grafana/sa-migration.ts';
+import type { PmmRole } from '../profiles/types.ts';
 import { GRPC } from '../errors.ts';
 import { ORG_ID } from '../store.ts';
 
@@ -44,23 +49,53 @@ function failed(answer: GrafanaAnswer): RoleLookup | undefined {
 }
 
 /**
- * pmm-auth §2.3 (3.x): pmm-managed asks Percona's /api/auth/serviceaccount first (which migrates a
- * legacy key into a service account) and falls back to /api/auth/key; the mock answers both kinds
- * from /api/auth/key — the migration side effect is not modelled yet.
+ * pmm-auth §2.3 (3.x, `utils/auth/token.go`): `Bearer <t>` → t; Basic decoding to `<user>:<t>`
+ * with a token user (`api_key`, `service_token`) → t; otherwise no token ("").
  */
-export function lookupRole(authorization: string | undefined, res: Resolution, profile: Profile): RoleLookup {
-  if (isAPIKeyAuth(authorization, profile.keyBasicUsers)) {
-    const key = getAPIKeyCurrent(res, profile);
-    const err = failed(key);
-    if (err) return err;
-    const k = key.body as { orgId?: unknown; role?: unknown };
-    // pmm-auth §2.3: orgId must be 1, else role none.
-    return { role: k.orgId === ORG_ID ? convertRole(k.role) : 'none' };
+export function extractToken(authorization: string | undefined, tokenUsers: readonly string[]): string {
+  const h = authorization ?? '';
+  if (h.startsWith('Bearer ')) return h.slice('Bearer '.length);
+  const basic = decodeBasicAuthHeader(h);
+  return basic && tokenUsers.includes(basic.login) ? basic.password : '';
+}
+
+/** Reads `{orgId, role}` of a token answer (pmm-auth §2.3): orgId must be 1, else role none. */
+function tokenRole(answer: GrafanaAnswer): RoleLookup {
+  const err = failed(answer);
+  if (err) return err;
+  const k = answer.body as { orgId?: unknown; role?: unknown };
+  return { role: k.orgId === ORG_ID ? convertRole(k.role) : 'none' };
+}
+
+/** pmm-auth §2.3 (3.x): pmm-managed falls back to /api/auth/key when Grafana's message says so. */
+const NOT_SERVICE_ACCOUNT_TOKEN = 'Auth method is not service account token';
+
+/** The caller's PMM role, asked of Grafana the way the profile's pmm-managed asks (pmm-auth §2.3). */
+export function lookupRole(c: Ctx, deps: AppDeps): RoleLookup {
+  const { profile } = deps;
+  const authorization = c.req.header('authorization');
+  if (profile.pmmTokenCheck === 'serviceAccountFirst') {
+    const token = extractToken(authorization, profile.pmmTokenBasicUsers);
+    if (token !== '') {
+      // pmm-auth §2.3 (3.x): Grafana is asked with `Authorization: Bearer <t>`, whatever the caller sent.
+      const res = resolveIdentity(`Bearer ${token}`, deps);
+      const sa = getCurrentServiceAccount(res, deps);
+      const message = (sa.body as { message?: unknown } | null)?.message;
+      if (typeof message === 'string' && message.includes(NOT_SERVICE_ACCOUNT_TOKEN)) return tokenRole(getAPIKeyCurrent(res, profile));
+      return tokenRole(sa);
+    }
+  } else if (isAPIKeyAuth(authorization, profile.pmmTokenBasicUsers)) {
+    // pmm-auth §2.3 (2.41): /api/auth/key with the caller's own headers.
+    return tokenRole(getAPIKeyCurrent(resolutionOf(c, deps), profile));
   }
+  return userRole(resolutionOf(c, deps), profile);
+}
+
+/** pmm-auth §2.3: /api/user → isGrafanaAdmin → grafanaAdmin; else the role of the org-1 entry of /api/user/orgs. */
+function userRole(res: Resolution, profile: AppDeps['profile']): RoleLookup {
   const user = getSignedInUser(res, profile);
   const userErr = failed(user);
   if (userErr) return userErr;
-  // pmm-auth §2.3: isGrafanaAdmin → grafanaAdmin, else the role of the org-1 entry of /api/user/orgs.
   if ((user.body as { isGrafanaAdmin?: unknown }).isGrafanaAdmin === true) return { role: 'grafanaAdmin' };
   const orgs = getSignedInUserOrgList(res, profile);
   const orgsErr = failed(orgs);

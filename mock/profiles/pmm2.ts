@@ -91,6 +91,14 @@ export const pmm2: Profile = {
   healthKeys: ['commit', 'database', 'version'],
   // grafana-auth §3.1: Basic with user name exactly `api_key` carries a key.
   keyBasicUsers: ['api_key'],
+  // pmm-auth §2.3 (2.41): IsAPIKeyAuth — Bearer, or Basic `api_key:`; the role comes from /api/auth/key.
+  pmmTokenBasicUsers: ['api_key'],
+  pmmTokenCheck: 'apiKey',
+  // grafana-auth §5.1: 9.2 creates legacy keys.
+  legacyKeyCreation: 'allowed',
+  grafanaVariants: {},
+  // Grafana 9.2 has service accounts (grafana-auth §5.3), but PMM 2.41 uses API keys (pmm-auth §4.1): not served.
+  serviceAccounts: null,
   // grafana-auth §1.2: 9.x knows Viewer, Editor, Admin (no None), case-sensitive.
   keyRoles: ['Viewer', 'Editor', 'Admin'],
   authFailures: {
@@ -104,6 +112,9 @@ export const pmm2: Profile = {
     malformedPrefixedKey: { status: 500, message: 'invalid Service Token/API key', traceID: true },
     // grafana-auth §3.2: expired → 401 {"message":"Expired API key"} (no traceID).
     expiredApiKey: { status: 401, message: 'Expired API key', traceID: false },
+    // grafana-auth §3.2: (unreachable here: the pmm2 profile serves no service accounts).
+    disabledServiceAccount: { status: 401, message: 'Service account is disabled', traceID: false },
+    missingServiceAccount: { status: 500, message: 'Unable to link API key to service account', traceID: true },
     // grafana-auth §6.1: header not decodable as Basic.
     invalidBasicHeader: { status: 401, message: 'Invalid Basic Auth Header', traceID: true },
     // grafana-auth §6.1: bad password, unknown or locked-out user (lower-case "invalid").
@@ -117,5 +128,7 @@ export const pmm2: Profile = {
   // pmm-auth §2.6: 2.41 EmitUnpopulated false.
   emitUnpopulated: false,
   // pmm-auth §1.1: 2.41 listens on 80 and 443.
+  // pmm-auth §3.4: the docs use /v1/version and `api_key:`.
+  docsRequests: { versionPath: '/v1/version', tokenBasicUser: 'api_key' },
   productPorts: { https: 443, http: 80 },
 };

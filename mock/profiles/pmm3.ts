@@ -1,9 +1,5 @@
-/**
- * Profile `pmm3`: PMM 3.0.x with Grafana 11.1.8 (Percona fork). Data only. Work in progress
- * (issue "PMM 3 profile"): service accounts and `glsa_` tokens are not served yet, so this profile
- * is not offered on the command line.
- */
-import type { AuthRule, Profile } from './types.ts';
+/** Profile `pmm3`: PMM 3.0.x with Grafana 11.1.8 (Percona fork). Data only. */
+import type { AuthRule, Profile, ServiceAccountFacts } from './types.ts';
 
 /** pmm-auth §2.1, "PMM 3.0-era (AS-3e test table; AS-3m code)": URL prefix → minimum role. */
 const RULES_3_0: readonly AuthRule[] = [
@@ -59,6 +55,36 @@ const RULES_3_0: readonly AuthRule[] = [
   ['/logs.zip', 'admin'], // v2 compatibility
 ];
 
+/** grafana-auth §5.3: Grafana 11.x service-account errors (errutil-typed ones carry messageId). */
+const SERVICE_ACCOUNTS_11: ServiceAccountFacts = {
+  perconaForce: true,
+  errors: {
+    // grafana-auth §5.3: bind error → 400 "Bad request data" (capital B).
+    badRequest: { status: 400, message: 'Bad request data', traceID: true },
+    invalidId: { status: 400, message: 'Service Account ID is invalid', traceID: true },
+    // grafana-auth §5.3 (11.x): errutil 404 "service account not found" (messageId LIKELY).
+    notFound: { status: 404, message: 'service account not found', traceID: true, messageId: 'serviceaccounts.ErrNotFound' },
+    // grafana-auth §5.3 (Percona, VERIFIED 11.x file): force:true on an existing name → 400.
+    alreadyExists: { status: 400, message: 'service account already exists', traceID: true },
+    roleTooHigh: { status: 403, message: "can not assign a role higher than user's role", traceID: false },
+    // grafana-auth §5.3: token endpoints check the account first → 404 "Failed to retrieve service account".
+    tokenNotFoundForAccount: { status: 404, message: 'Failed to retrieve service account', traceID: true },
+    tokenExists: {
+      status: 400,
+      message: 'service account token with given name already exists in the organization',
+      traceID: true,
+      messageId: 'serviceaccounts.ErrTokenAlreadyExists',
+    },
+    tokenNegativeTtl: { status: 400, message: 'invalid SecondsToLive value', traceID: true, messageId: 'serviceaccounts.ErrInvalidInput' },
+    tokenDeleteMissing: { status: 404, message: 'Failed to delete service account token', traceID: true },
+    invalidKeyId: { status: 400, message: 'Key ID is invalid', traceID: true },
+    // pmm-auth §2.3 (3.x): pmm-managed falls back to /api/auth/key on this text (status UNVERIFIED).
+    notServiceAccountToken: { status: 400, message: 'Auth method is not service account token', traceID: true },
+    // grafana-auth §5.3 (Percona): migrating the caller's key failed.
+    migrationFailed: { status: 400, message: 'Auth method is not API key type', traceID: true },
+  },
+};
+
 export const pmm3: Profile = {
   name: 'pmm3',
   title: 'PMM 3.0.0 (Grafana 11.1.8, Percona fork)',
@@ -87,7 +113,18 @@ export const pmm3: Profile = {
     { method: 'GET', path: '/v1/version', operation: 'version' },
   ],
   // grafana-auth §1.2 (11.x): None, Viewer, Editor, Admin; the input is title-cased first.
-  keyBasicUsers: ['api_key', 'service_token'],
+  // grafana-auth §3.4: Grafana itself takes a key from Basic only with user `api_key`.
+  keyBasicUsers: ['api_key'],
+  // pmm-auth §2.3 (3.x): PMM extracts a token from Basic `api_key:` or `service_token:` and asks Grafana with Bearer.
+  pmmTokenBasicUsers: ['api_key', 'service_token'],
+  pmmTokenCheck: 'serviceAccountFirst',
+  // grafana-auth §5.1: 11.1.8 still creates legacy keys (`--grafana-version 11.3` removes it).
+  legacyKeyCreation: 'allowed',
+  // grafana-auth §5.1: later PMM 3.x may ship Grafana ≥ 11.3 (UNVERIFIED); there POST /api/auth/keys answers 410.
+  grafanaVariants: {
+    '11.3': { title: 'PMM 3 with Grafana 11.3.0 (legacy key creation removed)', grafana: { version: '11.3.0', commit: 'unknown' }, legacyKeyCreation: 'removed' },
+  },
+  serviceAccounts: SERVICE_ACCOUNTS_11,
   keyRoles: ['None', 'Viewer', 'Editor', 'Admin'],
   roleParsing: 'titleCase',
   authFailures: {
@@ -100,6 +137,10 @@ export const pmm3: Profile = {
     // grafana-auth §3.5 (LIKELY): a malformed glsa_ token is not a typed error either (no 500 in 11.x).
     malformedPrefixedKey: { status: 401, message: 'Unauthorized', traceID: true },
     expiredApiKey: { status: 401, message: 'Expired API key', traceID: true, messageId: 'api-key.expired' },
+    // grafana-auth §3.5: messageId identity.disabled; the public message is UNVERIFIED.
+    disabledServiceAccount: { status: 401, message: 'Service account is disabled', traceID: true, messageId: 'identity.disabled' },
+    // grafana-auth §3.2 (9.2 text; 11.x UNVERIFIED): the token's account cannot be loaded.
+    missingServiceAccount: { status: 500, message: 'Unable to link API key to service account', traceID: true },
     // grafana-auth §3.4 (LIKELY): a header that is neither Bearer nor Basic selects no client → no credentials.
     invalidBasicHeader: { status: 401, message: 'Unauthorized', traceID: true, messageId: 'auth.unauthorized' },
     // grafana-auth §6.1 (LIKELY): password-auth.failed.
@@ -145,5 +186,7 @@ export const pmm3: Profile = {
   // grafana-auth §6.3 (11.x, LIKELY): a struct → database, version, commit.
   healthKeys: ['database', 'version', 'commit'],
   // pmm-auth §1.1: 3.x listens on 8080 and 8443.
+  // pmm-auth §1.3, §4.2: PMM 3 serves /v1/server/version; agents send `service_token:`.
+  docsRequests: { versionPath: '/v1/server/version', tokenBasicUser: 'service_token' },
   productPorts: { https: 8443, http: 8080 },
 };

@@ -19,6 +19,8 @@ export type AuthFailureKind =
   | 'unknownApiKey'
   | 'malformedPrefixedKey'
   | 'expiredApiKey'
+  | 'disabledServiceAccount'
+  | 'missingServiceAccount'
   | 'invalidBasicHeader'
   | 'invalidCredentials';
 
@@ -46,6 +48,29 @@ export interface VersionInfo {
   readonly distribution_method: string;
 }
 
+/** The errors of the service-account endpoints (grafana-auth §5.3), as the profile's Grafana words them. */
+export interface ServiceAccountFacts {
+  readonly errors: Readonly<Record<ServiceAccountErrorKind, GrafanaError>>;
+  /** Percona's create with an existing name and no `force`: update and return it (grafana-auth §5.3). */
+  readonly perconaForce: boolean;
+}
+
+export type ServiceAccountErrorKind =
+  | 'badRequest'
+  | 'invalidId'
+  | 'notFound'
+  | 'alreadyExists'
+  | 'roleTooHigh'
+  | 'tokenNotFoundForAccount'
+  | 'tokenExists'
+  | 'tokenNegativeTtl'
+  | 'tokenDeleteMissing'
+  | 'invalidKeyId'
+  | 'notServiceAccountToken'
+  | 'migrationFailed';
+
+export type GrafanaVariant = Pick<Profile, 'title' | 'grafana' | 'legacyKeyCreation'>;
+
 export interface Profile {
   readonly name: string;
   readonly title: string;
@@ -67,8 +92,22 @@ export interface Profile {
   readonly readonlySettings: Readonly<Record<string, unknown>>;
   /** Key order of GET /api/health (grafana-auth §6.3). */
   readonly healthKeys: readonly ('commit' | 'database' | 'version')[];
-  /** Basic-auth user names whose password is a key (grafana-auth §3.1; PMM 3 adds `service_token`). */
+  /** Basic-auth user names whose password Grafana takes as a key (grafana-auth §3.1, §3.4: `api_key`). */
   readonly keyBasicUsers: readonly string[];
+  /** Basic-auth user names whose password PMM's auth layer takes as a token (pmm-auth §2.3; 3.x adds `service_token`). */
+  readonly pmmTokenBasicUsers: readonly string[];
+  /**
+   * How pmm-managed learns a token's role (pmm-auth §2.3): `apiKey` — Percona's /api/auth/key with
+   * the caller's headers (2.41); `serviceAccountFirst` — /api/auth/serviceaccount with `Bearer <t>`,
+   * falling back to /api/auth/key when Grafana says the method is not a service-account token (3.x).
+   */
+  readonly pmmTokenCheck: 'apiKey' | 'serviceAccountFirst';
+  /** POST /api/auth/keys: `allowed` (9.2, 11.0–11.2) or `removed` → 410 (11.3+, grafana-auth §5.1). */
+  readonly legacyKeyCreation: 'allowed' | 'removed';
+  /** Other Grafana versions the profile can run with (`--grafana-version`), and what changes with them. */
+  readonly grafanaVariants: Readonly<Record<string, GrafanaVariant>>;
+  /** Service-account endpoints and their errors (grafana-auth §5.3); null where the profile does not serve them. */
+  readonly serviceAccounts: ServiceAccountFacts | null;
   /** Valid role strings for POST /api/auth/keys, compared case-sensitively in 9.x (grafana-auth §1.2). */
   readonly keyRoles: readonly OrgRole[];
   /** Grafana's failure responses of identity resolution. */
@@ -85,6 +124,8 @@ export interface Profile {
   readonly unknownRoute: 'httpError' | 'gatewayDefault';
   /** grpc-gateway marshaller: emit unpopulated fields (false in 2.41, pmm-auth §2.6). */
   readonly emitUnpopulated: boolean;
+  /** The docs' two requests (shared/seeds/pmm-api-keys.txt) as this release words them: the version path, the Basic user of a token. */
+  readonly docsRequests: { readonly versionPath: string; readonly tokenBasicUser: string };
   /** Default ports of the real product (the mock's CLI defaults are unprivileged). */
   readonly productPorts: { readonly https: number; readonly http: number };
 }
