@@ -6,7 +6,20 @@ import { defineConfig } from 'vitest/config';
 //   or the PMM named by PMM_SERVER_URL. It never imports mock/.
 // - `client`: the client harness — built-in client adapters and careless clients (pmm-auth-check).
 // - `selfcheck`: runs the server suite against deliberately wrong mocks and checks it fails.
+// - `server-pmm3`, `server-pmm3-g11.3`: the server suite against the pmm3 mock (Grafana 11.1.8 / 11.3).
 // Reports (JUnit XML, JSON, Markdown summary) go to reports/.
+
+/** The server suite's settings, shared by its projects (one per target). */
+const SERVER_SUITE = {
+  include: ['suites/server/**/*.test.ts'],
+  globalSetup: ['suites/_support/global-setup.ts'],
+  setupFiles: ['suites/_support/setup.ts'],
+  // One file at a time: cases share one target (its clock, its rate limits).
+  fileParallelism: false,
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
     reporters: ['default', 'junit', 'json', './suites/_support/markdown-reporter.ts', './scripts/summary-reporter.ts'],
@@ -25,13 +38,24 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['suites/server/**/*.test.ts'],
-          globalSetup: ['suites/_support/global-setup.ts'],
-          setupFiles: ['suites/_support/setup.ts'],
-          // One file at a time: cases share one target (its clock, its rate limits).
-          fileParallelism: false,
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          ...SERVER_SUITE,
+        },
+      },
+      // The same suite against the pmm3 mock (Grafana 11.1.8) and against a pmm3 mock that reports
+      // Grafana 11.3 (POST /api/auth/keys → 410). These projects pin their mock: PMM_SERVER_URL
+      // names the target of `server` only.
+      {
+        test: {
+          name: 'server-pmm3',
+          ...SERVER_SUITE,
+          env: { PMMCONF_MOCK_ARGS: '--profile pmm3' },
+        },
+      },
+      {
+        test: {
+          name: 'server-pmm3-g11.3',
+          ...SERVER_SUITE,
+          env: { PMMCONF_MOCK_ARGS: '--profile pmm3 --grafana-version 11.3' },
         },
       },
       {

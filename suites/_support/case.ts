@@ -4,7 +4,7 @@
  * `<id> <sends> → <expects>`, skips it with a visible reason where the target cannot run it, and
  * reports SHOULD/OBSERVED deviations of a real target as annotations unless strict.
  */
-import { inject, test, type TestContext } from 'vitest';
+import { describe, inject, test, type TestContext } from 'vitest';
 import { grafanaRemovedKeyCreation, PROFILES, type ProfileName } from './profile.ts';
 import type { Target } from './target.ts';
 
@@ -87,4 +87,12 @@ export function kase(info: CaseInfo, body: (t: Target, ctx: TestContext) => Prom
       await ctx.annotate(message, 'warning');
     }
   });
+}
+
+/**
+ * A file's describe block, labelled with its project: several server projects run the same files
+ * against different targets, and the label keeps JUnit's test names apart.
+ */
+export function area(title: string, fn: () => void): void {
+  describe(`${title} [${inject('target').project}]`, fn);
 }

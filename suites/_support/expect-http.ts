@@ -34,6 +34,18 @@ export function expectGrafanaError(res: HttpResult, status: number, body: Record
   expect(res.json(), `expected ${what}; ${arrived(res)}`).toEqual(body);
 }
 
+/**
+ * A Grafana error whose status and `message` the reference states but whose other fields vary by
+ * version (11.x typed errors add messageId, statusCode, …: grafana-auth §3.5, §7).
+ */
+export function expectGrafanaMessage(res: HttpResult, status: number, message: string | RegExp): void {
+  const what = `${status} {"message":${message instanceof RegExp ? String(message) : JSON.stringify(message)},…}`;
+  expectStatus(res, status, what);
+  const got = res.json<{ message?: unknown }>().message;
+  if (message instanceof RegExp) expect(got, `expected ${what}; ${arrived(res)}`).toMatch(message);
+  else expect(got, `expected ${what}; ${arrived(res)}`).toBe(message);
+}
+
 /** Grafana's invalid-key failure in 9.2 (grafana-auth §3.2). */
 export const INVALID_KEY = { message: 'invalid Service Token/API key', traceID: '' };
 export const INVALID_BASIC_HEADER = { message: 'Invalid Basic Auth Header', traceID: '' };

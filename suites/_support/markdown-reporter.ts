@@ -1,6 +1,8 @@
 /**
- * Writes the conformance summary of the server suite: reports/server-summary.md (one row per case:
- * id, level, verdict, reference, source) and prints the MUST/SHOULD/OBSERVED counts.
+ * Writes the conformance summary of the server suite: reports/server-summary.md, one section per
+ * server project (one target each: the pmm2 mock, the pmm3 mocks, or PMM_SERVER_URL) with its
+ * MUST/SHOULD/OBSERVED counts and one row per case (id, level, verdict, reference, source, note),
+ * and prints each project's counts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -8,39 +10,45 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 export const SUMMARY_FILE = 'reports/server-summary.md';
 
+interface Section {
+  readonly rows: string[];
+  readonly counts: Record<string, Record<string, number>>;
+}
+
+const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
 export default class MarkdownReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const rows: string[] = [];
-    const counts: Record<string, Record<string, number>> = {};
+    const sections = new Map<string, Section>();
     for (const mod of testModules) {
       for (const test of mod.children.allTests()) {
         const meta = test.meta().pmmCase;
         if (!meta) continue;
+        const project = test.project.name || '(default)';
+        let section = sections.get(project);
+        if (!section) sections.set(project, (section = { rows: [], counts: {} }));
         const r = test.result();
         const note = r.state === 'skipped' ? (r.note ?? '') : (meta.informational ?? '');
         const verdict = r.state === 'passed' ? (meta.informational ? 'deviates (informational)' : 'pass') : r.state === 'failed' ? 'FAIL' : 'skipped';
-        (counts[meta.level] ??= {})[verdict] = (counts[meta.level]?.[verdict] ?? 0) + 1;
-        const title = test.name.slice(meta.id.length + 1).replaceAll('|', '\\|');
-        rows.push(`| ${meta.id} | ${meta.level} | ${verdict} | ${title} | ${meta.ref} | ${meta.source.replaceAll('|', '\\|')} | ${note.replaceAll('|', '\\|').replaceAll('\n', ' ')} |`);
+        (section.counts[meta.level] ??= {})[verdict] = (section.counts[meta.level]?.[verdict] ?? 0) + 1;
+        const title = test.name.slice(meta.id.length + 1);
+        section.rows.push(`| ${meta.id} | ${meta.level} | ${verdict} | ${cell(title)} | ${meta.ref} | ${cell(meta.source)} | ${cell(note)} |`);
       }
     }
-    if (rows.length === 0) return;
-    rows.sort();
-    const tally = Object.entries(counts)
-      .map(([level, c]) => `${level}: ${Object.entries(c).map(([v, n]) => `${n} ${v}`).join(', ')}`)
-      .join('; ');
-    const md = [
-      '# Server conformance summary',
-      '',
-      tally,
-      '',
-      '| id | level | verdict | sends → expects | reference | source | note |',
-      '|---|---|---|---|---|---|---|',
-      ...rows,
-      '',
-    ].join('\n');
+    if (sections.size === 0) return;
+    const tallyOf = (s: Section): string =>
+      Object.entries(s.counts)
+        .map(([level, c]) => `${level}: ${Object.entries(c).map(([v, n]) => `${n} ${v}`).join(', ')}`)
+        .join('; ');
+    const names = [...sections.keys()].sort();
+    const md = ['# Server conformance summary', '', ...names.map((n) => `- \`${n}\`: ${tallyOf(sections.get(n)!)}`), ''];
+    for (const name of names) {
+      const s = sections.get(name)!;
+      md.push(`## Project \`${name}\``, '', tallyOf(s), '', '| id | level | verdict | sends → expects | reference | source | note |', '|---|---|---|---|---|---|---|', ...s.rows.sort(), '');
+    }
     mkdirSync(dirname(SUMMARY_FILE), { recursive: true });
-    writeFileSync(SUMMARY_FILE, md);
-    process.stdout.write(`\nserver suite: ${tally} (${SUMMARY_FILE})\n`);
+    writeFileSync(SUMMARY_FILE, md.join('\n'));
+    for (const name of names) process.stdout.write(`\nserver suite [${name}]: ${tallyOf(sections.get(name)!)}`);
+    process.stdout.write(` (${SUMMARY_FILE})\n`);
   }
 }

@@ -92,8 +92,29 @@ export async function deleteToken(t: Target, tok: CreatedToken): Promise<HttpRes
   return res;
 }
 
+/**
+ * Records an account that the product made from something of this run (PMM 3 migrates a key of
+ * this run into `sa-autogen-<key name>`, grafana-auth §5.2), so that it is deleted like ours.
+ */
+export function adoptAccount(t: Target, id: number, name: string): void {
+  if (!isRunAccount(t, name) || accounts.has(id)) return;
+  ledger(t, 'created', id, name, 'sa');
+  accounts.set(id, name);
+}
+
 /** Deletes the service accounts (and so their tokens) this file created and are still there. */
 export async function deleteMyAccounts(t: Target): Promise<void> {
   for (const [id, name] of [...accounts]) await deleteServiceAccount(t, id, name).catch(() => undefined);
   accounts.clear();
+}
+
+/** GET /graph/api/serviceaccounts/search?… as admin (grafana-auth §5.3); `query` is sent encoded. */
+export function searchAccounts(t: Target, params: Record<string, string>): Promise<HttpResult> {
+  const qs = new URLSearchParams(params).toString();
+  return send(t, { path: `${SA_API}/search${qs ? `?${qs}` : ''}`, headers: adminAuth(t) });
+}
+
+/** GET /graph/api/serviceaccounts/:id/tokens as admin (grafana-auth §4, §5.3). */
+export function listTokens(t: Target, saId: number): Promise<HttpResult> {
+  return send(t, { path: `${SA_API}/${saId}/tokens`, headers: adminAuth(t) });
 }

@@ -3,8 +3,8 @@
  * admin of PMM_SERVER_URL, an unknown user, and the run's ONE wrong-password attempt against the
  * admin user (Grafana locks users after a few; never add another one anywhere in the suite).
  */
-import { describe, expect, inject } from 'vitest';
-import { kase } from '../_support/case.ts';
+import { expect, inject } from 'vitest';
+import { area, kase } from '../_support/case.ts';
 import { expectAuthLayerError, expectStatus } from '../_support/expect-http.ts';
 import { adminAuth, basicAuth, send } from '../_support/http.ts';
 import { facts, PROFILES } from '../_support/profile.ts';
@@ -13,7 +13,7 @@ const AUTH_SOURCE = 'percona/pmm api-tests/server/auth_test.go (TestAuth/AuthErr
 const F = facts(inject('target'));
 const BOTH = { profiles: PROFILES };
 
-describe('basic: Grafana users by Basic auth', () => {
+area('basic: Grafana users by Basic auth', () => {
   kase(
     {
       id: 'srv.basic.001',

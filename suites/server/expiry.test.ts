@@ -6,8 +6,8 @@
  * service-account token with `secondsToLive` (grafana-auth §4, §5.3: same expiry rule) and
  * Grafana's body is 11.x's typed one (§3.5).
  */
-import { beforeAll, describe, expect, inject } from 'vitest';
-import { kase, targetAllows } from '../_support/case.ts';
+import { beforeAll, expect, inject } from 'vitest';
+import { area, kase, targetAllows } from '../_support/case.ts';
 import { createCredential, type Credential } from '../_support/credentials.ts';
 import { eventually, expectAuthLayerError, expectGrafanaError, expectStatus } from '../_support/expect-http.ts';
 import { bearer, send, type HttpResult } from '../_support/http.ts';
@@ -30,7 +30,7 @@ async function advanceClock(t: Target, seconds: number): Promise<void> {
   expectStatus(res, 200, `200 from POST /__mock/clock {"advanceSeconds":${seconds}}`);
 }
 
-describe('expiry: keys with secondsToLive', () => {
+area('expiry: keys with secondsToLive', () => {
   let key60: Credential | undefined;
 
   beforeAll(async () => {

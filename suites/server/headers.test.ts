@@ -8,8 +8,8 @@
  * LIKELY. On PMM 3 the credential is a service-account token (credentials.ts), the path
  * /v1/server/version, and the bodies come from the profile table (profile.ts).
  */
-import { beforeAll, describe, expect, inject } from 'vitest';
-import { kase, targetAllows } from '../_support/case.ts';
+import { beforeAll, expect, inject } from 'vitest';
+import { area, kase, targetAllows } from '../_support/case.ts';
 import { createCredential, type Credential } from '../_support/credentials.ts';
 import { expectAuthLayerError, expectGrafanaError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { basicAuth, bearer, send, type HttpResult } from '../_support/http.ts';
@@ -51,7 +51,7 @@ const CTX_92 = 'percona/grafana pkg/services/contexthandler/contexthandler.go (9
 /** The header cases on PMM paths: 9.2 (§3.1) and 11.x (§3.4) parse alike; PMM 3 adds service_token: (pmm-auth §2.3). */
 const PARSE_REF = 'pmm-auth §1.4, §2.3; grafana-auth §3.1, §3.4';
 
-describe('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', () => {
+area('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', () => {
   beforeAll(async () => {
     const t = inject('target');
     if (!targetAllows(t, ['write'])) return;

@@ -3,8 +3,8 @@
  * §3.2, §2.1) and Grafana's `/graph/api/health` (grafana-auth §6.3). PMM 3 keeps `/v1/readyz` and
  * `/ping` as nginx rewrites to `/v1/server/readyz` (pmm-auth §1.3, §3.2).
  */
-import { describe, expect, inject } from 'vitest';
-import { kase } from '../_support/case.ts';
+import { expect, inject } from 'vitest';
+import { area, kase } from '../_support/case.ts';
 import { expectStatus } from '../_support/expect-http.ts';
 import { bearer, send } from '../_support/http.ts';
 import { facts, PROFILES } from '../_support/profile.ts';
@@ -14,7 +14,7 @@ const NGINX_3 = 'percona/pmm build/ansible/roles/nginx/files/conf.d/pmm.conf (3.
 const F = facts(inject('target'));
 const BOTH = { profiles: PROFILES };
 
-describe('health: no credentials needed', () => {
+area('health: no credentials needed', () => {
   kase(
     {
       id: 'srv.health.001',

@@ -5,8 +5,8 @@
  * legacy keys the same way (grafana-auth §1.3, §5.1: LIKELY identical) except that roles are
  * title-cased (§1.2); from 11.3 on the endpoint answers 410 and these cases are skipped.
  */
-import { beforeAll, describe, expect, inject } from 'vitest';
-import { kase, targetAllows } from '../_support/case.ts';
+import { beforeAll, expect, inject } from 'vitest';
+import { area, kase, targetAllows } from '../_support/case.ts';
 import { expectGrafanaError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { bearer, send, type HttpResult } from '../_support/http.ts';
 import { createKey, postKey, uniqueName, type CreatedKey, type Role } from '../_support/keys.ts';
@@ -55,7 +55,7 @@ async function roleOf(t: Target, secret: string): Promise<unknown> {
   return res.json<{ role?: unknown }>().role;
 }
 
-describe('POST /graph/api/auth/keys', () => {
+area('POST /graph/api/auth/keys', () => {
   beforeAll(async () => {
     const t = inject('target');
     if (!targetAllows(t, LEGACY.needs)) return;

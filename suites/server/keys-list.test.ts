@@ -6,8 +6,8 @@
  * PMM may hold other keys, and the list is capped at 100 names. Grafana 11.x (PMM 3) lists and
  * deletes legacy keys the same way (grafana-auth §1.5, §1.6: LIKELY; `lastUsedAt` only once used).
  */
-import { beforeAll, describe, expect, inject } from 'vitest';
-import { kase, targetAllows } from '../_support/case.ts';
+import { beforeAll, expect, inject } from 'vitest';
+import { area, kase, targetAllows } from '../_support/case.ts';
 import { eventually, expectAuthLayerError, expectGrafanaError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { adminAuth, bearer, send, type HttpResult } from '../_support/http.ts';
 import { createKey, deleteKey, postKey, uniqueName, type CreatedKey } from '../_support/keys.ts';
@@ -48,7 +48,7 @@ function serverNow(res: HttpResult): number {
   return Number.isNaN(d) ? Date.now() : d;
 }
 
-describe('GET and DELETE /graph/api/auth/keys', () => {
+area('GET and DELETE /graph/api/auth/keys', () => {
   beforeAll(async () => {
     const t = inject('target');
     if (!targetAllows(t, LEGACY.needs)) return;

@@ -5,8 +5,8 @@
  * fallback for paths missing from the rule table (pmm-auth §2.1), on PMM 2.41 and PMM 3 alike.
  * PMM 3's matrix is roles3.test.ts.
  */
-import { beforeAll, describe, expect, inject } from 'vitest';
-import { kase, targetAllows } from '../_support/case.ts';
+import { beforeAll, expect, inject } from 'vitest';
+import { area, kase, targetAllows } from '../_support/case.ts';
 import { createCredential, type Credential } from '../_support/credentials.ts';
 import { expectAuthLayerError, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { adminAuth, apiKeyBasic, bearer, send, type RequestSpec } from '../_support/http.ts';
@@ -65,7 +65,7 @@ const DENIED = '401 {"code":7,"error":"Access denied.","message":"Access denied.
 const MATRIX_SOURCE = 'percona/pmm api-tests/server/auth_test.go (TestPermissions); managed/services/grafana/auth_server.go';
 const UNLISTED = '/v1/pmmconf-unlisted';
 
-describe('roles: PMM permission matrix for API keys', () => {
+area('roles: PMM permission matrix for API keys', () => {
   beforeAll(async () => {
     const t = inject('target');
     if (!targetAllows(t, ['write'])) return;

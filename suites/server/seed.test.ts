@@ -4,8 +4,8 @@
  * On PMM 3 the same requests go to /v1/server/version with service-account tokens, as PMM 3's
  * docs show them (pmm-auth §3.4: `Bearer glsa_…`, legacy `api_key:` still accepted).
  */
-import { beforeAll, describe, expect, inject } from 'vitest';
-import { kase, targetAllows } from '../_support/case.ts';
+import { beforeAll, expect, inject } from 'vitest';
+import { area, kase, targetAllows } from '../_support/case.ts';
 import { createCredential, type Credential } from '../_support/credentials.ts';
 import { expectAuthLayerError, expectStatus } from '../_support/expect-http.ts';
 import { apiKeyBasic, bearer, send } from '../_support/http.ts';
@@ -17,7 +17,7 @@ const creds = new Map<Role, Credential>();
 const F = facts(inject('target'));
 const BOTH = { profiles: PROFILES };
 
-describe('the seed: PMM docs "API Keys and authentication"', () => {
+area('the seed: PMM docs "API Keys and authentication"', () => {
   beforeAll(async () => {
     const t = inject('target');
     if (!targetAllows(t, ['write'])) return;

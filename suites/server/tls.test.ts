@@ -6,8 +6,8 @@
  */
 import { isIP } from 'node:net';
 import tls, { type DetailedPeerCertificate } from 'node:tls';
-import { describe, expect } from 'vitest';
-import { kase } from '../_support/case.ts';
+import { expect } from 'vitest';
+import { area, kase } from '../_support/case.ts';
 import { PROFILES } from '../_support/profile.ts';
 import type { Target } from '../_support/target.ts';
 
@@ -60,7 +60,7 @@ const selfSigned = (c: DetailedPeerCertificate): boolean => JSON.stringify(c.sub
 const TLS_REF = 'pmm-auth §1.5; clients-and-tls §1';
 const TLS_SOURCE = 'percona/pmm update/ansible/playbook/tasks/roles/nginx/files/ssl/generate-ssl-certificate, certificate.conf (2.x); build/ansible/roles/nginx/files/ssl/ (3.x)';
 
-describe('tls: the certificate the target serves', () => {
+area('tls: the certificate the target serves', () => {
   kase(
     {
       id: 'srv.tls.001',
