@@ -27,6 +27,7 @@ function agentFor(url: string, ca: string) {
     get: (path: string) => withCa(base.get(path)),
     post: (path: string) => withCa(base.post(path)),
     put: (path: string) => withCa(base.put(path)),
+    patch: (path: string) => withCa(base.patch(path)),
     delete: (path: string) => withCa(base.delete(path)),
     head: (path: string) => withCa(base.head(path)),
   };
