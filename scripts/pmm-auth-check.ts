@@ -1,12 +1,13 @@
 /**
- * `pmm-auth-check clients [--client NAME=EXECUTABLE …] [--only a,b] [--cases GLOB] [--report-dir DIR]`:
- * runs client adapters (fixtures/clients/PROTOCOL.md) against a mock serving every certificate
- * personality and writes the matrix. Exit 1 on any verdict that differs from expectation, 2 on
- * bad usage.
+ * `pmm-auth-check clients [--client NAME=EXECUTABLE …] [--only a,b] [--cases GLOB] [--profile P] [--report-dir DIR]`:
+ * runs client adapters (fixtures/clients/PROTOCOL.md) against a PMM 2 and a PMM 3 mock, each
+ * serving every certificate personality, and writes the matrix (a column per client and
+ * profile). Exit 1 on any verdict that differs from expectation, 2 on bad usage.
  */
 import { parseArgs } from 'node:util';
 import { BUILTIN_CLIENTS, builtinClient, type ClientSpec } from './clients/builtins.ts';
 import { CLIENT_CASES } from './clients/cases.ts';
+import { parseProfiles, PROFILE_NAMES } from './clients/profiles.ts';
 import { writeReports } from './clients/report.ts';
 import { runClients } from './clients/runner.ts';
 
@@ -15,6 +16,8 @@ const USAGE = `Usage: pmm-auth-check clients [options]
   --client NAME=EXECUTABLE  test your own client (repeatable); without it, every built-in found
   --only NAME[,NAME…]       only these built-ins (${BUILTIN_CLIENTS.join(', ')})
   --cases GLOB              only cases whose id matches, e.g. "client.tls.*"
+  --profile PROFILE         pmm2 (legacy API keys; Bearer and api_key:), pmm3 (glsa_ service-account
+                            tokens; Bearer and service_token:) or all (default: all, one column each)
   --expectations DIR        read <client>.expect.json from DIR (default fixtures/clients; custom
                             clients have none unless this is given)
   --report-dir DIR          where report.json, report.md, report.html, junit.xml go (default reports/clients)
@@ -46,6 +49,7 @@ try {
       client: { type: 'string', multiple: true, default: [] },
       only: { type: 'string' },
       cases: { type: 'string' },
+      profile: { type: 'string', default: 'all' },
       'report-dir': { type: 'string', default: 'reports/clients' },
       expectations: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -74,15 +78,18 @@ if (v.only !== undefined) {
 const cases = v.cases === undefined ? CLIENT_CASES : CLIENT_CASES.filter((c) => globToRegExp(v.cases!).test(c.id));
 if (cases.length === 0) fail(`--cases "${v.cases}" matches no case`);
 
+const profiles = parseProfiles(v.profile);
+if (!profiles) fail(`--profile "${v.profile}": expected ${PROFILE_NAMES.join(', ')} or all`);
+
 const clients = [...builtins.map(builtinClient), ...custom];
 let result;
 try {
-  result = await runClients(clients, cases, (line) => process.stderr.write(`pmm-auth-check: ${line}\n`), v.expectations);
+  result = await runClients(clients, { cases, profiles: profiles!, log: (line) => process.stderr.write(`pmm-auth-check: ${line}\n`), expectationsDir: v.expectations });
 } catch (e) {
   fail((e as Error).message);
 }
 const files = writeReports(v['report-dir'], result!);
-process.stdout.write(`pmm-auth-check: ${Object.keys(result!.clients).length} client(s) × ${cases.length} case(s); reports: ${files.join(', ')}\n`);
+process.stdout.write(`pmm-auth-check: ${Object.keys(result!.clients).length} client(s) × ${profiles!.length} profile(s) (${profiles!.map((p) => p.name).join(', ')}) × ${cases.length} case(s); reports: ${files.join(', ')}\n`);
 for (const u of result!.unexpected) process.stdout.write(`UNEXPECTED ${u}\n`);
 process.stdout.write(`pmm-auth-check: ${result!.unexpected.length === 0 ? 'every verdict as expected' : `${result!.unexpected.length} unexpected verdict(s)`}\n`);
 process.exit(result!.unexpected.length === 0 ? 0 : 1);

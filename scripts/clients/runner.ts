@@ -1,21 +1,15 @@
 /**
- * Runs the client cases for a set of clients against one in-process mock serving every
- * certificate personality, and compares each verdict with the client's expectation file.
+ * Runs the client cases for a set of clients against one in-process mock per profile (each
+ * serving every certificate personality), and compares each verdict with the client's
+ * expectation file. A client's profiles run side by side, each against its own mock.
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolveIdentity } from '../../mock/identity/resolve.ts';
-import { newLegacyKey } from '../../mock/identity/key-codec.ts';
-import { pmm2 } from '../../mock/profiles/pmm2.ts';
-import { cryptoRandom } from '../../mock/random.ts';
-import { startMock, type RunningMock } from '../../mock/server.ts';
-import { ORG_ID } from '../../mock/store.ts';
-import { DEFAULT_CERT_DIR } from '../../mock/tls/certs.ts';
-import { PERSONALITY_NAMES } from '../../mock/tls/personalities.ts';
-import { adapterVersion, runAdapter } from './adapter.ts';
+import { adapterVersion, runAdapter, type Outcome } from './adapter.ts';
 import type { ClientSpec } from './builtins.ts';
 import { CLIENT_CASES, type CaseContext, type ClientCase, type Verdict } from './cases.ts';
-import { expectedVerdict, loadExpectations } from './expectations.ts';
+import { expectationFor, expectedVerdict, loadExpectations, type Expectations } from './expectations.ts';
+import { startHarnessMock, type HarnessMock } from './harness-mock.ts';
+import { describeProfile, HARNESS_PROFILES, PROFILE_NAMES, type HarnessProfile, type ProfileName } from './profiles.ts';
 
 export interface CaseResult {
   readonly verdict: Verdict;
@@ -29,118 +23,113 @@ export interface ClientResult {
   readonly version: string | null;
   readonly executable: string | null;
   readonly missing?: string;
-  readonly cases: Record<string, CaseResult>;
+  /** Per profile that ran: case id → result. */
+  readonly profiles: Partial<Record<ProfileName, { readonly cases: Record<string, CaseResult> }>>;
 }
 
 export interface RunResult {
   readonly generated: string;
-  readonly profile: string;
+  readonly profiles: readonly ReturnType<typeof describeProfile>[];
   readonly cases: readonly { id: string; level: string; title: string }[];
   readonly clients: Record<string, ClientResult>;
-  /** Unexpected verdicts, one line each: what makes the run fail. */
+  /** Unexpected verdicts, one line each ("<client> <profile> <case>: …"): what makes the run fail. */
   readonly unexpected: readonly string[];
 }
 
+export interface RunOptions {
+  readonly cases?: readonly ClientCase[];
+  readonly profiles?: readonly HarnessProfile[];
+  readonly log?: (line: string) => void;
+  /** Where <client>.expect.json is read from (built-ins: fixtures/clients by default; custom clients: only when given). */
+  readonly expectationsDir?: string;
+}
+
+/** The longest the runner waits, after a client gave no response, for the mock to record the TLS connection's end. */
+const TLS_EVENT_WAIT_MS = 300;
+
 /**
- * A legacy key whose base64 holds '+', '/' and '=' (the percent-decoding case). The name decides
- * it: '?' and '~' where they fall on the third byte of a base64 group give '/' and '+', and a
- * length that is not a multiple of 3 gives padding.
+ * After a refusal the mock records the TLS event when it sees the connection end, which may be
+ * just after the client exits. A response needs no wait: the journal entry is written before the
+ * answer leaves the mock.
  */
-const TRICKY_NAME = 'cl?ie~nt-decode1';
-
-function trickyKey(mock: RunningMock): string {
-  const { key, secret } = newLegacyKey(cryptoRandom, TRICKY_NAME, ORG_ID);
-  if (!(key.includes('+') && key.includes('/') && key.endsWith('='))) throw new Error(`the key of "${TRICKY_NAME}" lacks +, / or =: ${key.slice(0, 8)}…`);
-  mock.store.addKey({ orgId: ORG_ID, name: TRICKY_NAME, role: 'Viewer', expires: null, createdMs: mock.clock.nowMs() }, secret);
-  return key;
+async function settle(h: HarnessMock, since: number, outcome: Outcome): Promise<void> {
+  if (outcome.kind === 'response') return;
+  for (let waited = 0; waited < TLS_EVENT_WAIT_MS && h.mock.journal.listTls(since).length === 0; waited += 10) await sleep(10);
 }
 
-function expiredKey(mock: RunningMock): string {
-  const { key, secret } = newLegacyKey(cryptoRandom, 'client-expired', ORG_ID);
-  mock.store.addKey({ orgId: ORG_ID, name: 'client-expired', role: 'Viewer', expires: mock.clock.nowUnix() - 60, createdMs: mock.clock.nowMs() }, secret);
-  return key;
-}
-
-export async function startHarnessMock(): Promise<{ mock: RunningMock; adminPassword: string }> {
-  const adminPassword = randomBytes(9).toString('base64url');
-  const mock = await startMock({
-    profile: pmm2,
-    host: '127.0.0.1',
-    httpsPort: 0,
-    httpPort: -1,
-    adminPassword,
-    users: [],
-    seedKeys: [
-      { name: 'client-viewer', role: 'Viewer' },
-      { name: 'client-admin', role: 'Admin' },
-    ],
-    keyMaxSecondsToLive: -1,
-    tls: { certDir: DEFAULT_CERT_DIR, personality: 'valid' },
-    personalities: { certDir: DEFAULT_CERT_DIR, names: PERSONALITY_NAMES },
-    log: () => undefined,
-  });
-  return { mock, adminPassword };
-}
-
-function contextFor(mock: RunningMock, adminPassword: string, client: string, executable: string, caseId: () => string): CaseContext {
-  const keys = { viewer: mock.keys['client-viewer']!, admin: mock.keys['client-admin']!, expired: expiredKey(mock), tricky: trickyKey(mock) };
+function contextFor(h: HarnessMock, executable: string, caseId: () => string): CaseContext {
+  const { mock } = h;
   return {
+    profile: h.profile,
     url: (p) => mock.personalities[p]?.url ?? mock.httpsUrl,
     caFile: mock.caFile,
-    keys,
-    adminPassword,
+    keys: h.keys,
+    adminPassword: h.adminPassword,
     async run(env) {
       const since = mock.journal.lastSeq;
       const outcome = await runAdapter(executable, { CASE_ID: caseId(), METHOD: 'GET', ...env });
-      await sleep(100); // let the server see the connection close
+      await settle(h, since, outcome);
       return { outcome, requests: mock.journal.list(since), tls: mock.journal.listTls(since) };
     },
-    async roleOf(key) {
-      const r = resolveIdentity(`Bearer ${key}`, { store: mock.store, clock: mock.clock, profile: pmm2 });
-      return r.ok ? r.identity.orgRole : null;
-    },
+    roleOf: (key) => h.roleOf(key),
   };
 }
 
-export async function runClients(
-  clients: readonly ClientSpec[],
-  cases: readonly ClientCase[] = CLIENT_CASES,
-  log: (line: string) => void = () => undefined,
-  expectationsDir?: string,
-): Promise<RunResult> {
-  const { mock, adminPassword } = await startHarnessMock();
+/** Every case for one client against one profile's mock. */
+async function runProfile(h: HarnessMock, executable: string, cases: readonly ClientCase[], expectations: Expectations): Promise<Record<string, CaseResult>> {
+  let current = '';
+  const ctx = contextFor(h, executable, () => current);
+  const results: Record<string, CaseResult> = {};
+  for (const c of cases) {
+    current = c.id;
+    const judged = await c.judge(ctx);
+    const exp = expectationFor(expectations, h.profile.name, c.id);
+    const want = expectedVerdict(c, exp);
+    const expected = judged.verdict === want;
+    results[c.id] = { ...judged, expected, expectedVerdict: want, ...(exp ? { expectationReason: exp.reason } : {}) };
+  }
+  return results;
+}
+
+export async function runClients(clients: readonly ClientSpec[], opts: RunOptions = {}): Promise<RunResult> {
+  const { cases = CLIENT_CASES, profiles = PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]), log = () => undefined, expectationsDir } = opts;
+  const started = await Promise.allSettled(profiles.map((p) => startHarnessMock(p)));
+  const mocks = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const results: Record<string, ClientResult> = {};
   const unexpected: string[] = [];
   try {
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     for (const client of clients) {
       const version = client.executable ? await adapterVersion(client.executable) : null;
       if (!client.executable || version === null) {
-        results[client.name] = { version: null, executable: client.executable, missing: client.missing ?? `${client.name} is not installed (--version failed)`, cases: {} };
+        results[client.name] = { version: null, executable: client.executable, missing: client.missing ?? `${client.name} is not installed (--version failed)`, profiles: {} };
         log(`${client.name}: missing — ${results[client.name]!.missing}`);
         continue;
       }
-      const expectations = client.builtin || expectationsDir ? loadExpectations(client.name, cases, expectationsDir) : new Map();
-      let current = '';
-      const ctx = contextFor(mock, adminPassword, client.name, client.executable, () => current);
-      const caseResults: Record<string, CaseResult> = {};
-      for (const c of cases) {
-        current = c.id;
-        const judged = await c.judge(ctx);
-        const want = expectedVerdict(c, expectations);
-        const expected = judged.verdict === want;
-        const exp = expectations.get(c.id);
-        caseResults[c.id] = { ...judged, expected, expectedVerdict: want, ...(exp ? { expectationReason: exp.reason } : {}) };
-        if (!expected) unexpected.push(`${client.name} ${c.id}: ${judged.verdict}, expected ${want}${exp ? ' (stale expectation)' : ''} — ${judged.reason}`);
+      // Checked against every case, not only the selected ones: --cases must not make an entry "unknown".
+      const expectations = client.builtin || expectationsDir ? loadExpectations(client.name, CLIENT_CASES, expectationsDir) : new Map();
+      const executable = client.executable;
+      const perProfile = await Promise.all(mocks.map(async (h) => ({ h, cases: await runProfile(h, executable, cases, expectations) })));
+      const runs: ClientResult['profiles'] = {};
+      for (const { h, cases: caseResults } of perProfile) {
+        runs[h.profile.name] = { cases: caseResults };
+        for (const c of cases) {
+          const r = caseResults[c.id]!;
+          // An expectation that did not happen is stale: the file needs updating.
+          if (!r.expected) unexpected.push(`${client.name} ${h.profile.name} ${c.id}: ${r.verdict}, expected ${r.expectedVerdict}${r.expectationReason !== undefined ? ' (stale expectation)' : ''} — ${r.reason}`);
+        }
       }
-      results[client.name] = { version, executable: client.executable, cases: caseResults };
-      log(`${client.name} (${version}): ${Object.values(caseResults).filter((r) => r.expected).length}/${cases.length} as expected`);
+      results[client.name] = { version, executable: client.executable, profiles: runs };
+      const counts = perProfile.map(({ h, cases: cr }) => `${h.profile.name} ${Object.values(cr).filter((r) => r.expected).length}/${cases.length}`);
+      log(`${client.name} (${version}): as expected ${counts.join(', ')}`);
     }
   } finally {
-    await mock.close();
+    await Promise.all(mocks.map((h) => h.mock.close()));
   }
   return {
     generated: new Date().toISOString(),
-    profile: pmm2.name,
+    profiles: profiles.map(describeProfile),
     cases: cases.map((c) => ({ id: c.id, level: c.level, title: c.title })),
     clients: results,
     unexpected,

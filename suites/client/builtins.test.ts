@@ -1,14 +1,16 @@
 /**
- * The built-in client matrix (issue 5): every built-in adapter runs every case against the mock;
- * each verdict is explained and matches the client's expectation file; the reports render.
+ * The built-in client matrix (issues 5 and 6): every built-in adapter runs every case against the
+ * PMM 2 and the PMM 3 mock; each verdict is explained and matches the client's expectation file;
+ * the PMM 3 column really sends glsa_ tokens; the reports render with a column per profile.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCheck, type Report } from './run-check.ts';
+import { PROFILES, runCheck, verdictOf, type Report } from './run-check.ts';
 
 const BUILTINS = ['curl', 'wget', 'node-fetch', 'node-https', 'axios', 'python-requests', 'python-urllib', 'go-nethttp'];
+const CASE_COUNT = 17;
 let run: Awaited<ReturnType<typeof runCheck>>;
 let report: Report;
 
@@ -17,36 +19,86 @@ beforeAll(async () => {
   report = run.report;
 }, 900_000);
 
-describe('pmm-auth-check clients: the built-in matrix', () => {
-  it('issue 5: the run exits 0 — every verdict as the expectation files say', () => {
+/** What each profile's keys look like in a reason (prefix + fingerprint): legacy base64 JSON `eyJ…`, or `glsa_…`. */
+const SENT = {
+  pmm2: { key: /\(eyJ[^ ]*… sha256:[0-9a-f]{16}\)/, user: 'api_key', path: '/v1/version' },
+  pmm3: { key: /\(glsa_[^ ]*… sha256:[0-9a-f]{16}\)/, user: 'service_token', path: '/v1/server/version' },
+} as const;
+
+describe('pmm-auth-check clients: the built-in matrix on both profiles', () => {
+  it('issues 5, 6: the run exits 0 — every verdict on both profiles as the expectation files say', () => {
     expect(report.unexpected, run.stdout).toEqual([]);
     expect(run.code).toBe(0);
   });
 
-  it.each(BUILTINS)('issue 5: %s is installed here, reports its version and got a verdict in every case', (name) => {
+  it.each(BUILTINS)('issues 5, 6: %s is installed here, reports its version and got a verdict in every case on both profiles', (name) => {
     const c = report.clients[name];
     expect(c, `no column for ${name}`).toBeDefined();
     expect(c!.missing, `${name} missing: ${c!.missing}`).toBeUndefined();
     expect(c!.version).toMatch(/\S/);
-    expect(Object.keys(c!.cases).length).toBeGreaterThanOrEqual(17);
-    for (const [id, v] of Object.entries(c!.cases)) {
-      expect(['PASS', 'FAIL', 'NON-STRICT', 'UNSUPPORTED', 'INFO'], id).toContain(v.verdict);
-      expect(v.reason, `${name} ${id} has a reason`).toMatch(/\S{3}/);
+    expect(Object.keys(c!.profiles)).toEqual([...PROFILES]);
+    for (const p of PROFILES) {
+      expect(Object.keys(c!.profiles[p]!.cases).length, p).toBe(CASE_COUNT);
+      for (const [id, v] of Object.entries(c!.profiles[p]!.cases)) {
+        expect(['PASS', 'FAIL', 'NON-STRICT', 'UNSUPPORTED', 'INFO'], `${p} ${id}`).toContain(v.verdict);
+        expect(v.reason, `${name} ${p} ${id} has a reason`).toMatch(/\S{3}/);
+      }
     }
   });
 
-  it('issue 5: curl passes every MUST case (the reference client of the PMM docs)', () => {
-    const failed = Object.entries(report.clients.curl!.cases).filter(([, v]) => v.verdict === 'FAIL');
+  it.each(PROFILES)('issues 5, 6: curl passes every MUST case on %s (the reference client of the PMM docs)', (p) => {
+    const failed = Object.entries(report.clients.curl!.profiles[p]!.cases).filter(([, v]) => v.verdict === 'FAIL');
     expect(failed).toEqual([]);
   });
 
-  it('issue 5: report.md, junit.xml and report.html are written', () => {
-    for (const f of ['report.md', 'junit.xml', 'report.html']) expect(existsSync(join(run.dir, f)), f).toBe(true);
-    expect(readFileSync(join(run.dir, 'junit.xml'), 'utf8')).toContain('<testsuites');
-    expect(readFileSync(join(run.dir, 'report.md'), 'utf8')).toContain('| client.bearer.exact |');
+  it.each(PROFILES)('issue 6: on %s every passing client sent that profile\'s key, Basic user and version path', (p) => {
+    const want = SENT[p];
+    for (const name of BUILTINS) {
+      const passed = (id: string): string | undefined => {
+        const v = verdictOf(report, name, p, id);
+        return v.verdict === 'PASS' ? v.reason : undefined;
+      };
+      // Every built-in passes these on both profiles (first test); the others where they do.
+      expect(passed('client.bearer.exact'), `${name} ${p}`).toMatch(want.key);
+      expect(passed('client.tls.valid.ca'), `${name} ${p}`).toContain(`GET ${want.path}`);
+      expect(passed('client.status.401'), `${name} ${p}`).toMatch(want.key);
+      const basic = passed('client.userinfo.basic');
+      if (basic) expect(basic, `${name} ${p}`).toContain(`Basic ${want.user}:<key>`);
+      const created = passed('client.create-key');
+      if (created) expect(created, `${name} ${p}`).toMatch(want.key);
+    }
   });
 
-  it('issue 5: report.html renders in headless Chromium with one row per case and one column per client', async () => {
+  it('issue 6: on PMM 3 the URL-decoding case still sends a legacy key (with +, / and =) as api_key:', () => {
+    const v = verdictOf(report, 'curl', 'pmm3', 'client.userinfo.decode');
+    expect(v.verdict).toBe('PASS');
+    expect(v.reason).toMatch(/Basic api_key:<key> \(eyJ/);
+    expect(v.reason).toMatch(/glsa_ tokens need no percent-encoding/);
+  });
+
+  it('issue 6: report.json documents its shape and lists both profiles with what differs', () => {
+    expect(Object.keys(report.about)).toEqual(expect.arrayContaining(['format', 'profiles', 'cases', 'clients', 'verdicts', 'unexpected']));
+    expect(report.profiles.map((p) => [p.name, p.title, p.basicUser, p.versionPath])).toEqual([
+      ['pmm2', 'PMM 2', 'api_key', '/v1/version'],
+      ['pmm3', 'PMM 3', 'service_token', '/v1/server/version'],
+    ]);
+    expect(report.profiles[1]!.key).toMatch(/glsa_/);
+    expect(report.cases).toHaveLength(CASE_COUNT);
+  });
+
+  it('issues 5, 6: report.md and junit.xml have a column (a suite) per client and profile', () => {
+    for (const f of ['report.md', 'junit.xml', 'report.html']) expect(existsSync(join(run.dir, f)), f).toBe(true);
+    const junit = readFileSync(join(run.dir, 'junit.xml'), 'utf8');
+    expect(junit.match(/<testsuite /g)).toHaveLength(BUILTINS.length * PROFILES.length);
+    expect(junit).toMatch(/<testsuite name="curl [^"]*\(PMM 3\)"/);
+    const md = readFileSync(join(run.dir, 'report.md'), 'utf8');
+    expect(md).toContain('| client.bearer.exact |');
+    expect(md).toContain('| curl<br>PMM 2 | curl<br>PMM 3 |');
+    const row = md.split('\n').find((l) => l.startsWith('| client.bearer.exact |'))!;
+    expect(row.split('|').length - 2).toBe(2 + BUILTINS.length * PROFILES.length);
+  });
+
+  it('issues 5, 6: report.html renders in headless Chromium: one row per case, a column per client and profile', async () => {
     const dom = await new Promise<string>((resolve, reject) => {
       const child = spawn('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--dump-dom', `file://${join(run.dir, 'report.html')}`]);
       let out = '';
@@ -54,8 +106,10 @@ describe('pmm-auth-check clients: the built-in matrix', () => {
       child.on('error', reject);
       child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`chromium exited ${code}`))));
     });
-    const rows = dom.match(/<tr>/g)?.length ?? 0;
-    expect(rows).toBe(Object.keys(report.clients.curl!.cases).length + 1);
-    for (const name of BUILTINS) expect(dom).toContain(`<th>${name}<br>`);
+    const matrix = /<table id="matrix">([\s\S]*?)<\/table>/.exec(dom)?.[1] ?? '';
+    expect(matrix.match(/<tr>/g)?.length ?? 0).toBe(CASE_COUNT + 2);
+    for (const name of BUILTINS) expect(matrix).toContain(`<th colspan="2">${name}<br>`);
+    expect(matrix.match(/<th class="profile">PMM 3<\/th>/g)).toHaveLength(BUILTINS.length);
+    expect(matrix.match(/<td class="v/g)).toHaveLength(CASE_COUNT * BUILTINS.length * PROFILES.length);
   }, 120_000);
 });

@@ -1,12 +1,12 @@
 /**
- * The harness must be able to fail a client (issue 5): deliberately careless clients get FAIL on
- * the right cases, and a user's own 10-line client plugs in with --client.
+ * The harness must be able to fail a client (issues 5 and 6): deliberately careless clients get
+ * FAIL on the right cases on both profiles, and a user's own 10-line client plugs in with --client.
  */
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCheck, type Report } from './run-check.ts';
+import { PROFILES, ROOT, runCheck, verdictOf, type Report } from './run-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmmconf-careless-'));
 function script(name: string, body: string): string {
@@ -16,11 +16,11 @@ function script(name: string, body: string): string {
   return `${name}=${file}`;
 }
 
-function userClient(): string {
+function userClient(name: string): string {
   const file = join(dir, 'my-client');
   writeFileSync(file, readmeClient());
   chmodSync(file, 0o755);
-  return `user-client=${file}`;
+  return `${name}=${file}`;
 }
 
 /** The README's example of a user's own client (also in fixtures/clients/PROTOCOL.md), verbatim. */
@@ -31,70 +31,92 @@ function readmeClient(): string {
   return m[1]!;
 }
 
+/** curl with a status line, as the careless clients below use it. */
+const curlStatus = (args: string): string => `code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" ${args}) || exit 1
+printf '{"status":%s,"body":""}\\n' "$code"`;
+const version = (name: string): string => `[ "$1" = --version ] && { echo "${name} 1"; exit 0; }`;
+
 let report: Report;
-let code: number | null;
+let codes: (number | null)[];
 
 beforeAll(async () => {
   const curl = join(ROOT, 'fixtures/clients/curl');
-  const run = await runCheck([
-    '--client', script('always-insecure', `TLS_MODE=insecure exec ${curl} "$@"`),
-    '--client', script('lowercase-bearer', `[ "$1" = --version ] && { echo "lowercase-bearer 1"; exit 0; }
-code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" -H "Authorization: bearer $PMM_API_KEY" "$PMM_URL") || exit 1
-printf '{"status":%s,"body":""}\\n' "$code"`),
-    '--client', script('key-in-query', `[ "$1" = --version ] && { echo "key-in-query 1"; exit 0; }
-code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" "$PMM_URL?api_key=$PMM_API_KEY") || exit 1
-printf '{"status":%s,"body":""}\\n' "$code"`),
-    '--client', userClient(),
-    '--client', script('hangs', `[ "$1" = --version ] && { echo "hangs 1"; exit 0; }
-sleep 60`),
-    '--cases', 'client.bearer.*',
+  // Three runs side by side (each runs both profiles): most of their time is the hanging client's timeout.
+  const runs = await Promise.all([
+    runCheck([
+      '--client', script('always-insecure', `TLS_MODE=insecure exec ${curl} "$@"`),
+      '--client', script('lowercase-bearer', `${version('lowercase-bearer')}\n${curlStatus('-H "Authorization: bearer $PMM_API_KEY" "$PMM_URL"')}`),
+      '--client', script('key-in-query', `${version('key-in-query')}\n${curlStatus('"$PMM_URL?api_key=$PMM_API_KEY"')}`),
+      '--client', userClient('user-client'),
+      '--client', script('hangs', `${version('hangs')}\nsleep 60`),
+      '--cases', 'client.bearer.*',
+    ]),
+    // The TLS cases for a client that always passes -k.
+    runCheck(['--client', script('always-insecure-tls', `TLS_MODE=insecure exec ${curl} "$@"`), '--cases', 'client.tls.*']),
+    // The user-info cases: a client that swaps the URL's user name for api_key (a PMM 2 habit), and the README's client.
+    runCheck([
+      '--client', script('api-key-user', `${version('api-key-user')}\nurl=$(printf '%s' "$PMM_URL" | sed 's#^https://[^:@/]*:#https://api_key:#')\n${curlStatus('"$url"')}`),
+      '--client', userClient('user-client-userinfo'),
+      '--cases', 'client.userinfo.*',
+    ]),
   ]);
-  // A second, wider run for the TLS cases of the always-insecure client.
-  const tls = await runCheck(['--client', script('always-insecure-tls', `TLS_MODE=insecure exec ${curl} "$@"`), '--cases', 'client.tls.*']);
-  report = { clients: { ...run.report.clients, ...tls.report.clients }, unexpected: [...run.report.unexpected, ...tls.report.unexpected] };
-  code = tls.code;
+  report = { ...runs[0].report, clients: Object.assign({}, ...runs.map((r) => r.report.clients)), unexpected: runs.flatMap((r) => r.report.unexpected) };
+  codes = runs.map((r) => r.code);
 }, 600_000);
 
-describe('careless clients get FAIL on the right cases', () => {
+const each = <T>(rows: readonly T[]): [T, (typeof PROFILES)[number]][] => rows.flatMap((r) => PROFILES.map((p) => [r, p] as [T, (typeof PROFILES)[number]]));
+
+describe('careless clients get FAIL on the right cases, on PMM 2 and PMM 3', () => {
   it('issue 5: a run with an unexpected verdict exits non-zero', () => {
-    expect(code).toBe(1);
+    expect(codes).toEqual([1, 1, 1]);
   });
 
-  it.each(['client.tls.self-signed.verify', 'client.tls.expired.ca', 'client.tls.not-yet-valid.ca', 'client.tls.wrong-host.ca', 'client.tls.untrusted-root.ca'])(
-    'issue 5: curl that always passes -k → FAIL on %s',
-    (id) => {
-      expect(report.clients['always-insecure-tls']!.cases[id]!.verdict).toBe('FAIL');
+  it.each(each(['client.tls.self-signed.verify', 'client.tls.expired.ca', 'client.tls.not-yet-valid.ca', 'client.tls.wrong-host.ca', 'client.tls.untrusted-root.ca']))(
+    'issues 5, 6: curl that always passes -k → FAIL on %s (%s)',
+    (id, p) => {
+      expect(verdictOf(report, 'always-insecure-tls', p, id).verdict).toBe('FAIL');
     },
   );
 
-  it('issue 5: the always -k client still passes the cases where accepting is right', () => {
-    expect(report.clients['always-insecure-tls']!.cases['client.tls.valid.ca']!.verdict).toBe('PASS');
-    expect(report.clients['always-insecure-tls']!.cases['client.tls.pmm-default.insecure']!.verdict).toBe('PASS');
+  it.each(PROFILES)('issues 5, 6: the always -k client still passes the cases where accepting is right (%s)', (p) => {
+    expect(verdictOf(report, 'always-insecure-tls', p, 'client.tls.valid.ca').verdict).toBe('PASS');
+    expect(verdictOf(report, 'always-insecure-tls', p, 'client.tls.pmm-default.insecure').verdict).toBe('PASS');
   });
 
-  it('issue 5: a client sending "bearer" in lower case → FAIL on client.bearer.exact', () => {
-    const v = report.clients['lowercase-bearer']!.cases['client.bearer.exact']!;
+  it.each(PROFILES)('issues 5, 6: a client sending "bearer" in lower case → FAIL on client.bearer.exact (%s)', (p) => {
+    const v = verdictOf(report, 'lowercase-bearer', p, 'client.bearer.exact');
     expect(v.verdict).toBe('FAIL');
     expect(v.reason).toMatch(/invalid|Bearer/);
   });
 
-  it('issue 5: a client putting the key in the query string → FAIL on client.bearer.exact', () => {
-    expect(report.clients['key-in-query']!.cases['client.bearer.exact']!.verdict).toBe('FAIL');
+  it.each(PROFILES)('issues 5, 6: a client putting the key in the query string → FAIL on client.bearer.exact (%s)', (p) => {
+    expect(verdictOf(report, 'key-in-query', p, 'client.bearer.exact').verdict).toBe('FAIL');
   });
 
-  it('issue 5: a client that hangs is stopped after the 10 s timeout, judged FAIL, and the run goes on', () => {
-    const v = report.clients.hangs!.cases['client.bearer.exact']!;
+  it('issue 6: a client that swaps service_token for api_key → FAIL on PMM 3 only (the URL said service_token)', () => {
+    expect(verdictOf(report, 'api-key-user', 'pmm2', 'client.userinfo.basic').verdict).toBe('PASS');
+    const v = verdictOf(report, 'api-key-user', 'pmm3', 'client.userinfo.basic');
     expect(v.verdict).toBe('FAIL');
-    expect(v.reason).toMatch(/no answer within the timeout/);
-    expect(report.clients['user-client']!.cases['client.bearer.exact']).toBeDefined();
+    expect(v.reason).toMatch(/expected the user name of the URL, service_token; the mock saw api_key/);
+  });
+
+  it('issues 5, 6: a client that hangs is stopped after the 10 s timeout on each profile, judged FAIL, and the run goes on', () => {
+    for (const p of PROFILES) {
+      const v = verdictOf(report, 'hangs', p, 'client.bearer.exact');
+      expect(v.verdict).toBe('FAIL');
+      expect(v.reason).toMatch(/no answer within the timeout/);
+    }
+    expect(report.clients['user-client']!.profiles.pmm3!.cases['client.bearer.exact']).toBeDefined();
   });
 
   it('issue 5: fixtures/clients/PROTOCOL.md shows the same my-client example as the README', () => {
     expect(readFileSync(join(ROOT, 'fixtures/clients/PROTOCOL.md'), 'utf8')).toContain(readmeClient());
   });
 
-  it("issue 5: the README's 10-line user client plugs in with --client and passes client.bearer.exact", () => {
-    const v = report.clients['user-client']!.cases['client.bearer.exact']!;
-    expect(v.verdict, v.reason).toBe('PASS');
+  it.each(PROFILES)("issues 5, 6: the README's 10-line user client plugs in with --client and passes client.bearer.exact and the user-info cases (%s)", (p) => {
+    for (const [client, id] of [['user-client', 'client.bearer.exact'], ['user-client-userinfo', 'client.userinfo.basic'], ['user-client-userinfo', 'client.userinfo.decode']] as const) {
+      const v = verdictOf(report, client, p, id);
+      expect(v.verdict, `${id}: ${v.reason}`).toBe('PASS');
+    }
   });
 });

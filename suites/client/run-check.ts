@@ -7,14 +7,35 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The profiles of the harness, in column order. */
+export const PROFILES = ['pmm2', 'pmm3'] as const;
+export type ProfileName = (typeof PROFILES)[number];
+
 export interface CaseReport {
   verdict: string;
   reason: string;
   expected: boolean;
+  expectedVerdict?: string;
 }
+export interface ClientReport {
+  version: string | null;
+  missing?: string;
+  profiles: Partial<Record<ProfileName, { cases: Record<string, CaseReport> }>>;
+}
+/** report.json, format 2 (its `about` field describes it). */
 export interface Report {
-  clients: Record<string, { version: string | null; missing?: string; cases: Record<string, CaseReport> }>;
+  about: Record<string, string>;
+  profiles: { name: ProfileName; title: string; server: string; key: string; basicUser: string; versionPath: string; createKey: string }[];
+  cases: { id: string; level: string; title: string }[];
+  clients: Record<string, ClientReport>;
   unexpected: string[];
+}
+
+/** The result of one client, profile and case; a failure message that names what is missing. */
+export function verdictOf(report: Report, client: string, profile: ProfileName, id: string): CaseReport {
+  const v = report.clients[client]?.profiles[profile]?.cases[id];
+  if (!v) throw new Error(`report.json has no ${client} × ${profile} × ${id}`);
+  return v;
 }
 
 export async function runCheck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; dir: string; report: Report }> {
