@@ -110,7 +110,12 @@ export async function runClients(clients: readonly ClientSpec[], opts: RunOption
       // Checked against every case, not only the selected ones: --cases must not make an entry "unknown".
       const expectations = client.builtin || expectationsDir ? loadExpectations(client.name, CLIENT_CASES, expectationsDir) : new Map();
       const executable = client.executable;
-      const perProfile = await Promise.all(mocks.map(async (h) => ({ h, cases: await runProfile(h, executable, cases, expectations) })));
+      // Settled, not all: a harness error on one profile waits for the other before the mocks close.
+      const settled = await Promise.allSettled(mocks.map(async (h) => ({ h, cases: await runProfile(h, executable, cases, expectations) })));
+      const perProfile = settled.map((s) => {
+        if (s.status === 'rejected') throw s.reason;
+        return s.value;
+      });
       const runs: ClientResult['profiles'] = {};
       for (const { h, cases: caseResults } of perProfile) {
         runs[h.profile.name] = { cases: caseResults };
