@@ -3,93 +3,21 @@
  * child process, its ready line, its banner's curl commands run with the real curl binary, its
  * signals and its bad-flag errors; plus the flag parsers directly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCli, parseSeedKey, parseUser, UsageError } from '../mock/cli-options.ts';
 import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
 import { run } from '../mock/testing/run.ts';
+import { httpsGet, PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll, waitForStdout } from './cli-process.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const READY_TIMEOUT_MS = 30_000;
-const PROCESS_TEST_TIMEOUT_MS = 60_000;
-
-interface Cli {
-  readonly child: ChildProcess;
-  readonly out: { stdout: string; stderr: string };
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running: Cli[] = [];
 const servers: Server[] = [];
 
 afterEach(async () => {
-  for (const cli of running.splice(0)) {
-    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    await cli.exited;
-  }
+  await stopAll();
   for (const s of servers.splice(0)) await new Promise((resolve) => s.close(resolve));
 });
 
-function startCli(args: string[]): Cli {
-  const child = spawn(process.execPath, ['scripts/pmm-auth-mock.js', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  const cli = { child, out, exited };
-  running.push(cli);
-  return cli;
-}
-
-/** Waits until stdout contains `marker` (the process printing its ready line), or fails with what it printed. */
-function waitForStdout(cli: Cli, marker: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (!cli.out.stdout.includes(marker)) return;
-      clearTimeout(timer);
-      cli.child.stdout!.off('data', check);
-      resolve(cli.out.stdout);
-    };
-    const timer = setTimeout(() => reject(new Error(`no ${JSON.stringify(marker)} on stdout; stdout=${cli.out.stdout} stderr=${cli.out.stderr}`)), READY_TIMEOUT_MS);
-    cli.child.stdout!.on('data', check);
-    void cli.exited.then(() => {
-      clearTimeout(timer);
-      if (cli.out.stdout.includes(marker)) resolve(cli.out.stdout);
-      else reject(new Error(`exited before ${JSON.stringify(marker)}; stdout=${cli.out.stdout} stderr=${cli.out.stderr}`));
-    });
-    check();
-  });
-}
-
-
-function httpsGet(url: string, ca: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca, headers, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-interface ReadyLine {
-  ready: true;
-  https: string;
-  http: string | null;
-  caFile: string;
-  keys: Record<string, string>;
-}
-
-async function readyLine(cli: Cli): Promise<ReadyLine> {
-  const stdout = await waitForStdout(cli, '\n');
-  return JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as ReadyLine;
-}
 
 describe('pmm-auth-mock --json (issue 2 §8)', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(

@@ -39,7 +39,6 @@ const certNote =
         : 'self-signed, SAN localhost 127.0.0.1 ::1 — pass it to --cacert';
 const deviations = cli.mock.deviations ?? [];
 if (deviations.length > 0) process.stderr.write(`pmm-auth-mock: TEST ONLY — deviating from PMM on purpose: ${deviations.join(', ')}\n`);
-process.stdout.write(cli.json ? `${readyLine(running)}\n` : banner(running, cli.mock.profile, { adminPassword: cli.mock.adminPassword, certNote }));
 
 let stopping = false;
 const stop = (signal: string): void => {
@@ -53,3 +52,5 @@ const stop = (signal: string): void => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+// Ready only once the signal handlers are in place: a supervisor may stop the mock at once.
+process.stdout.write(cli.json ? `${readyLine(running)}\n` : banner(running, cli.mock.profile, { adminPassword: cli.mock.adminPassword, certNote }));
