@@ -79,7 +79,7 @@ export function getCurrentServiceAccount(res: Resolution, deps: AppDeps): Grafan
   if (who.kind === 'serviceAccount') return { status: 200, body: serviceAccountProfile(deps.store, who.serviceAccount) };
   // pmm-auth §2.3: a user caller → "Auth method is not service account token" (pmm-managed then falls back).
   if (who.kind !== 'apiKey') return errorAnswer(errors.notServiceAccountToken, false);
-  const sa = migrateKey(deps, who.key);
+  const sa = deps.deviations.has('no-migration') ? undefined : migrateKey(deps, who.key);
   // grafana-auth §5.3: the migration failed → 400 "Auth method is not API key type".
   if (!sa) return errorAnswer(errors.migrationFailed, false);
   return { status: 200, body: serviceAccountProfile(deps.store, sa) };

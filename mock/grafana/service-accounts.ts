@@ -181,7 +181,7 @@ export function deleteServiceAccount(deps: AppDeps) {
   return function deleteServiceAccount(c: Ctx): Response {
     requireOrgAdmin(c, deps, 'serviceaccounts:delete');
     const sa = accountOfPath(deps, c);
-    deps.store.deleteServiceAccount(ORG_ID, sa.id);
+    if (!deps.deviations.has('sa-delete-noop')) deps.store.deleteServiceAccount(ORG_ID, sa.id);
     return grafanaResponse(200, { message: 'Service account deleted' });
   };
 }

@@ -75,7 +75,8 @@ export function lookupRole(c: Ctx, deps: AppDeps): RoleLookup {
   const { profile } = deps;
   const authorization = c.req.header('authorization');
   if (profile.pmmTokenCheck === 'serviceAccountFirst') {
-    const token = extractToken(authorization, profile.pmmTokenBasicUsers);
+    const tokenUsers = deps.deviations.has('service-token-refused') ? ['api_key'] : profile.pmmTokenBasicUsers;
+    const token = extractToken(authorization, tokenUsers);
     if (token !== '') {
       // pmm-auth §2.3 (3.x): Grafana is asked with `Authorization: Bearer <t>`, whatever the caller sent.
       const res = resolveIdentity(`Bearer ${token}`, deps);
