@@ -144,7 +144,8 @@ async function mainCertificate(opts: MockOptions, set: PersonalitySet | null, no
   }
   const p = set?.personalities.get(tls.personality);
   if (!set || !p) throw new Error(`unknown certificate personality "${tls.personality}"`);
-  const certificate = { certPem: p.chainPem, keyPem: p.keyPem, certFile: p.certFile, keyFile: p.keyFile, notAfter: new Date(new X509Certificate(p.chainPem).validTo) };
+  const x509 = new X509Certificate(p.chainPem);
+  const certificate = { certPem: p.chainPem, keyPem: p.keyPem, certFile: p.certFile, keyFile: p.keyFile, notBefore: new Date(x509.validFrom), notAfter: new Date(x509.validTo) };
   return { certificate, caFile: set.rootCaFile };
 }
 
@@ -157,7 +158,8 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
   for (const name of opts.personalities?.names ?? []) {
     if (!set?.personalities.has(name)) throw new Error(`unknown certificate personality "${name}" (known: ${[...(set?.personalities.keys() ?? [])].join(', ')})`);
   }
-  const { certificate, caFile } = await mainCertificate(opts, set, clock.nowMs());
+  // Certificates are dated by the wall clock (clients check them against it), not the mock's clock.
+  const { certificate, caFile } = await mainCertificate(opts, set, Date.now());
   const { store, keys } = initialStore(opts, clock, random);
   const journal = new Journal(opts.journalCapacity ?? 1000);
   const portNames = new Map<number, string>();

@@ -103,6 +103,7 @@ export function getAPIKeys(deps: AppDeps) {
       name: k.name,
       role: k.role,
       ...(k.expires === null ? {} : { expiration: goTime(k.expires * 1000) }),
+      ...(deps.profile.keyListLastUsedAt && k.lastUsedMs !== null ? { lastUsedAt: goTime(k.lastUsedMs) } : {}),
       ...(deps.deviations.has('list-secrets') ? { key: k.secretDigest.toString('hex') } : {}),
     }));
     return grafanaResponse(200, body);

@@ -161,3 +161,20 @@ describe('GET /graph/api/health (grafana-auth §6.3, 11.x)', () => {
     expect(body).toEqual({ database: 'ok', version: '11.1.8', commit: expect.any(String) });
   });
 });
+
+describe('GET /graph/api/auth/keys items (grafana-auth §1.5, 10.x/11.x)', () => {
+  it('grafana-auth §1.5: `lastUsedAt` follows `expiration` once the key was used, and is omitted before', async () => {
+    const { id, key } = await createKey(t, 'last-used-probe', 'Viewer', 3600);
+    const item = async (): Promise<Record<string, unknown>> => {
+      const res = await t.https().get('/graph/api/auth/keys').set('Authorization', ADMIN_AUTH);
+      expect(res.status).toBe(200);
+      return (res.body as Record<string, unknown>[]).find((k) => k.id === id)!;
+    };
+    expect(Object.keys(await item())).toEqual(['id', 'name', 'role', 'expiration']);
+    // A Grafana route (no PMM path, so the key stays a plain key, not migrated).
+    expect((await t.https().get('/graph/api/auth/key').set('Authorization', bearer(key))).status).toBe(200);
+    const used = await item();
+    expect(Object.keys(used)).toEqual(['id', 'name', 'role', 'expiration', 'lastUsedAt']);
+    expect(Date.parse(used.lastUsedAt as string)).toBeGreaterThan(Date.now() - 60_000);
+  });
+});

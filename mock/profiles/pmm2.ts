@@ -95,6 +95,8 @@ export const pmm2: Profile = {
   pmmTokenBasicUsers: ['api_key'],
   pmmTokenCheck: 'apiKey',
   // grafana-auth §5.1: 9.2 creates legacy keys.
+  // grafana-auth §1.5: 9.x items are id, name, role, expiration.
+  keyListLastUsedAt: false,
   legacyKeyCreation: 'allowed',
   grafanaVariants: {},
   // Grafana 9.2 has service accounts (grafana-auth §5.3), but PMM 2.41 uses API keys (pmm-auth §4.1): not served.

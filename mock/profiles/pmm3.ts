@@ -119,6 +119,8 @@ export const pmm3: Profile = {
   pmmTokenBasicUsers: ['api_key', 'service_token'],
   pmmTokenCheck: 'serviceAccountFirst',
   // grafana-auth §5.1: 11.1.8 still creates legacy keys (`--grafana-version 11.3` removes it).
+  // grafana-auth §1.5 (LIKELY for 11.1): `lastUsedAt` after `expiration`, omitted when never used.
+  keyListLastUsedAt: true,
   legacyKeyCreation: 'allowed',
   // grafana-auth §5.1: later PMM 3.x may ship Grafana ≥ 11.3 (UNVERIFIED); there POST /api/auth/keys answers 410.
   grafanaVariants: {

@@ -102,6 +102,8 @@ export interface Profile {
    * falling back to /api/auth/key when Grafana says the method is not a service-account token (3.x).
    */
   readonly pmmTokenCheck: 'apiKey' | 'serviceAccountFirst';
+  /** GET /api/auth/keys items carry `lastUsedAt` after `expiration` (omitempty; 10.x+, grafana-auth §1.5). */
+  readonly keyListLastUsedAt: boolean;
   /** POST /api/auth/keys: `allowed` (9.2, 11.0–11.2) or `removed` → 410 (11.3+, grafana-auth §5.1). */
   readonly legacyKeyCreation: 'allowed' | 'removed';
   /** Other Grafana versions the profile can run with (`--grafana-version`), and what changes with them. */

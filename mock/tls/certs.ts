@@ -22,6 +22,7 @@ export interface CertPair {
   readonly keyPem: string;
   readonly certFile: string;
   readonly keyFile: string;
+  readonly notBefore: Date;
   readonly notAfter: Date;
 }
 
@@ -53,13 +54,14 @@ export function loadCertificatePair(certFile: string, keyFile: string): CertPair
     throw new Error(`${keyFile} is not an unencrypted PEM private key`);
   }
   if (!matches) throw new Error(`${keyFile} is not the private key of ${certFile}`);
-  return { certPem, keyPem, certFile, keyFile, notAfter: new Date(cert.validTo) };
+  return { certPem, keyPem, certFile, keyFile, notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
 }
 
 function usable(certFile: string, keyFile: string, nowMs: number): CertPair | undefined {
   try {
     const pair = loadCertificatePair(certFile, keyFile);
-    return pair.notAfter.getTime() - nowMs > RENEW_MARGIN_MS ? pair : undefined;
+    // Not yet valid (e.g. written by a process whose clock ran ahead) or expiring soon → regenerate.
+    return pair.notBefore.getTime() <= nowMs && pair.notAfter.getTime() - nowMs > RENEW_MARGIN_MS ? pair : undefined;
   } catch {
     return undefined;
   }
