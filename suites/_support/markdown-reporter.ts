@@ -7,12 +7,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
+import type { Target } from './target.ts';
 
 export const SUMMARY_FILE = 'reports/server-summary.md';
 
 interface Section {
+  /** The target the project ran against, from its provided context. */
+  readonly target: string;
   readonly rows: string[];
   readonly counts: Record<string, Record<string, number>>;
+}
+
+function describeTarget(t: Target | undefined): string {
+  if (!t) return 'unknown';
+  return `${t.baseUrl} (${t.kind}${t.embedded ? ', embedded' : ''}; ${t.profile} ${t.version ?? '?'}, Grafana ${t.grafanaVersion ?? '?'}; run ${t.runId})`;
 }
 
 const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -26,7 +34,7 @@ export default class MarkdownReporter implements Reporter {
         if (!meta) continue;
         const project = test.project.name || '(default)';
         let section = sections.get(project);
-        if (!section) sections.set(project, (section = { rows: [], counts: {} }));
+        if (!section) sections.set(project, (section = { target: describeTarget(test.project.getProvidedContext().target), rows: [], counts: {} }));
         const r = test.result();
         const note = r.state === 'skipped' ? (r.note ?? '') : (meta.informational ?? '');
         const verdict = r.state === 'passed' ? (meta.informational ? 'deviates (informational)' : 'pass') : r.state === 'failed' ? 'FAIL' : 'skipped';
@@ -44,7 +52,7 @@ export default class MarkdownReporter implements Reporter {
     const md = ['# Server conformance summary', '', ...names.map((n) => `- \`${n}\`: ${tallyOf(sections.get(n)!)}`), ''];
     for (const name of names) {
       const s = sections.get(name)!;
-      md.push(`## Project \`${name}\``, '', tallyOf(s), '', '| id | level | verdict | sends → expects | reference | source | note |', '|---|---|---|---|---|---|---|', ...s.rows.sort(), '');
+      md.push(`## Project \`${name}\``, '', `Target: ${s.target}`, '', tallyOf(s), '', '| id | level | verdict | sends → expects | reference | source | note |', '|---|---|---|---|---|---|---|', ...s.rows.sort(), '');
     }
     mkdirSync(dirname(SUMMARY_FILE), { recursive: true });
     writeFileSync(SUMMARY_FILE, md.join('\n'));
