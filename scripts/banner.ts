@@ -31,7 +31,7 @@ export function seedCurlCommands(m: RunningMock, key: string, profile: Profile):
   const url = new URL(m.httpsUrl);
   const basicHost = url.hostname === '127.0.0.1' ? 'localhost' : url.hostname;
   const { versionPath, tokenBasicUser } = profile.docsRequests;
-  const user = isToken(key) ? tokenBasicUser : 'api_key';
+  const user = key === '$TOKEN' || isToken(key) ? tokenBasicUser : 'api_key';
   const userinfo = key === '$TOKEN' ? `${user}:$TOKEN` : `${user}:${encodeURIComponent(key)}`;
   const basicUrl = `https://${userinfo}@${basicHost}:${url.port}${versionPath}`;
   return [
@@ -50,8 +50,8 @@ function howToSeed(m: RunningMock, profile: Profile, adminPassword: string): str
   return [
     '',
     'No token seeded: start with --seed-token NAME:ROLE, or create a service account and a token as admin:',
-    `  curl ${auth} -d '{"name":"demo","role":"Admin"}' ${m.httpsUrl}/graph/api/serviceaccounts`,
-    `  TOKEN=$(curl -s ${auth} -d '{"name":"demo"}' ${m.httpsUrl}/graph/api/serviceaccounts/<id>/tokens | sed 's/.*"key":"\\([^"]*\\)".*/\\1/')`,
+    `  ID=$(curl -s ${auth} -d '{"name":"demo","role":"Admin"}' ${m.httpsUrl}/graph/api/serviceaccounts | sed 's/^{"id":\\([0-9]*\\).*/\\1/')`,
+    `  TOKEN=$(curl -s ${auth} -d '{"name":"demo"}' ${m.httpsUrl}/graph/api/serviceaccounts/$ID/tokens | sed 's/.*"key":"\\([^"]*\\)".*/\\1/')`,
     '',
     "PMM docs' two requests, PMM 3 style:",
     `  ${bearer}`,
