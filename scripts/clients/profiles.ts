@@ -48,10 +48,9 @@ const PMM2: HarnessProfile = {
   name: 'pmm2',
   title: 'PMM 2',
   mock: pmm2,
-  // pmm-auth §3.1: 2.41 GET /v1/version, role viewer.
-  versionPath: '/v1/version',
-  // pmm-auth §2.3 (2.41) and §3.4: Basic `api_key:<key>`, the docs' `https://api_key:API_KEY@host`.
-  basicUser: 'api_key',
+  // pmm-auth §3.1: 2.41 GET /v1/version, role viewer; pmm-auth §2.3 (2.41), §3.4: the docs' `https://api_key:API_KEY@host`.
+  versionPath: pmm2.docsRequests.versionPath,
+  basicUser: pmm2.docsRequests.tokenBasicUser,
   // pmm-auth §4.1: PMM 2.41 uses Grafana API keys.
   keyKind: 'legacy',
   tricky: { kind: 'legacy', basicUser: 'api_key', why: 'PMM 2 keys are standard base64 (grafana-auth §2.1)' },
@@ -63,10 +62,10 @@ const PMM3: HarnessProfile = {
   name: 'pmm3',
   title: 'PMM 3',
   mock: pmm3,
-  // pmm-auth §3.1: 3.x GET /v1/server/version, role viewer (/v1/version is only a rewrite).
-  versionPath: '/v1/server/version',
-  // pmm-auth §2.3 (3.x) and §3.4: Basic `service_token:<token>`, the 3.x docs' `service_token:<token>@host`.
-  basicUser: 'service_token',
+  // pmm-auth §3.1: 3.x GET /v1/server/version, role viewer (/v1/version is only a rewrite);
+  // pmm-auth §2.3 (3.x), §3.4: Basic `service_token:<token>`, the 3.x docs' `service_token:<token>@host`.
+  versionPath: pmm3.docsRequests.versionPath,
+  basicUser: pmm3.docsRequests.tokenBasicUser,
   // pmm-auth §4.2: PMM 3 creates service accounts and glsa_ tokens.
   keyKind: 'token',
   // glsa_ tokens are [A-Za-z0-9_] only: nothing to percent-decode. PMM 3 keeps accepting a migrated
