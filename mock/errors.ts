@@ -33,7 +33,7 @@ export function grafanaErrorBody(message: string, traceID: boolean): Record<stri
 }
 
 export function grafanaError(status: number, message: string, traceID = false): HTTPException {
-  return reject(grafanaResponse(status, grafanaErrorBody(message, traceID)));
+  return grafanaFailure({ status, message, traceID });
 }
 
 /**

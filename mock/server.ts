@@ -96,7 +96,7 @@ function initialStore(opts: MockOptions, clock: Clock, random: RandomBytes): { s
     if (!opts.profile.serviceAccounts) throw new Error(`--seed-token ${t.name}: profile ${opts.profile.name} has no service accounts`);
     if (store.keyByName(ORG_ID, t.name)) throw new Error(`--seed-token ${t.name}: a key or token with that name already exists`);
     if (serviceAccountNamed(store, t.name)) throw new Error(`--seed-token ${t.name}: a service account with that name already exists`);
-    const sa = createServiceAccount({ store, clock, random }, { name: t.name, role: t.role });
+    const sa = createServiceAccount({ store, clock }, { name: t.name, role: t.role });
     keys[t.name] = issueServiceAccountToken({ store, clock, random }, sa, { name: t.name, secondsToLive: t.secondsToLive ?? 0 }).key;
   }
   store.saveInitialState();

@@ -51,28 +51,17 @@ export function firstJsonValue(text: string): string | undefined {
 export function bindAddKeyCommand(contentType: string | undefined, text: string, roles: readonly OrgRole[], anyCaseRoles = false): AddKeyCommand | undefined {
   // Title-casing (11.x, grafana-auth §1.2) and the test-only deviation role-any-case both fold case.
   // grafana-auth §1.2: a missing or other content type is a bind error.
-  if (mediaType(contentType) !== 'application/json') return undefined;
+  const entries = bindJsonEntries(contentType, text);
   const cmd: Fields = { name: '', role: '', secondsToLive: 0 };
-  const raw = firstJsonValue(text);
-  if (raw !== undefined) {
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-    if (value !== null && !assignFields(cmd, value, roles, anyCaseRoles)) return undefined;
-  }
+  if (!entries || !assignFields(cmd, entries, roles, anyCaseRoles)) return undefined;
   // grafana-auth §1.2: `binding:"Required"` fails on the zero value: missing/empty name, missing role.
   if (cmd.name === '' || cmd.role === '') return undefined;
   return { name: cmd.name, role: cmd.role, secondsToLive: cmd.secondsToLive };
 }
 
-function assignFields(cmd: Fields, value: unknown, roles: readonly OrgRole[], anyCaseRoles: boolean): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+function assignFields(cmd: Fields, entries: readonly [string, unknown][], roles: readonly OrgRole[], anyCaseRoles: boolean): boolean {
   let ok = true;
-  for (const [key, v] of Object.entries(value)) {
-    const field = key.toLowerCase();
+  for (const [field, v] of entries) {
     if (field === 'name') {
       if (typeof v === 'string') cmd.name = v;
       else if (v !== null) ok = false;
@@ -92,23 +81,29 @@ function assignFields(cmd: Fields, value: unknown, roles: readonly OrgRole[], an
 }
 
 /**
- * `web.Bind` for the other JSON commands (service accounts, tokens): the fields of the first JSON
- * object, keys lower-cased (Go matches field names case-insensitively); `{}` for an empty body or
- * `null`; undefined on a bind error (wrong content type, not JSON, not an object).
+ * `web.Bind`'s JSON part: the fields of the first JSON object in order, names lower-cased (Go
+ * matches field names case-insensitively); none for an empty body or `null`; undefined on a bind
+ * error (wrong content type, not JSON, not an object).
  */
-export function bindJsonFields(contentType: string | undefined, text: string): Record<string, unknown> | undefined {
+export function bindJsonEntries(contentType: string | undefined, text: string): [string, unknown][] | undefined {
   if (mediaType(contentType) !== 'application/json') return undefined;
   const raw = firstJsonValue(text);
-  if (raw === undefined) return {};
+  if (raw === undefined) return [];
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
     return undefined;
   }
-  if (value === null) return {};
+  if (value === null) return [];
   if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
+  return Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]);
+}
+
+/** The same as a record (a repeated field: the last one), for the service-account and token commands. */
+export function bindJsonFields(contentType: string | undefined, text: string): Record<string, unknown> | undefined {
+  const entries = bindJsonEntries(contentType, text);
+  return entries && Object.fromEntries(entries);
 }
 
 /** grafana-auth §1.2: a role string as the profile's Grafana unmarshals it; "" or null → Viewer; undefined = invalid. */

@@ -65,7 +65,7 @@ export function serviceAccountNamed(store: Store, name: string): ServiceAccount 
 }
 
 /** Creates a service account in org 1 (the caller has checked that the name is free). */
-export function createServiceAccount(deps: Pick<AppDeps, 'store' | 'clock' | 'random'>, cmd: { name: string; role: OrgRole; isDisabled?: boolean }): ServiceAccount {
+export function createServiceAccount(deps: Pick<AppDeps, 'store' | 'clock'>, cmd: { name: string; role: OrgRole; isDisabled?: boolean }): ServiceAccount {
   return deps.store.addServiceAccount({ orgId: ORG_ID, name: cmd.name, login: serviceAccountLogin(cmd.name), role: cmd.role, isDisabled: cmd.isDisabled ?? false }, deps.clock.nowMs());
 }
 

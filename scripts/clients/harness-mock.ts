@@ -53,7 +53,7 @@ function addLegacyKey(mock: RunningMock, name: string, expires: number | null): 
 
 /** A Viewer service account with one token (grafana-auth §2.2, §5.3). */
 function addToken(mock: RunningMock, name: string, expires: number | null): string {
-  const sa = createServiceAccount({ store: mock.store, clock: mock.clock, random: cryptoRandom }, { name, role: 'Viewer', isDisabled: false });
+  const sa = createServiceAccount({ store: mock.store, clock: mock.clock }, { name, role: 'Viewer', isDisabled: false });
   const token = newPrefixedKey(cryptoRandom);
   mock.store.addToken({ orgId: ORG_ID, name, role: 'Viewer', expires, createdMs: mock.clock.nowMs(), serviceAccountId: sa.id }, token);
   return token;
