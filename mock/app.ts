@@ -1,13 +1,13 @@
 /**
  * createApp builds the mock's Hono app from its options, store and clock. It never listens
- * (mock/server.ts does). Request flow: journal → /__mock control API → nginx phase → PMM auth
- * layer → Grafana context (under /graph) → routes.
+ * (mock/server.ts does). Request flow: journal → /__mock control API → credentials (parsed once)
+ * → nginx phase → PMM auth layer → Grafana context (under /graph) → routes.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Clock } from './clock.ts';
-import type { AppDeps, Env } from './context.ts';
-import type { Deviation } from './deviations.ts';
+import { credentialsOf, type AppDeps, type Env } from './context.ts';
+import { applyDeviations, type Deviation } from './deviations.ts';
 import { CONTROL_PREFIX, controlApi } from './control.ts';
 import { GRPC, grafanaResponse, grpcErrorResponse } from './errors.ts';
 import { grafanaContext } from './grafana/context.ts';
@@ -40,14 +40,14 @@ export interface AppOptions {
 
 export function createApp(options: AppOptions): Hono<Env> {
   const deps: AppDeps = {
-    profile: options.profile,
+    // Test-only deviations bend the profile once; handlers read its switches (mock/deviations.ts).
+    profile: applyDeviations(options.profile, options.deviations ?? []),
     store: options.store,
     clock: options.clock,
     journal: options.journal,
     random: options.random ?? cryptoRandom,
     keyMaxSecondsToLive: options.keyMaxSecondsToLive ?? -1,
     listenerName: options.listenerName ?? (() => null),
-    deviations: options.deviations ?? new Set(),
   };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const routes = routeTable(deps);
@@ -55,6 +55,11 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   app.use('*', journalRecorder(deps));
   app.route(CONTROL_PREFIX, controlApi(deps, routes));
+  // The caller's Authorization is parsed once, here, for every layer below and the journal.
+  app.use('*', async function parseCredentials(c, next) {
+    credentialsOf(c, deps);
+    await next();
+  });
   app.use('*', nginxPhase());
   app.use('*', pmmAuthLayer(deps));
   app.use('/graph/*', grafanaContext(deps));

@@ -1,14 +1,16 @@
 /** What every handler gets: the app's dependencies and per-request variables. */
 import type { Context } from 'hono';
 import type { Clock } from './clock.ts';
-import type { Deviation } from './deviations.ts';
-import { resolveIdentity, type Resolution } from './identity/resolve.ts';
-import type { Journal } from './journal.ts';
+import { credentialParser, type RequestCredentials } from './identity/credentials.ts';
+import { resolveCredential, type Resolution } from './identity/resolve.ts';
+import type { AuthFailure, Journal } from './journal.ts';
+import { authorizationLines } from './pmm/request.ts';
 import type { AuthRule, Profile } from './profiles/types.ts';
 import type { RandomBytes } from './random.ts';
 import type { Store } from './store.ts';
 
 export interface AppDeps {
+  /** The profile, with any test-only deviations already applied (mock/deviations.ts). */
   readonly profile: Profile;
   readonly store: Store;
   readonly clock: Clock;
@@ -18,35 +20,44 @@ export interface AppDeps {
   readonly keyMaxSecondsToLive: number;
   /** The personality of the listener on a local port (null for the main listeners). */
   readonly listenerName: (port: number | null) => string | null;
-  /** Test-only deviations (mock/deviations.ts); empty for a faithful mock. */
-  readonly deviations: ReadonlySet<Deviation>;
 }
 
 export interface Vars {
+  /** The caller's `Authorization`, parsed once per request (mock/identity/credentials.ts). */
+  credentials: RequestCredentials;
   /** The caller's identity, resolved at most once per request. */
   resolution: Resolution;
   /** The auth-layer rule that matched, when the layer ran. */
   rule: { readonly prefix: string | null; readonly role: AuthRule[1] };
+  /** Why the request was refused as unauthenticated or unauthorized (the journal's `failure`). */
+  failure: AuthFailure;
 }
 
 export type Env = { Variables: Vars };
 export type Ctx = Context<Env>;
 
-/** The Authorization header, rewritten only by the test-only deviations that change header parsing. */
-function deviatedAuthorization(c: Ctx, deps: AppDeps): string | undefined {
-  const header = c.req.header('authorization');
-  if (deps.deviations.has('bearer-any-case') && header && /^bearer /i.test(header)) return `Bearer ${header.slice(7)}`;
-  const queryKey = c.req.query('api_key');
-  if (deps.deviations.has('query-key') && !header && queryKey) return `Bearer ${queryKey}`;
-  return header;
+/** The request's credentials, parsed on first use and kept for the request (app.ts parses them early). */
+export function credentialsOf(c: Ctx, deps: Pick<AppDeps, 'profile'>): RequestCredentials {
+  let cr = c.get('credentials');
+  if (!cr) {
+    cr = credentialParser.parse({ lines: authorizationLines(c), query: (name) => c.req.query(name) }, deps.profile);
+    c.set('credentials', cr);
+  }
+  return cr;
 }
 
 /** Resolves the caller once per request (both layers share it, as one Grafana login attempt per request). */
 export function resolutionOf(c: Ctx, deps: AppDeps): Resolution {
   let r = c.get('resolution');
   if (!r) {
-    r = resolveIdentity(deviatedAuthorization(c, deps), deps);
+    r = resolveCredential(credentialsOf(c, deps).grafana, deps);
     c.set('resolution', r);
   }
   return r;
+}
+
+/** Records why the request is refused (a failed resolution's reason, or "role too low"). */
+export function noteFailure(c: Ctx, failure: Resolution | AuthFailure): void {
+  if (typeof failure === 'string') c.set('failure', failure);
+  else if (!failure.ok) c.set('failure', failure.reason);
 }

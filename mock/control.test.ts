@@ -61,7 +61,7 @@ describe('GET /__mock/requests (issue 2 §7: the journal)', () => {
     expect(e).toMatchObject({ method: 'GET', path: '/v1/readyz', query: 'verbose=1&x=y', scheme: listener, status: 200 });
     expect(e.port).toBe(listener === 'https' ? t.mock.httpsPort : t.mock.httpPort);
     expect(new Date(e.time).toISOString()).toBe(e.time);
-    expect(Object.keys(e)).toEqual(['seq', 'time', 'method', 'path', 'query', 'scheme', 'port', 'personality', 'host', 'authorizations', 'credential', 'rule', 'status']);
+    expect(Object.keys(e)).toEqual(['seq', 'time', 'method', 'path', 'query', 'scheme', 'port', 'personality', 'host', 'authorizations', 'credential', 'failure', 'rule', 'status']);
   });
 
   it('issue 2 §7: the entry time is the mock clock, not the wall clock', async () => {

@@ -1,8 +1,11 @@
 /**
  * Test-only deviations: switches that make the mock answer *wrongly* on purpose, so that the
  * server suite's self-check can prove the suite fails on a server that deviates from PMM. Never
- * product behaviour; off unless `--deviate` names them.
+ * product behaviour; off unless `--deviate` names them. Each is a transform of the profile
+ * (`applyDeviations`): handlers read the profile's switches and never test a deviation name.
  */
+import type { Behaviour, Profile } from './profiles/types.ts';
+
 export const DEVIATIONS = {
   'bearer-any-case': 'accepts the "Bearer" scheme in any letter case (grafana-auth §3.1 says case-sensitive)',
   'query-key': 'accepts a key in the ?api_key= query parameter (grafana-auth §3.1: no query-string keys)',
@@ -25,4 +28,35 @@ export type Deviation = keyof typeof DEVIATIONS;
 
 export function isDeviation(name: string): name is Deviation {
   return Object.hasOwn(DEVIATIONS, name);
+}
+
+/** A profile with some behaviour switches changed. */
+function behave(profile: Profile, change: Partial<Behaviour>): Profile {
+  return { ...profile, behaviour: { ...profile.behaviour, ...change } };
+}
+
+/** What each deviation changes in the profile: a behaviour switch or a profile fact, never a handler. */
+const TRANSFORMS: Readonly<Record<Deviation, (profile: Profile) => Profile>> = {
+  'bearer-any-case': (p) => behave(p, { bearerScheme: 'anyCase' }),
+  'query-key': (p) => behave(p, { keyQueryParam: 'api_key' }),
+  'no-expiry': (p) => behave(p, { keysExpire: false }),
+  'ignore-roles': (p) => behave(p, { authLayerChecksRoles: false }),
+  'denied-403': (p) => ({ ...p, accessDeniedStatus: 403 }),
+  'no-admin-fallback': (p) => behave(p, { unlistedPathRole: 'admin' }),
+  'negative-ttl-first': (p) => behave(p, { keyCreateOrder: 'negativeTtlFirst' }),
+  'role-any-case': (p) => ({ ...p, roleParsing: 'titleCase' }),
+  'viewer-creates-keys': (p) => behave(p, { managementNeedsOrgAdmin: false, keyRoleCeiling: false }),
+  'list-secrets': (p) => behave(p, { keyListShowsSecret: true }),
+  'delete-noop': (p) => behave(p, { keyDeleteRemoves: false }),
+  'service-token-refused': (p) => ({ ...p, pmmTokenBasicUsers: p.pmmTokenBasicUsers.filter((u) => u === 'api_key') }),
+  'disabled-works': (p) => behave(p, { disabledAccountsRefused: false }),
+  'sa-delete-noop': (p) => behave(p, { serviceAccountDeleteRemoves: false }),
+  'no-migration': (p) => behave(p, { migrateKeyOnFirstUse: false }),
+};
+
+/** The profile as the named deviations bend it (the identity for an empty set). */
+export function applyDeviations(profile: Profile, deviations: Iterable<Deviation>): Profile {
+  let out = profile;
+  for (const d of deviations) out = TRANSFORMS[d](out);
+  return out;
 }

@@ -1,24 +1,12 @@
-/** Records every product request in the journal, after the response is known. */
+/**
+ * Records every product request in the journal, after the response is known: what the caller
+ * sent (credentials parsed once per request) and why authentication failed (`failure`).
+ */
 import type { MiddlewareHandler } from 'hono';
-import type { AppDeps, Env } from './context.ts';
+import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { CONTROL_PREFIX } from './control.ts';
-import { parseAuthorization, type Credential } from './identity/authorization.ts';
-import { describeKey, type JournalCredential } from './journal.ts';
-import { authorizationCount, listenerOf, originalUri } from './pmm/request.ts';
-
-/** The journal's view of a credential: kind, login or key prefix + fingerprint; never a secret. */
-export function journalCredential(cred: Credential): JournalCredential {
-  switch (cred.kind) {
-    case 'none':
-      return { kind: 'none' };
-    case 'invalidBasic':
-      return { kind: 'invalid' };
-    case 'basic':
-      return { kind: 'basic-user', login: cred.login };
-    case 'apiKey':
-      return cred.via === 'bearer' ? { kind: 'bearer', ...describeKey(cred.key) } : { kind: 'basic-api-key', login: cred.login, ...describeKey(cred.key) };
-  }
-}
+import { describeKey } from './journal.ts';
+import { listenerOf, originalUri } from './pmm/request.ts';
 
 /** Query parameters that may carry a secret (e.g. a key tried as `?api_key=`) are fingerprinted. */
 const SECRET_PARAM = /key|token|pass|secret|auth/i;
@@ -42,7 +30,8 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
     await next();
     const uri = originalUri(c);
     const q = uri.indexOf('?');
-    const credential = c.get('resolution')?.credential ?? parseAuthorization(c.req.header('authorization'), deps.profile.pmmTokenBasicUsers);
+    // The credentials were parsed once, before any layer ran (mock/identity/credentials.ts).
+    const credentials = credentialsOf(c, deps);
     const listener = listenerOf(c);
     deps.journal.record({
       time: new Date(deps.clock.nowMs()).toISOString(),
@@ -52,8 +41,9 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
       ...listener,
       personality: deps.listenerName(listener.port),
       host: c.req.header('host') ?? null,
-      authorizations: authorizationCount(c),
-      credential: journalCredential(credential),
+      authorizations: credentials.lines,
+      credential: credentials.journal,
+      failure: c.get('failure') ?? null,
       rule: c.get('rule') ?? null,
       status: c.res.status,
     });

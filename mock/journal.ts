@@ -17,6 +17,30 @@ export interface JournalCredential {
   readonly keyFingerprint?: string;
 }
 
+/**
+ * Why authentication failed, as the journal records it (null: authenticated, or no check ran).
+ * A real PMM may answer two of these with the same body (e.g. "unknown key" and "wrong secret",
+ * grafana-auth §3.2); the journal tells them apart. The mapping is in README ("Journal").
+ */
+export const AUTH_FAILURES = [
+  'no credentials',
+  'invalid basic header',
+  'malformed key',
+  'bad checksum',
+  'unknown key',
+  'wrong secret',
+  'expired',
+  'disabled service account',
+  'missing service account',
+  'unknown user',
+  'wrong password',
+  'empty password',
+  'locked out',
+  'role too low',
+] as const;
+
+export type AuthFailure = (typeof AUTH_FAILURES)[number];
+
 export interface JournalEntry {
   readonly seq: number;
   readonly time: string;
@@ -32,6 +56,8 @@ export interface JournalEntry {
   /** How many Authorization header lines the request carried (0, 1, or more). */
   readonly authorizations: number;
   readonly credential: JournalCredential;
+  /** Why the request was refused as unauthenticated or unauthorized; null when it was not (or no check ran). */
+  readonly failure: AuthFailure | null;
   /** The auth-layer rule that matched, or null when the layer did not run (auth off, 413, /graph's own auth). */
   readonly rule: { readonly prefix: string | null; readonly role: PmmRole } | null;
   readonly status: number;

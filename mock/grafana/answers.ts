@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { grafanaErrorBodyOf, grafanaResponse } from '../errors.ts';
+import { goTime } from '../go/time.ts';
 import type { Identity, Resolution } from '../identity/resolve.ts';
 import type { GrafanaError, Profile } from '../profiles/types.ts';
 import type { User } from '../store.ts';
@@ -19,11 +20,6 @@ export interface GrafanaAnswer {
 
 /** Grafana's org 1 in PMM. */
 export const MAIN_ORG_NAME = 'Main Org.';
-
-/** Go's time.Time JSON for whole seconds (RFC 3339, UTC here: the mock runs in UTC). */
-export function goTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 export function errorAnswer(err: GrafanaError, fromContext: boolean): GrafanaAnswer {
   return { status: err.status, body: grafanaErrorBodyOf(err, fromContext), fromContext };

@@ -3,6 +3,8 @@
  * `application/json`; Go's json.Decoder reads the first JSON value (an empty body is EOF,
  * tolerated); Go's decoder matches field names case-insensitively; then `binding:"Required"`.
  */
+import { firstJsonValue, foldedFields, jsonInt64 } from '../go/json.ts';
+import { mediaType } from '../go/mime.ts';
 import type { OrgRole } from '../profiles/types.ts';
 
 export interface AddKeyCommand {
@@ -17,39 +19,9 @@ interface Fields {
   secondsToLive: number;
 }
 
-const INT64_MAX = 9223372036854775807;
-
-/** Go's `mime.ParseMediaType` media type, lower-cased; undefined when it does not parse. */
-export function mediaType(contentType: string | undefined): string | undefined {
-  const type = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
-  return /^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(type) ? type : undefined;
-}
-
-/** The text of the first JSON value in `text` (json.Decoder ignores what follows), or undefined when empty. */
-export function firstJsonValue(text: string): string | undefined {
-  const start = text.search(/\S/);
-  if (start < 0) return undefined;
-  const open = text[start];
-  if (open !== '{' && open !== '[') return text.slice(start);
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '{' || ch === '[') depth++;
-    else if (ch === '}' || ch === ']') {
-      if (--depth === 0) return text.slice(start, i + 1);
-    }
-  }
-  return text.slice(start);
-}
-
 /** Binds the body; undefined on any bind error (→ 400 "bad request data"). */
 export function bindAddKeyCommand(contentType: string | undefined, text: string, roles: readonly OrgRole[], anyCaseRoles = false): AddKeyCommand | undefined {
-  // Title-casing (11.x, grafana-auth §1.2) and the test-only deviation role-any-case both fold case.
+  // grafana-auth §1.2: `anyCaseRoles` — 11.x title-cases the role first (profile `roleParsing`).
   // grafana-auth §1.2: a missing or other content type is a bind error.
   const entries = bindJsonEntries(contentType, text);
   const cmd: Fields = { name: '', role: '', secondsToLive: 0 };
@@ -72,7 +44,7 @@ function assignFields(cmd: Fields, entries: readonly [string, unknown][], roles:
       else ok = false;
     } else if (field === 'secondstolive') {
       // grafana-auth §1.2: int64; a fraction, a string or an out-of-range number is a bind error.
-      const seconds = parseInt64(v);
+      const seconds = jsonInt64(v);
       if (seconds !== undefined) cmd.secondsToLive = seconds;
       else if (v !== null) ok = false;
     }
@@ -97,7 +69,7 @@ export function bindJsonEntries(contentType: string | undefined, text: string): 
   }
   if (value === null) return [];
   if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]);
+  return foldedFields(value);
 }
 
 /** The same as a record (a repeated field: the last one), for the service-account and token commands. */
@@ -112,9 +84,4 @@ export function parseRole(v: unknown, roles: readonly OrgRole[], anyCase: boolea
   if (typeof v !== 'string') return undefined;
   if ((roles as readonly string[]).includes(v)) return v as OrgRole;
   return anyCase ? roles.find((r) => r.toLowerCase() === v.toLowerCase()) : undefined;
-}
-
-/** Go's int64 from JSON: an integer within range; undefined otherwise. */
-export function parseInt64(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= INT64_MAX ? v : undefined;
 }

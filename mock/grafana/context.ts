@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, Env } from '../context.ts';
-import { resolutionOf } from '../context.ts';
+import { noteFailure, resolutionOf } from '../context.ts';
 import { reject } from '../errors.ts';
 import { isAnswer, sendAnswer, signedIn } from './answers.ts';
 
@@ -17,7 +17,10 @@ export function grafanaContext(deps: AppDeps): MiddlewareHandler<Env> {
     const res = resolutionOf(c, deps);
     if (!res.ok && res.failure !== null) {
       const who = signedIn(res, deps.profile);
-      if (isAnswer(who)) throw reject(sendAnswer(who));
+      if (isAnswer(who)) {
+        noteFailure(c, res);
+        throw reject(sendAnswer(who));
+      }
     }
     return next();
   };

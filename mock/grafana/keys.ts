@@ -1,30 +1,49 @@
 /** Grafana 9.2 legacy API-key endpoints under /graph/api/auth (grafana-auth §1). */
 import type { AppDeps, Ctx } from '../context.ts';
-import { resolutionOf } from '../context.ts';
+import { noteFailure, resolutionOf } from '../context.ts';
 import { accessDenied, grafanaError, grafanaResponse, reject } from '../errors.ts';
 import type { Identity } from '../identity/resolve.ts';
 import { newLegacyKey } from '../identity/key-codec.ts';
+import { parseBool, parseInt64 } from '../go/strconv.ts';
+import { goTime } from '../go/time.ts';
 import { randomDigits } from '../random.ts';
 import { ORG_ID, type ApiKey } from '../store.ts';
-import { getAPIKeyCurrent, goTime, isAnswer, isOrgAdmin, sendAnswer, signedIn } from './answers.ts';
+import { getAPIKeyCurrent, isAnswer, isOrgAdmin, sendAnswer, signedIn } from './answers.ts';
 import { bindAddKeyCommand, type AddKeyCommand } from './bind.ts';
+import { byName } from './sql.ts';
 
 /** grafana-auth §1.5: the list is capped at 100 rows. */
 const LIST_LIMIT = 100;
-const INT64_MAX = 9223372036854775807n;
 /** Grafana's `api_key.name` column is VARCHAR(190); PMM 2.40+ keeps Grafana in PostgreSQL, which refuses longer (UNVERIFIED). */
 const NAME_COLUMN_LENGTH = 190;
 
-/** reqSignedIn then RBAC `action` with the org-Admin fallback (grafana-auth §1.1; §5.3 for `serviceaccounts:*`). */
+/** reqSignedIn then RBAC `action` with the org-Admin fallback (grafana-auth §1.1; grafana-auth §5.3 for `serviceaccounts:*`). */
 export function requireOrgAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
-  const who = signedIn(resolutionOf(c, deps), deps.profile);
-  if (isAnswer(who)) throw reject(sendAnswer(who));
+  const res = resolutionOf(c, deps);
+  const who = signedIn(res, deps.profile);
+  if (isAnswer(who)) {
+    noteFailure(c, res);
+    throw reject(sendAnswer(who));
+  }
   // grafana-auth §1.1: Viewer/Editor lack apikeys:* → 403 with accessErrorId "ACE" + 10 digits.
-  if (!isOrgAdmin(who) && !deps.deviations.has('viewer-creates-keys')) throw accessDenied(action, `ACE${randomDigits(deps.random, 10)}`);
+  if (!isOrgAdmin(who) && deps.profile.behaviour.managementNeedsOrgAdmin) {
+    noteFailure(c, 'role too low');
+    throw accessDenied(action, `ACE${randomDigits(deps.random, 10)}`);
+  }
   return who;
 }
 
-/** createAPIKey — `POST /api/auth/keys`, validation in Grafana's order (grafana-auth §1.2–1.4). */
+/**
+ * grafana-auth §1.3 step 4: only when `api_key_max_seconds_to_live` != -1 — 0 (or omitted) and
+ * more than the limit are refused; a negative TTL passes here. The same for tokens (grafana-auth §5.3).
+ */
+export function checkMaxSecondsToLive(deps: Pick<AppDeps, 'keyMaxSecondsToLive'>, seconds: number): void {
+  if (deps.keyMaxSecondsToLive === -1) return;
+  if (seconds === 0) throw grafanaError(400, 'Number of seconds before expiration should be set');
+  if (seconds > deps.keyMaxSecondsToLive) throw grafanaError(400, 'Number of seconds before expiration is greater than the global limit');
+}
+
+/** createAPIKey — `POST /api/auth/keys`, validation in Grafana's order (grafana-auth §1.2, grafana-auth §1.3, grafana-auth §1.4). */
 export function createAPIKey(deps: AppDeps) {
   return async function createAPIKey(c: Ctx): Promise<Response> {
     const who = requireOrgAdmin(c, deps, 'apikeys:create');
@@ -32,22 +51,20 @@ export function createAPIKey(deps: AppDeps) {
     if (deps.profile.legacyKeyCreation === 'removed') {
       throw grafanaError(410, 'this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead');
     }
-    const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles, deps.profile.roleParsing === 'titleCase' || deps.deviations.has('role-any-case'));
+    const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles, deps.profile.roleParsing === 'titleCase');
     // grafana-auth §1.3 step 1: any bind error → 400 "bad request data" with traceID.
     if (!cmd) throw grafanaError(400, 'bad request data', true);
     // grafana-auth §1.3 step 3: role ceiling (Admin includes every role, so unreachable in OSS).
-    if (!includesRole(who.orgRole, cmd.role) && !deps.deviations.has('viewer-creates-keys')) throw grafanaError(403, "Cannot assign a role higher than user's role");
+    if (deps.profile.behaviour.keyRoleCeiling && !includesRole(who.orgRole, cmd.role)) throw grafanaError(403, "Cannot assign a role higher than user's role");
     // grafana-auth §1.3 step 4: only when api_key_max_seconds_to_live != -1; a negative TTL passes here.
-    if (deps.keyMaxSecondsToLive !== -1) {
-      if (cmd.secondsToLive === 0) throw grafanaError(400, 'Number of seconds before expiration should be set');
-      if (cmd.secondsToLive > deps.keyMaxSecondsToLive) {
-        throw grafanaError(400, 'Number of seconds before expiration is greater than the global limit');
-      }
-    }
-    if (deps.deviations.has('negative-ttl-first') && cmd.secondsToLive < 0) throw grafanaError(400, 'negative value for SecondsToLive');
+    checkMaxSecondsToLive(deps, cmd.secondsToLive);
+    const negativeTtl = (): void => {
+      if (cmd.secondsToLive < 0) throw grafanaError(400, 'negative value for SecondsToLive');
+    };
+    if (deps.profile.behaviour.keyCreateOrder === 'negativeTtlFirst') negativeTtl();
     // grafana-auth §1.3 step 6: duplicate (org, name) first → 409, even when the TTL is also negative.
     if (deps.store.keyByName(ORG_ID, cmd.name)) throw grafanaError(409, 'API key, organization ID and name must be unique');
-    if (cmd.secondsToLive < 0) throw grafanaError(400, 'negative value for SecondsToLive');
+    negativeTtl();
     // grafana-auth §1.3 step 6: other DB error → 500 "Failed to add API Key" (here: name too long for the column).
     if (cmd.name.length > NAME_COLUMN_LENGTH) throw grafanaError(500, 'Failed to add API Key', true);
     const { row, key } = issueLegacyKey(deps, cmd);
@@ -71,23 +88,13 @@ export function includesRole(have: string, want: string): boolean {
   return rank.indexOf(have) >= rank.indexOf(want);
 }
 
-/** A path id as Go's strconv.ParseInt(s, 10, 64) reads it; undefined when it fails. */
-export function parsePathId(raw: string | undefined): number | undefined {
-  if (raw === undefined || !/^[+-]?\d+$/.test(raw) || BigInt(raw) > INT64_MAX || BigInt(raw) < -INT64_MAX - 1n) return undefined;
-  return Number(raw);
-}
-
-/** Go's strconv.ParseBool; invalid → false (Grafana's lenient QueryBool, grafana-auth §1.5). */
-export function parseGoBool(s: string | undefined): boolean {
-  return s !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s);
-}
-
 /** getAPIKeys — `GET /api/auth/keys` (grafana-auth §1.5). */
 export function getAPIKeys(deps: AppDeps) {
   return function getAPIKeys(c: Ctx): Response {
     requireOrgAdmin(c, deps, 'apikeys:read');
     const now = deps.clock.nowUnix();
-    const includeExpired = parseGoBool(c.req.query('includeExpired'));
+    // grafana-auth §1.5: parsed leniently (strconv.ParseBool; invalid → false).
+    const includeExpired = parseBool(c.req.query('includeExpired'));
     const rows = deps.store
       .keysOfOrg(ORG_ID)
       // grafana-auth §1.5: `service_account_id IS NULL` — tokens and migrated keys are not listed.
@@ -95,7 +102,7 @@ export function getAPIKeys(deps: AppDeps) {
       // grafana-auth §1.5: without includeExpired keep `expires IS NULL OR expires >= now` (boundary second listed).
       .filter((k) => includeExpired || k.expires === null || k.expires >= now)
       // grafana-auth §1.5: ORDER BY name (binary collation), LIMIT 100.
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .sort(byName)
       .slice(0, LIST_LIMIT);
     // grafana-auth §1.5: fields id, name, role, expiration (omitted for never); no secret.
     const body = rows.map((k) => ({
@@ -104,7 +111,7 @@ export function getAPIKeys(deps: AppDeps) {
       role: k.role,
       ...(k.expires === null ? {} : { expiration: goTime(k.expires * 1000) }),
       ...(deps.profile.keyListLastUsedAt && k.lastUsedMs !== null ? { lastUsedAt: goTime(k.lastUsedMs) } : {}),
-      ...(deps.deviations.has('list-secrets') ? { key: k.secretDigest.toString('hex') } : {}),
+      ...(deps.profile.behaviour.keyListShowsSecret ? { key: k.secretDigest.toString('hex') } : {}),
     }));
     return grafanaResponse(200, body);
   };
@@ -114,11 +121,11 @@ export function getAPIKeys(deps: AppDeps) {
 export function deleteAPIKey(deps: AppDeps) {
   return function deleteAPIKey(c: Ctx): Response {
     requireOrgAdmin(c, deps, 'apikeys:delete');
-    const id = parsePathId(c.req.param('id'));
+    const id = parseInt64(c.req.param('id'));
     // grafana-auth §1.6: strconv.ParseInt(id, 10, 64) failure → 400 "id is invalid".
     if (id === undefined) throw grafanaError(400, 'id is invalid', true);
     // grafana-auth §1.6: no row in the caller's org → 404 "Failed to delete API key".
-    const deleted = deps.deviations.has('delete-noop') ? deps.store.keyById(id)?.orgId === ORG_ID : deps.store.deleteKey(ORG_ID, id);
+    const deleted = deps.profile.behaviour.keyDeleteRemoves ? deps.store.deleteKey(ORG_ID, id) : deps.store.keyById(id)?.orgId === ORG_ID;
     if (!deleted) throw grafanaError(404, 'Failed to delete API key', true);
     return grafanaResponse(200, { message: 'API key deleted' });
   };
@@ -127,6 +134,8 @@ export function deleteAPIKey(deps: AppDeps) {
 /** getAPIKeyCurrentHandler — Percona's `GET /api/auth/key` over HTTP (grafana-auth §1.1). */
 export function getAPIKeyCurrentHandler(deps: AppDeps) {
   return function getAPIKeyCurrentHandler(c: Ctx): Response {
-    return sendAnswer(getAPIKeyCurrent(resolutionOf(c, deps), deps.profile));
+    const res = resolutionOf(c, deps);
+    noteFailure(c, res);
+    return sendAnswer(getAPIKeyCurrent(res, deps.profile));
   };
 }

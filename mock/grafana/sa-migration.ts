@@ -4,12 +4,13 @@
  * A migrated key keeps its secret and keeps working, as a token of its new account.
  */
 import type { AppDeps, Ctx } from '../context.ts';
-import { resolutionOf } from '../context.ts';
+import { noteFailure, resolutionOf } from '../context.ts';
 import { grafanaResponse } from '../errors.ts';
 import type { Resolution } from '../identity/resolve.ts';
 import { ORG_ID, type ApiKey, type ServiceAccount } from '../store.ts';
 import { errorAnswer, isAnswer, sendAnswer, signedIn, type GrafanaAnswer } from './answers.ts';
-import { parsePathId, requireOrgAdmin } from './keys.ts';
+import { parseInt64 } from '../go/strconv.ts';
+import { requireOrgAdmin } from './keys.ts';
 import { facts, saFailure, serviceAccountProfile } from './service-accounts.ts';
 
 /**
@@ -59,7 +60,7 @@ export function migrateAllKeys(deps: AppDeps) {
 export function migrateOneKey(deps: AppDeps) {
   return function migrateOneKey(c: Ctx): Response {
     requireOrgAdmin(c, deps, 'serviceaccounts:write');
-    const id = parsePathId(c.req.param('keyId'));
+    const id = parseInt64(c.req.param('keyId'));
     const key = id === undefined ? undefined : deps.store.keyById(id);
     // grafana-auth §5.2: a bad id → 400 "Key ID is invalid" (an unknown or already migrated key: the same, UNVERIFIED).
     if (!key || key.orgId !== ORG_ID || key.serviceAccountId !== null) saFailure(deps, 'invalidKeyId');
@@ -79,7 +80,7 @@ export function getCurrentServiceAccount(res: Resolution, deps: AppDeps): Grafan
   if (who.kind === 'serviceAccount') return { status: 200, body: serviceAccountProfile(deps.store, who.serviceAccount) };
   // pmm-auth §2.3: a user caller → "Auth method is not service account token" (pmm-managed then falls back).
   if (who.kind !== 'apiKey') return errorAnswer(errors.notServiceAccountToken, false);
-  const sa = deps.deviations.has('no-migration') ? undefined : migrateKey(deps, who.key);
+  const sa = deps.profile.behaviour.migrateKeyOnFirstUse ? migrateKey(deps, who.key) : undefined;
   // grafana-auth §5.3: the migration failed → 400 "Auth method is not API key type".
   if (!sa) return errorAnswer(errors.migrationFailed, false);
   return { status: 200, body: serviceAccountProfile(deps.store, sa) };
@@ -88,6 +89,8 @@ export function getCurrentServiceAccount(res: Resolution, deps: AppDeps): Grafan
 /** getCurrentServiceAccountHandler — the same over HTTP (registered without auth middleware). */
 export function getCurrentServiceAccountHandler(deps: AppDeps) {
   return function getCurrentServiceAccountHandler(c: Ctx): Response {
-    return sendAnswer(getCurrentServiceAccount(resolutionOf(c, deps), deps));
+    const res = resolutionOf(c, deps);
+    noteFailure(c, res);
+    return sendAnswer(getCurrentServiceAccount(res, deps));
   };
 }

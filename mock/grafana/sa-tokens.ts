@@ -3,12 +3,15 @@
  * `glsa_` tokens (§2.2) in the same table and unique (org, name) index as legacy keys.
  */
 import type { AppDeps, Ctx } from '../context.ts';
-import { grafanaError, grafanaResponse } from '../errors.ts';
+import { grafanaResponse } from '../errors.ts';
 import { newPrefixedKey } from '../identity/key-codec.ts';
 import { ORG_ID, type ApiKey, type ServiceAccount } from '../store.ts';
-import { goTime } from './answers.ts';
-import { bindJsonFields, parseInt64 } from './bind.ts';
-import { parsePathId, requireOrgAdmin } from './keys.ts';
+import { jsonInt64 } from '../go/json.ts';
+import { parseInt64 } from '../go/strconv.ts';
+import { goTime } from '../go/time.ts';
+import { bindJsonFields } from './bind.ts';
+import { checkMaxSecondsToLive, requireOrgAdmin } from './keys.ts';
+import { byName } from './sql.ts';
 import { accountOfPath, saFailure } from './service-accounts.ts';
 
 /** grafana-auth §4: `secondsUntilExpiration` is 0 unless the expiry is within 7 days and not yet passed. */
@@ -50,7 +53,7 @@ export function listTokens(deps: AppDeps) {
     requireOrgAdmin(c, deps, 'serviceaccounts:read');
     const sa = accountOfPath(deps, c, 'tokenNotFoundForAccount');
     // Ordered by name (Grafana's SQL order UNVERIFIED).
-    const rows = deps.store.tokensOf(sa.id).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const rows = deps.store.tokensOf(sa.id).sort(byName);
     return grafanaResponse(200, rows.map((k) => tokenDto(k, deps.clock.nowMs())));
   };
 }
@@ -63,14 +66,11 @@ export function createToken(deps: AppDeps) {
     const sa = accountOfPath(deps, c, 'tokenNotFoundForAccount');
     const f = bindJsonFields(c.req.header('content-type'), await c.req.text());
     const name = f?.name;
-    const seconds = f?.secondstolive === undefined || f.secondstolive === null ? 0 : parseInt64(f.secondstolive);
+    const seconds = f?.secondstolive === undefined || f.secondstolive === null ? 0 : jsonInt64(f.secondstolive);
     // grafana-auth §5.3: `name` is required; PMM's extra `role` field is ignored.
     if (!f || typeof name !== 'string' || name === '' || seconds === undefined) saFailure(deps, 'badRequest');
-    // grafana-auth §5.3: the same api_key_max_seconds_to_live rules and messages as §1.3.
-    if (deps.keyMaxSecondsToLive !== -1) {
-      if (seconds === 0) throw grafanaError(400, 'Number of seconds before expiration should be set');
-      if (seconds > deps.keyMaxSecondsToLive) throw grafanaError(400, 'Number of seconds before expiration is greater than the global limit');
-    }
+    // grafana-auth §5.3: the same api_key_max_seconds_to_live rules and messages as grafana-auth §1.3.
+    checkMaxSecondsToLive(deps, seconds);
     // grafana-auth §5.3: one unique index with legacy keys; the duplicate check first, as in the legacy store (LIKELY).
     if (deps.store.keyByName(ORG_ID, name)) saFailure(deps, 'tokenExists');
     if (seconds < 0) saFailure(deps, 'tokenNegativeTtl');
@@ -85,7 +85,7 @@ export function deleteToken(deps: AppDeps) {
   return function deleteToken(c: Ctx): Response {
     requireOrgAdmin(c, deps, 'serviceaccounts:write');
     const sa = accountOfPath(deps, c, 'tokenNotFoundForAccount');
-    const tokenId = parsePathId(c.req.param('tokenId'));
+    const tokenId = parseInt64(c.req.param('tokenId'));
     // grafana-auth §5.3: a token that is not this account's → 404 "Failed to delete service account token".
     if (tokenId === undefined || !deps.store.deleteKey(ORG_ID, tokenId, sa.id)) saFailure(deps, 'tokenDeleteMissing');
     return grafanaResponse(200, { message: 'Service account token deleted' });

@@ -8,9 +8,11 @@ import type { AppDeps, Ctx } from '../context.ts';
 import { grafanaFailure, grafanaResponse } from '../errors.ts';
 import type { OrgRole, ServiceAccountErrorKind, ServiceAccountFacts } from '../profiles/types.ts';
 import { ORG_ID, type ServiceAccount, type Store } from '../store.ts';
-import { goTime } from './answers.ts';
+import { parseBool, parseInt64 } from '../go/strconv.ts';
+import { goTime } from '../go/time.ts';
+import { byName } from './sql.ts';
 import { bindJsonFields, parseRole } from './bind.ts';
-import { includesRole, parseGoBool, parsePathId, requireOrgAdmin } from './keys.ts';
+import { includesRole, requireOrgAdmin } from './keys.ts';
 
 /** grafana-auth §5.3: search `perpage` defaults to 1000, `page` to 1. */
 const DEFAULT_PER_PAGE = 1000;
@@ -94,7 +96,7 @@ function bindAccountCommand(deps: AppDeps, c: Ctx, text: string): { name?: strin
 
 /** The account named by the `:serviceAccountId` path parameter, or the profile's 400/404. */
 export function accountOfPath(deps: AppDeps, c: Ctx, missing: ServiceAccountErrorKind = 'notFound'): ServiceAccount {
-  const id = parsePathId(c.req.param('serviceAccountId'));
+  const id = parseInt64(c.req.param('serviceAccountId'));
   if (id === undefined) saFailure(deps, 'invalidId');
   const sa = deps.store.serviceAccountById(id);
   if (!sa || sa.orgId !== ORG_ID) saFailure(deps, missing);
@@ -139,10 +141,10 @@ export function searchServiceAccounts(deps: AppDeps) {
     const matches = deps.store
       .serviceAccountsOfOrg(ORG_ID)
       .filter((sa) => query === '' || sa.name.toLowerCase().includes(query) || sa.login.toLowerCase().includes(query))
-      .filter((sa) => !parseGoBool(c.req.query('disabled')) || sa.isDisabled)
-      .filter((sa) => !parseGoBool(c.req.query('expiredTokens')) || deps.store.tokensOf(sa.id).some((k) => k.expires !== null && k.expires <= now))
+      .filter((sa) => !parseBool(c.req.query('disabled')) || sa.isDisabled)
+      .filter((sa) => !parseBool(c.req.query('expiredTokens')) || deps.store.tokensOf(sa.id).some((k) => k.expires !== null && k.expires <= now))
       // Ordered by name (Grafana's SQL order UNVERIFIED).
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort(byName);
     const items = matches.slice((page - 1) * perPage, page * perPage).map((sa) => serviceAccountDto(deps.store, sa));
     return grafanaResponse(200, { totalCount: matches.length, serviceAccounts: items, page, perPage });
   };
@@ -181,7 +183,8 @@ export function deleteServiceAccount(deps: AppDeps) {
   return function deleteServiceAccount(c: Ctx): Response {
     requireOrgAdmin(c, deps, 'serviceaccounts:delete');
     const sa = accountOfPath(deps, c);
-    if (!deps.deviations.has('sa-delete-noop')) deps.store.deleteServiceAccount(ORG_ID, sa.id);
+    // grafana-auth §5.3: the account goes, and its tokens with it.
+    if (deps.profile.behaviour.serviceAccountDeleteRemoves) deps.store.deleteServiceAccount(ORG_ID, sa.id);
     return grafanaResponse(200, { message: 'Service account deleted' });
   };
 }

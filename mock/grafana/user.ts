@@ -1,20 +1,24 @@
 /** Grafana's user endpoints, health and UI stubs under /graph (grafana-auth §6). */
 import type { AppDeps, Ctx } from '../context.ts';
-import { resolutionOf } from '../context.ts';
+import { noteFailure, resolutionOf } from '../context.ts';
 import { GRAFANA_CONTENT_TYPE } from '../errors.ts';
 import { getSignedInUser, getSignedInUserOrgList, sendAnswer } from './answers.ts';
 
 /** getSignedInUserHandler — `GET /api/user` (grafana-auth §6.2). */
 export function getSignedInUserHandler(deps: AppDeps) {
   return function getSignedInUserHandler(c: Ctx): Response {
-    return sendAnswer(getSignedInUser(resolutionOf(c, deps), deps.profile));
+    const res = resolutionOf(c, deps);
+    noteFailure(c, res);
+    return sendAnswer(getSignedInUser(res, deps.profile));
   };
 }
 
 /** getSignedInUserOrgListHandler — `GET /api/user/orgs` (grafana-auth §6.2). */
 export function getSignedInUserOrgListHandler(deps: AppDeps) {
   return function getSignedInUserOrgListHandler(c: Ctx): Response {
-    return sendAnswer(getSignedInUserOrgList(resolutionOf(c, deps), deps.profile));
+    const res = resolutionOf(c, deps);
+    noteFailure(c, res);
+    return sendAnswer(getSignedInUserOrgList(res, deps.profile));
   };
 }
 
@@ -36,9 +40,11 @@ export function getHealth(deps: AppDeps) {
  */
 export function grafanaUi(deps: AppDeps) {
   return function grafanaUi(c: Ctx): Response {
-    if (c.req.path === '/graph/login' || resolutionOf(c, deps).ok) {
+    const res = resolutionOf(c, deps);
+    if (c.req.path === '/graph/login' || res.ok) {
       return c.html(`<!doctype html><title>Grafana</title><p>${deps.profile.title} — pmm-auth-mock stands in for Grafana's UI.</p>\n`);
     }
+    noteFailure(c, res);
     return c.redirect('/graph/login', 302);
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Parses the `Authorization` header exactly as Grafana 9.2's context handler does
- * (grafana-auth §3.1): API key first (Bearer, or Basic with a key user), then Basic user login.
+ * Grafana 9.2's reading of an `Authorization` header (grafana-auth §3.1, `initContextWithAPIKey`
+ * and `initContextWithBasicAuth`): an API key first (Bearer, or Basic with a key user), then a
+ * Basic user login. mock/identity/credentials.ts applies it once per request.
  */
-import { decodeStdBase64 } from './go-base64.ts';
+import { decodeStdBase64 } from '../go/base64.ts';
 
 export type Credential =
   | { readonly kind: 'none' }
@@ -11,8 +12,13 @@ export type Credential =
   | { readonly kind: 'basic'; readonly login: string; readonly password: string }
   | { readonly kind: 'invalidBasic' };
 
-const BEARER = 'Bearer';
-const BASIC = 'Basic';
+export interface BasicPair {
+  readonly login: string;
+  readonly password: string;
+}
+
+export const BEARER = 'Bearer';
+export const BASIC = 'Basic';
 
 /** Go's `strings.SplitN(s, " ", 2)`. */
 function splitFirstSpace(s: string): [string] | [string, string] {
@@ -21,7 +27,7 @@ function splitFirstSpace(s: string): [string] | [string, string] {
 }
 
 /** Grafana `util.DecodeBasicAuthHeader`: `Basic` + one space + base64(`user:pass`), split on the first `:`. */
-export function decodeBasicAuthHeader(header: string): { login: string; password: string } | undefined {
+export function decodeBasicAuthHeader(header: string): BasicPair | undefined {
   const parts = splitFirstSpace(header);
   // grafana-auth §3.1: scheme "Basic" is case-sensitive; anything else decodes "" → error.
   const code = parts.length === 2 && parts[0] === BASIC ? parts[1] : '';
@@ -34,23 +40,26 @@ export function decodeBasicAuthHeader(header: string): { login: string; password
 }
 
 /**
- * grafana-auth §3.1 (`initContextWithAPIKey`, `initContextWithBasicAuth`).
- * `keyBasicUsers` is the profile's list of Basic user names that carry a key (`api_key`).
+ * grafana-auth §3.1 on a header whose Basic decoding (`basic`, from decodeBasicAuthHeader) is
+ * already known. `keyBasicUsers`: the Basic user names that carry a key (`api_key`).
  */
-export function parseAuthorization(header: string | undefined, keyBasicUsers: readonly string[]): Credential {
-  const value = header ?? '';
-  const parts = splitFirstSpace(value);
+export function credentialOf(header: string, basic: BasicPair | undefined, keyBasicUsers: readonly string[]): Credential {
+  const parts = splitFirstSpace(header);
   // grafana-auth §3.1: "Bearer" case-sensitive, split on the first space; the rest (even more spaces) is the key.
   if (parts.length === 2 && parts[0] === BEARER) {
     if (parts[1] !== '') return { kind: 'apiKey', via: 'bearer', key: parts[1] };
-  } else {
-    const basic = decodeBasicAuthHeader(value);
+  } else if (basic && keyBasicUsers.includes(basic.login) && basic.password !== '') {
     // grafana-auth §3.1: Basic user name exactly `api_key` (case-sensitive) → the password is the key.
-    if (basic && keyBasicUsers.includes(basic.login) && basic.password !== '') return { kind: 'apiKey', via: 'basic', login: basic.login, key: basic.password };
+    return { kind: 'apiKey', via: 'basic', login: basic.login, key: basic.password };
   }
   // grafana-auth §3.1: an empty key is not an API-key request; fall through to Basic user auth.
-  if (value === '') return { kind: 'none' };
-  const basic = decodeBasicAuthHeader(value);
+  if (header === '') return { kind: 'none' };
   // grafana-auth §6.1: header present but not decodable as Basic → "Invalid Basic Auth Header".
   return basic ? { kind: 'basic', ...basic } : { kind: 'invalidBasic' };
+}
+
+/** grafana-auth §3.1 on a header string (for callers that hold one header, not a request). */
+export function parseAuthorization(header: string | undefined, keyBasicUsers: readonly string[]): Credential {
+  const value = header ?? '';
+  return credentialOf(value, decodeBasicAuthHeader(value), keyBasicUsers);
 }

@@ -4,7 +4,8 @@
  */
 import { crc32 } from 'node:zlib';
 import { randomAlphanumeric, type RandomBytes } from '../random.ts';
-import { decodeStdBase64 } from './go-base64.ts';
+import { decodeStdBase64 } from '../go/base64.ts';
+import { foldedFields } from '../go/json.ts';
 
 export interface LegacyKey {
   readonly secret: string;
@@ -36,14 +37,14 @@ export function decodeLegacyKey(key: string): LegacyKey | undefined {
   if (value === null) return { secret: '', name: '', orgId: 0 };
   if (typeof value !== 'object' || Array.isArray(value)) return undefined;
   const out = { secret: '', name: '', orgId: 0 };
-  for (const [field, v] of Object.entries(value)) {
-    const f = field.toLowerCase();
+  for (const [f, v] of foldedFields(value)) {
     if (v === null) continue;
     if (f === 'k' || f === 'n') {
       if (typeof v !== 'string') return undefined;
       if (f === 'k') out.secret = v;
       else out.name = v;
     } else if (f === 'id') {
+      // Go decodes `id` as int64 (go/json.ts jsonInt64); the mock keeps ids to safe integers (a key beyond 2^53 is refused as malformed).
       if (typeof v !== 'number' || !Number.isSafeInteger(v)) return undefined;
       out.orgId = v;
     }
@@ -67,15 +68,24 @@ export function prefixedKeyChecksum(serviceId: string, secret: string): string {
   return b.toString('hex');
 }
 
+/** Why a `gl…` token does not decode: its shape (not 3 `_` parts) or its checksum. */
+export type PrefixedKeyProblem = 'malformed' | 'checksum';
+
 /** grafana-auth §2.2: must start with `gl`, split on `_` into exactly 3 parts, checksum must match. */
-export function decodePrefixedKey(key: string): PrefixedKey | undefined {
-  if (!key.startsWith(PREFIXED_KEY_START)) return undefined;
+export function decodePrefixedKeyOrProblem(key: string): PrefixedKey | PrefixedKeyProblem {
+  if (!key.startsWith(PREFIXED_KEY_START)) return 'malformed';
   const parts = key.split('_');
-  if (parts.length !== 3) return undefined;
+  if (parts.length !== 3) return 'malformed';
   const [head, secret, checksum] = parts as [string, string, string];
   const serviceId = head.slice(PREFIXED_KEY_START.length);
-  if (prefixedKeyChecksum(serviceId, secret) !== checksum) return undefined;
+  if (prefixedKeyChecksum(serviceId, secret) !== checksum) return 'checksum';
   return { serviceId, secret, checksum };
+}
+
+/** The same, undefined when the token does not decode. */
+export function decodePrefixedKey(key: string): PrefixedKey | undefined {
+  const d = decodePrefixedKeyOrProblem(key);
+  return typeof d === 'string' ? undefined : d;
 }
 
 /** A new `glsa_` token (grafana-auth §2.2); used by the PMM 3 profile and by tests. */

@@ -1,19 +1,20 @@
 /**
  * Identity resolution, shared by Grafana's handlers and PMM's auth layer (in the product
- * pmm-managed asks Grafana who the caller is, pmm-auth §2.3): header → key codec → store
- * lookup → expiry against the clock → an identity, or a typed failure each layer renders.
+ * pmm-managed asks Grafana who the caller is, pmm-auth §2.3): credential (parsed once per
+ * request, mock/identity/credentials.ts) → key codec → store lookup → expiry against the clock →
+ * an identity, or a typed failure each layer renders plus the reason the journal records.
  */
 import type { Clock } from '../clock.ts';
-import type { Deviation } from '../deviations.ts';
+import type { AuthFailure } from '../journal.ts';
 import type { AuthFailureKind, OrgRole, Profile } from '../profiles/types.ts';
 import { ORG_ID, type ApiKey, type ServiceAccount, type Store, type User } from '../store.ts';
 import { parseAuthorization, type Credential } from './authorization.ts';
-import { decodeLegacyKey, decodePrefixedKey, PREFIXED_KEY_START } from './key-codec.ts';
+import { decodeLegacyKey, decodePrefixedKeyOrProblem, PREFIXED_KEY_START } from './key-codec.ts';
 
 export type Identity =
   | { readonly kind: 'user'; readonly user: User; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: boolean }
   | { readonly kind: 'apiKey'; readonly key: ApiKey; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: false }
-  /** A token or a migrated key of a service account: the account's org role applies (grafana-auth §2.2, §3.3). */
+  /** A token or a migrated key of a service account: the account's org role applies (grafana-auth §2.2, grafana-auth §3.3). */
   | {
       readonly kind: 'serviceAccount';
       readonly serviceAccount: ServiceAccount;
@@ -25,8 +26,13 @@ export type Identity =
 
 export type Resolution =
   | { readonly ok: true; readonly credential: Credential; readonly identity: Identity }
-  /** `failure` null: no credentials at all (anonymous). */
-  | { readonly ok: false; readonly credential: Credential; readonly failure: AuthFailureKind | null };
+  /**
+   * `failure`: how the profile's Grafana answers (null: no credentials at all, anonymous);
+   * `reason`: why, for the journal (several reasons share one answer).
+   */
+  | { readonly ok: false; readonly credential: Credential; readonly failure: AuthFailureKind | null; readonly reason: AuthFailure };
+
+type Failed = { readonly failure: AuthFailureKind; readonly reason: AuthFailure };
 
 /** Grafana brute-force protection: 5 failed logins within 5 minutes lock the login (pmm-auth §2.3; constants LIKELY). */
 export const MAX_FAILED_LOGINS = 5;
@@ -36,69 +42,77 @@ export interface ResolveContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly profile: Profile;
-  readonly deviations?: ReadonlySet<Deviation>;
 }
 
-export function resolveIdentity(authorization: string | undefined, ctx: ResolveContext): Resolution {
-  const credential = parseAuthorization(authorization, ctx.profile.keyBasicUsers);
-  const fail = (failure: AuthFailureKind | null): Resolution => ({ ok: false, credential, failure });
+/** Resolves a credential (the caller's, or the `Bearer <t>` pmm-managed 3.x asks Grafana with). */
+export function resolveCredential(credential: Credential, ctx: ResolveContext): Resolution {
+  const fail = ({ failure, reason }: Failed): Resolution => ({ ok: false, credential, failure, reason });
   switch (credential.kind) {
     case 'none':
-      return fail(null);
+      return { ok: false, credential, failure: null, reason: 'no credentials' };
     case 'invalidBasic':
-      return fail('invalidBasicHeader');
-    case 'basic':
-      return resolveUser(credential.login, credential.password, ctx, credential);
+      return fail({ failure: 'invalidBasicHeader', reason: 'invalid basic header' });
+    case 'basic': {
+      const found = resolveUser(credential.login, credential.password, ctx);
+      return 'reason' in found ? fail(found) : { ok: true, credential, identity: found };
+    }
     case 'apiKey': {
       const found = resolveKey(credential.key, ctx);
-      return typeof found === 'string' ? fail(found) : { ok: true, credential, identity: found };
+      return 'reason' in found ? fail(found) : { ok: true, credential, identity: found };
     }
   }
 }
 
-function resolveKey(key: string, ctx: ResolveContext): Identity | AuthFailureKind {
+/** For callers outside a request that hold one header string: Grafana's parse (grafana-auth §3.1), then resolution. */
+export function resolveIdentity(authorization: string | undefined, ctx: ResolveContext): Resolution {
+  return resolveCredential(parseAuthorization(authorization, ctx.profile.keyBasicUsers), ctx);
+}
+
+function resolveKey(key: string, ctx: ResolveContext): Identity | Failed {
   const { store } = ctx;
   if (key.startsWith(PREFIXED_KEY_START)) {
-    // grafana-auth §2.2: the checksum is checked before any lookup; a bad format/checksum is its own failure (9.2: 500).
-    if (!decodePrefixedKey(key)) return 'malformedPrefixedKey';
+    // grafana-auth §2.2: the format and checksum are checked before any lookup; a bad one is its own failure (9.2: 500).
+    const decoded = decodePrefixedKeyOrProblem(key);
+    if (decoded === 'malformed') return { failure: 'malformedPrefixedKey', reason: 'malformed key' };
+    if (decoded === 'checksum') return { failure: 'malformedPrefixedKey', reason: 'bad checksum' };
     const row = store.keyByToken(key);
-    // grafana-auth §3.2, §3.5: a well-formed but unknown token → "not found".
-    return row ? checkRow(row, ctx) : 'unknownApiKey';
+    // grafana-auth §3.2, grafana-auth §3.5: a well-formed but unknown token → "not found".
+    return row ? checkRow(row, ctx) : { failure: 'unknownApiKey', reason: 'unknown key' };
   }
   const decoded = decodeLegacyKey(key);
   // grafana-auth §2.1: not base64 / not JSON → invalid API key.
-  if (!decoded) return 'invalidApiKey';
+  if (!decoded) return { failure: 'invalidApiKey', reason: 'malformed key' };
   const row: ApiKey | undefined = store.keyByName(decoded.orgId, decoded.name);
-  // grafana-auth §3.2, §3.5: an unknown name and a wrong secret are distinct failures (the same body in 9.2).
-  if (!row) return 'unknownApiKey';
-  if (!store.secretMatches(row, decoded.secret)) return 'invalidApiKey';
+  // grafana-auth §3.2, grafana-auth §3.5: an unknown name and a wrong secret are distinct failures (the same body in 9.2).
+  if (!row) return { failure: 'unknownApiKey', reason: 'unknown key' };
+  if (!store.secretMatches(row, decoded.secret)) return { failure: 'invalidApiKey', reason: 'wrong secret' };
   return checkRow(row, ctx);
 }
 
-/** grafana-auth §3.2/§3.3: expiry, then the linked service account (missing → 500, disabled → 401). */
-function checkRow(row: ApiKey, { store, clock, deviations }: ResolveContext): Identity | AuthFailureKind {
+/** grafana-auth §3.2, grafana-auth §3.3: expiry, then the linked service account (missing → 500, disabled → 401). */
+function checkRow(row: ApiKey, { store, clock, profile }: ResolveContext): Identity | Failed {
   // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
-  if (row.expires !== null && row.expires <= clock.nowUnix() && !deviations?.has('no-expiry')) return 'expiredApiKey';
+  if (row.expires !== null && row.expires <= clock.nowUnix() && profile.behaviour.keysExpire) return { failure: 'expiredApiKey', reason: 'expired' };
   // grafana-auth §3.3: last use is recorded on every successful request.
   const used = store.updateKey(row.id, { lastUsedMs: clock.nowMs() }) ?? row;
   if (used.serviceAccountId === null) return { kind: 'apiKey', key: used, orgId: used.orgId, orgRole: used.role, isGrafanaAdmin: false };
   const sa = store.serviceAccountById(used.serviceAccountId);
-  if (!sa) return 'missingServiceAccount';
-  if (sa.isDisabled && !deviations?.has('disabled-works')) return 'disabledServiceAccount';
+  if (!sa) return { failure: 'missingServiceAccount', reason: 'missing service account' };
+  if (sa.isDisabled && profile.behaviour.disabledAccountsRefused) return { failure: 'disabledServiceAccount', reason: 'disabled service account' };
   return { kind: 'serviceAccount', serviceAccount: sa, key: used, orgId: used.orgId, orgRole: sa.role, isGrafanaAdmin: false };
 }
 
-function resolveUser(login: string, password: string, { store, clock }: ResolveContext, credential: Credential): Resolution {
+function resolveUser(login: string, password: string, { store, clock }: ResolveContext): Identity | Failed {
   const now = clock.nowMs();
-  const fail: Resolution = { ok: false, credential, failure: 'invalidCredentials' };
+  const fail = (reason: AuthFailure): Failed => ({ failure: 'invalidCredentials', reason });
   // grafana-auth §6.1: a locked-out user gets the same "invalid username or password".
-  if (store.failedLoginsSince(login, now - FAILED_LOGIN_WINDOW_MS) >= MAX_FAILED_LOGINS) return fail;
+  if (store.failedLoginsSince(login, now - FAILED_LOGIN_WINDOW_MS) >= MAX_FAILED_LOGINS) return fail('locked out');
   // grafana-auth §6.1: empty password → same failure (not counted as an attempt).
-  if (password === '') return fail;
+  if (password === '') return fail('empty password');
   const user = store.findUser(login);
   if (!user || !store.passwordMatches(user, password)) {
     store.recordFailedLogin(login, now);
-    return fail;
+    return fail(user ? 'wrong password' : 'unknown user');
   }
-  return { ok: true, credential, identity: { kind: 'user', user, orgId: ORG_ID, orgRole: user.orgRole, isGrafanaAdmin: user.isGrafanaAdmin } };
+  return { kind: 'user', user, orgId: ORG_ID, orgRole: user.orgRole, isGrafanaAdmin: user.isGrafanaAdmin };
 }

@@ -1,10 +1,11 @@
 /**
- * PMM's nginx `auth_request` layer and pmm-managed's auth server (pmm-auth §1.2–1.4, §2.2):
- * clean the original URI → longest-prefix rule → role none passes; otherwise ask Grafana for
- * the caller's role and compare; failures are 401 with the compact code 16 / 7 / 13 bodies.
+ * PMM's nginx `auth_request` layer and pmm-managed's auth server (pmm-auth §1.2, pmm-auth §1.3,
+ * pmm-auth §1.4, pmm-auth §2.2): clean the original URI → longest-prefix rule → role none passes;
+ * otherwise ask Grafana for the caller's role and compare; failures are 401 with the compact
+ * code 16 / 7 / 13 bodies.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { AppDeps, Env } from '../context.ts';
+import { noteFailure, type AppDeps, type Env } from '../context.ts';
 import { authLayerError, GRPC } from '../errors.ts';
 import { cleanPath } from './clean-path.ts';
 import { lookupRole } from './grafana-client.ts';
@@ -13,6 +14,7 @@ import { originalUri } from './request.ts';
 
 export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
   const rules = new RuleTable(deps.profile.rules, deps.profile.prefixCuts);
+  const { behaviour } = deps.profile;
   return async function pmmAuthRequest(c, next) {
     // pmm-auth §1.2: authorized against `$request_uri`, the original URI (before rewrites).
     const cleaned = cleanPath(originalUri(c));
@@ -23,12 +25,15 @@ export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
     // pmm-auth §2.2 step 4: role none → allow without asking Grafana.
     if (rule.role === 'none') return next();
     const found = lookupRole(c, deps);
-    if ('code' in found) throw authLayerError(deps.profile, found.code, found.message);
+    if ('code' in found) {
+      if (found.failure) noteFailure(c, found.failure);
+      throw authLayerError(deps.profile, found.code, found.message);
+    }
+    // pmm-auth §2.1: a path without a rule needs `unlistedPathRole` (grafanaAdmin; the table's fallback).
+    const need = rule.prefix === null ? behaviour.unlistedPathRole : rule.role;
     // pmm-auth §2.2 step 7: grafanaAdmin passes everything; else minRole <= role; else code 7.
-    if (found.role === 'grafanaAdmin' || roleAtLeast(found.role, rule.role)) return next();
-    if (deps.deviations.has('ignore-roles')) return next();
-    if (deps.deviations.has('no-admin-fallback') && rule.prefix === null && found.role === 'admin') return next();
-    const profile = deps.deviations.has('denied-403') ? { ...deps.profile, accessDeniedStatus: 403 } : deps.profile;
-    throw authLayerError(profile, GRPC.PermissionDenied, 'Access denied.');
+    if (found.role === 'grafanaAdmin' || roleAtLeast(found.role, need) || !behaviour.authLayerChecksRoles) return next();
+    noteFailure(c, 'role too low');
+    throw authLayerError(deps.profile, GRPC.PermissionDenied, 'Access denied.');
   };
 }

@@ -3,47 +3,13 @@
  * path.Clean → "\n" → " " → url.Parse, query dropped, `u.String()` (a #fragment survives).
  * Any error → undefined (the caller answers code 13).
  */
-
-/** Go's `path.Clean` (lexical: collapse slashes, drop ".", resolve ".."). */
-export function goPathClean(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-      continue;
-    }
-    out.push(seg);
-  }
-  const joined = out.join('/');
-  if (rooted) return `/${joined}`;
-  return joined === '' ? '.' : joined;
-}
-
-const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
-
-/** Go's `url.PathUnescape`: `%XX` decoded, `+` kept; a bad escape is an error. */
-export function goPathUnescape(s: string): string | undefined {
-  if (BAD_ESCAPE.test(s)) return undefined;
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '%') {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      for (const b of Buffer.from(s[i]!, 'utf8')) bytes.push(b);
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
+import { pathClean } from '../go/path.ts';
+import { BAD_ESCAPE, pathUnescape } from '../go/url.ts';
 
 export function cleanPath(originalUri: string): string | undefined {
-  const unescaped = goPathUnescape(originalUri);
+  const unescaped = pathUnescape(originalUri);
   if (unescaped === undefined) return undefined;
-  const cleaned = goPathClean(unescaped).replaceAll('\n', ' ');
+  const cleaned = pathClean(unescaped).replaceAll('\n', ' ');
   // url.Parse rejects ASCII control characters.
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(cleaned)) return undefined;

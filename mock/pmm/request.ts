@@ -15,13 +15,19 @@ export function originalUri(c: Ctx): string {
   return url.pathname + url.search;
 }
 
-/** How many `Authorization` header lines arrived (Node keeps only the first in `headers`). */
-export function authorizationCount(c: Ctx): number {
+/** nginx/Node trim a header value's leading and trailing whitespace (as the Fetch `Headers` object does). */
+const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+/** The `Authorization` header lines as they arrived (Node keeps only the first in `headers`). */
+export function authorizationLines(c: Ctx): string[] {
   const raw = incoming(c)?.rawHeaders;
-  if (!raw) return c.req.header('authorization') === undefined ? 0 : 1;
-  let n = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'authorization') n++;
-  return n;
+  if (!raw) {
+    const h = c.req.raw.headers.get('authorization');
+    return h === null ? [] : [h];
+  }
+  const lines: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'authorization') lines.push(raw[i + 1]!.replace(HTTP_WHITESPACE, ''));
+  return lines;
 }
 
 /** The listener's side of the connection: scheme and local port (null in in-process tests). */

@@ -1,4 +1,5 @@
 /** Profile `pmm2`: PMM 2.41 with Grafana 9.2.20 (Percona fork). Data only. */
+import { FAITHFUL_BEHAVIOUR } from './behaviour.ts';
 import type { AuthRule, Profile } from './types.ts';
 
 /** pmm-auth §2.1, table "2.41 (AS-241)": URL prefix → minimum role. */
@@ -132,5 +133,6 @@ export const pmm2: Profile = {
   // pmm-auth §1.1: 2.41 listens on 80 and 443.
   // pmm-auth §3.4: the docs use /v1/version and `api_key:`.
   docsRequests: { versionPath: '/v1/version', tokenBasicUser: 'api_key' },
+  behaviour: FAITHFUL_BEHAVIOUR,
   productPorts: { https: 443, http: 80 },
 };

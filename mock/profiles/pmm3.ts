@@ -1,4 +1,5 @@
 /** Profile `pmm3`: PMM 3.0.x with Grafana 11.1.8 (Percona fork). Data only. */
+import { FAITHFUL_BEHAVIOUR } from './behaviour.ts';
 import type { AuthRule, Profile, ServiceAccountFacts } from './types.ts';
 
 /** pmm-auth §2.1, "PMM 3.0-era (AS-3e test table; AS-3m code)": URL prefix → minimum role. */
@@ -190,5 +191,6 @@ export const pmm3: Profile = {
   // pmm-auth §1.1: 3.x listens on 8080 and 8443.
   // pmm-auth §1.3, §4.2: PMM 3 serves /v1/server/version; agents send `service_token:`.
   docsRequests: { versionPath: '/v1/server/version', tokenBasicUser: 'service_token' },
+  behaviour: FAITHFUL_BEHAVIOUR,
   productPorts: { https: 8443, http: 8080 },
 };

@@ -71,6 +71,40 @@ export type ServiceAccountErrorKind =
 
 export type GrafanaVariant = Pick<Profile, 'title' | 'grafana' | 'legacyKeyCreation'>;
 
+/**
+ * Behaviour switches that handlers read. The faithful profiles carry the product's values
+ * (mock/profiles/behaviour.ts); only the test-only deviations (mock/deviations.ts
+ * `applyDeviations`) change them.
+ */
+export interface Behaviour {
+  /** grafana-auth §3.1: the `Bearer` scheme is case-sensitive (`exact`); `anyCase` also reads `bearer`, `BEARER`, …. */
+  readonly bearerScheme: 'exact' | 'anyCase';
+  /** grafana-auth §3.1: no query-string keys (null); else the query parameter a key is read from when no header is sent. */
+  readonly keyQueryParam: string | null;
+  /** grafana-auth §4: keys and tokens are refused from their expiry second on. */
+  readonly keysExpire: boolean;
+  /** grafana-auth §3.2, grafana-auth §3.5: tokens of a disabled service account are refused. */
+  readonly disabledAccountsRefused: boolean;
+  /** pmm-auth §2.2 step 7: the auth layer compares the caller's role with the rule's. */
+  readonly authLayerChecksRoles: boolean;
+  /** pmm-auth §2.1: the role a path without a rule needs (`grafanaAdmin`: no key reaches it). */
+  readonly unlistedPathRole: PmmRole;
+  /** grafana-auth §1.1: managing keys and service accounts needs org role Admin (RBAC `apikeys:*`, `serviceaccounts:*`). */
+  readonly managementNeedsOrgAdmin: boolean;
+  /** grafana-auth §1.2: a new key's role may not exceed its creator's. */
+  readonly keyRoleCeiling: boolean;
+  /** grafana-auth §1.3: the store checks a duplicate name before a negative TTL (`duplicateFirst`). */
+  readonly keyCreateOrder: 'duplicateFirst' | 'negativeTtlFirst';
+  /** grafana-auth §1.5: GET /api/auth/keys never lists a secret. */
+  readonly keyListShowsSecret: boolean;
+  /** grafana-auth §1.6: DELETE /api/auth/keys/:id removes the key. */
+  readonly keyDeleteRemoves: boolean;
+  /** grafana-auth §5.3: DELETE /api/serviceaccounts/:id removes the account and its tokens. */
+  readonly serviceAccountDeleteRemoves: boolean;
+  /** grafana-auth §5.3: Percona's /api/auth/serviceaccount migrates the caller's legacy key into a service account. */
+  readonly migrateKeyOnFirstUse: boolean;
+}
+
 export interface Profile {
   readonly name: string;
   readonly title: string;
@@ -128,6 +162,8 @@ export interface Profile {
   readonly emitUnpopulated: boolean;
   /** The docs' two requests (shared/seeds/pmm-api-keys.txt) as this release words them: the version path, the Basic user of a token. */
   readonly docsRequests: { readonly versionPath: string; readonly tokenBasicUser: string };
+  /** Behaviour switches (faithful values in mock/profiles/behaviour.ts). */
+  readonly behaviour: Behaviour;
   /** Default ports of the real product (the mock's CLI defaults are unprivileged). */
   readonly productPorts: { readonly https: number; readonly http: number };
 }

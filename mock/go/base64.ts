@@ -1,6 +1,7 @@
 /**
- * Go's `base64.StdEncoding.DecodeString`: the standard alphabet with `=` padding required;
- * `\r` and `\n` are skipped; anything else invalid is an error (Node's decoder is lenient).
+ * Go: src/encoding/base64/base64.go StdEncoding.DecodeString — the standard alphabet with `=`
+ * padding required; `\r` and `\n` are skipped; anything else invalid is an error (undefined here;
+ * Node's own decoder is lenient).
  */
 const STD = /^[A-Za-z0-9+/]*={0,2}$/;
 
