@@ -92,7 +92,7 @@ describe('headers (pmm-auth §1.1: large_client_header_buffers 128 64k)', () => 
   });
 });
 
-describe('Authorization garbage (grafana-auth §3.1, §3.2, §6.1)', () => {
+describe('Authorization garbage (grafana-auth §3.1, grafana-auth §3.2, grafana-auth §6.1)', () => {
   const b64 = (s: string): string => Buffer.from(s).toString('base64');
   it.each([
     { what: 'Basic with invalid base64', header: 'Basic !!!not-base64!!!', grafana: 'Invalid Basic Auth Header' },

@@ -22,12 +22,12 @@ export function json(status: number, body: unknown, contentType = JSON_CONTENT_T
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': contentType, ...extra } });
 }
 
-/** A Grafana answer as Grafana sends it: JSON with Grafana's API headers (grafana-auth §3.2, §7). */
+/** A Grafana answer as Grafana sends it: JSON with Grafana's API headers (grafana-auth §3.2, grafana-auth §7). */
 export function grafanaResponse(status: number, body: unknown, fromContext = false): Response {
   return json(status, body, fromContext ? GRAFANA_CONTENT_TYPE : JSON_CONTENT_TYPE, { ...GRAFANA_API_HEADERS });
 }
 
-/** Grafana error body: `message`, plus `"traceID":""` when an internal error was attached (grafana-auth §1.3, §7). */
+/** Grafana error body: `message`, plus `"traceID":""` when an internal error was attached (grafana-auth §1.3, grafana-auth §7). */
 export function grafanaErrorBody(message: string, traceID: boolean): Record<string, string> {
   return traceID ? { message, traceID: '' } : { message };
 }
@@ -38,7 +38,7 @@ export function grafanaError(status: number, message: string, traceID = false): 
 
 /**
  * A profile's Grafana error. Typed (errutil) errors: from a route handler (grafana-auth §7)
- * `{message, messageId, statusCode, traceID}`; from the auth middleware (§3.5) also `"extra": null` first.
+ * `{message, messageId, statusCode, traceID}`; from the auth middleware (grafana-auth §3.5) also `"extra": null` first.
  */
 export function grafanaErrorBodyOf(err: GrafanaError, fromContext: boolean): Record<string, unknown> {
   if (!err.messageId) return grafanaErrorBody(err.message, err.traceID);
@@ -57,7 +57,7 @@ export function accessDenied(action: string, accessErrorId: string): HTTPExcepti
   return reject(grafanaResponse(403, { accessErrorId, message, title: 'Access denied' }));
 }
 
-/** gRPC codes used by PMM's errors (pmm-auth §1.4, §2.6). */
+/** gRPC codes used by PMM's errors (pmm-auth §1.4, pmm-auth §2.6). */
 export const GRPC = { InvalidArgument: 3, NotFound: 5, PermissionDenied: 7, Unimplemented: 12, Internal: 13, Unavailable: 14, Unauthenticated: 16 } as const;
 
 /** pmm-auth §1.4: the auth layer's compact body (Go map → sorted keys, json.Encoder → trailing newline). */

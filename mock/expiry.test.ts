@@ -1,5 +1,5 @@
 /**
- * Key expiry against the mock's injectable clock (grafana-auth §4, §3.2, §1.5; pmm-auth §2.3).
+ * Key expiry against the mock's injectable clock (grafana-auth §4, grafana-auth §3.2, grafana-auth §1.5; pmm-auth §2.3).
  * Each test pins the clock to a whole second before creating its key, reads the key's expiry
  * second back from Grafana, then sets the clock relative to it: no sleeping, no timing.
  */
@@ -46,7 +46,7 @@ describe('API key expiry (Grafana 9.2)', () => {
     { label: 'at the expiry second (expires == now)', offset: 0, status: 401 },
     { label: '1 s after expiry', offset: 1, status: 401 },
     { label: 'a day after expiry', offset: 86_400, status: 401 },
-  ])('grafana-auth §4/§3.2: a key with secondsToLive 60 on /graph/api/auth/key $label → $status', async ({ offset, status }) => {
+  ])('grafana-auth §4, grafana-auth §3.2: a key with secondsToLive 60 on /graph/api/auth/key $label → $status', async ({ offset, status }) => {
     const name = uniq('ttl60');
     const { key, expiresMs } = await keyWithTtl60(name);
     t.clock.set(expiresMs + offset * 1000);
@@ -94,14 +94,14 @@ describe('API key expiry (Grafana 9.2)', () => {
     { label: '1 s after expiry, without includeExpired', offset: 1, query: '', listed: false },
     { label: '1 s after expiry, with includeExpired=true', offset: 1, query: '?includeExpired=true', listed: true },
     { label: 'a day after expiry, with includeExpired=true', offset: 86_400, query: '?includeExpired=true', listed: true },
-  ])('grafana-auth §1.5/§4: the key is listed $listed $label', async ({ offset, query, listed }) => {
+  ])('grafana-auth §1.5, grafana-auth §4: the key is listed $listed $label', async ({ offset, query, listed }) => {
     const name = uniq('listed');
     const { expiresMs } = await keyWithTtl60(name);
     t.clock.set(expiresMs + offset * 1000);
     expect((await listNames(query)).includes(name)).toBe(listed);
   });
 
-  it('grafana-auth §1.5/§4: at the expiry second the key is listed but no longer authenticates', async () => {
+  it('grafana-auth §1.5, grafana-auth §4: at the expiry second the key is listed but no longer authenticates', async () => {
     const name = uniq('boundary');
     const { key, expiresMs } = await keyWithTtl60(name);
     t.clock.set(expiresMs);

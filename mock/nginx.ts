@@ -1,5 +1,5 @@
 /**
- * What PMM's nginx does before and around the auth layer (pmm-auth §1.1, §1.3): header and
+ * What PMM's nginx does before and around the auth layer (pmm-auth §1.1, pmm-auth §1.3): header and
  * body limits, the `/` redirect, the security headers.
  */
 import type { MiddlewareHandler } from 'hono';

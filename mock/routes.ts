@@ -29,7 +29,7 @@ function pmmHandlers(deps: AppDeps): Record<PmmOperation, Handler<Env>> {
   };
 }
 
-/** grafana-auth §5.2, §5.3: service accounts, their tokens, the migration, Percona's current-account route. */
+/** grafana-auth §5.2, grafana-auth §5.3: service accounts, their tokens, the migration, Percona's current-account route. */
 function serviceAccountRoutes(deps: AppDeps): RouteSpec[] {
   if (!deps.profile.serviceAccounts) return [];
   const sa = '/graph/api/serviceaccounts';

@@ -2,7 +2,7 @@
  * In-memory users, service accounts and API keys. Secrets are kept only as SHA-256 digests (a
  * fast hash: the lookup must not cost PBKDF2 per request) and compared in constant time.
  * As in Grafana's `api_key` table, legacy keys and service-account tokens are rows of one table
- * with one unique (org, name) index (grafana-auth §1.3, §2.2).
+ * with one unique (org, name) index (grafana-auth §1.3, grafana-auth §2.2).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { OrgRole } from './profiles/types.ts';
@@ -27,15 +27,15 @@ export interface ApiKey {
   readonly expires: number | null;
   readonly createdMs: number;
   readonly secretDigest: Buffer;
-  /** The service account the row belongs to: a token, or a migrated legacy key (grafana-auth §2.2, §5.2); null for a plain key. */
+  /** The service account the row belongs to: a token, or a migrated legacy key (grafana-auth §2.2, grafana-auth §5.2); null for a plain key. */
   readonly serviceAccountId: number | null;
-  /** How the secret is checked: `legacy` (name-salted `k`, grafana-auth §2.1) or `prefixed` (the whole `glsa_` token, §2.2). */
+  /** How the secret is checked: `legacy` (name-salted `k`, grafana-auth §2.1) or `prefixed` (the whole `glsa_` token, grafana-auth §2.2). */
   readonly format: 'legacy' | 'prefixed';
   /** grafana-auth §3.3: updated (asynchronously in Grafana) on every successful use. */
   readonly lastUsedMs: number | null;
 }
 
-/** A service account: a user row with `is_service_account` (grafana-auth §3.3, §5.3). Shares the user id sequence. */
+/** A service account: a user row with `is_service_account` (grafana-auth §3.3, grafana-auth §5.3). Shares the user id sequence. */
 export interface ServiceAccount {
   readonly id: number;
   readonly orgId: number;

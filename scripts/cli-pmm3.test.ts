@@ -23,7 +23,7 @@ async function curl(command: string, env: Record<string, string> = {}): Promise<
 const curlLines = (banner: string): string[] => banner.split('\n').filter((l) => /^ {2}(curl|ID=|TOKEN=)/.test(l)).map((l) => l.trim());
 
 describe('the PMM 3 seed: the banner of --profile pmm3 (issue 6, Done when)', () => {
-  it('pmm-auth §1.3, §2.3: with --seed-token, both printed requests (Bearer glsa_…, service_token: userinfo) hit /v1/server/version and get 200 with the 3.x version', async () => {
+  it('pmm-auth §1.3, pmm-auth §2.3: with --seed-token, both printed requests (Bearer glsa_…, service_token: userinfo) hit /v1/server/version and get 200 with the 3.x version', async () => {
     const cli = startCli(['--profile', 'pmm3', '--https-port', '0', '--http-port', '-1', '--seed-token', 'demo:Admin']);
     const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');
     expect(banner).toContain('PMM 3.0.0 (Grafana 11.1.8');

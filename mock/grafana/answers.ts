@@ -32,7 +32,7 @@ export function sendAnswer(answer: GrafanaAnswer): Response {
 
 /**
  * The context handler plus `reqSignedIn`: a failed credential → its failure (grafana-auth §3.2,
- * §6.1); no credential → 401 "Unauthorized" (grafana-auth §3.6); else the identity.
+ * grafana-auth §6.1); no credential → 401 "Unauthorized" (grafana-auth §3.6); else the identity.
  */
 export function signedIn(res: Resolution, profile: Profile): Identity | GrafanaAnswer {
   if (res.ok) return res.identity;

@@ -1,6 +1,6 @@
 /**
- * Grafana's context handler (grafana-auth §3.1–3.3): every request under /graph except the
- * health endpoint (served earlier, never authenticated, §3.1) resolves the caller; a credential
+ * Grafana's context handler (grafana-auth §3.1, grafana-auth §3.2, grafana-auth §3.3): every request under /graph except the
+ * health endpoint (served earlier, never authenticated, grafana-auth §3.1) resolves the caller; a credential
  * that fails is answered at once, before any route. No credential continues anonymously.
  */
 import type { MiddlewareHandler } from 'hono';

@@ -1,6 +1,6 @@
 /**
  * POST /graph/api/auth/keys over the real HTTPS server: binding, validation order, the
- * success body and the key format (grafana-auth §1.1–1.4, §2.1).
+ * success body and the key format (grafana-auth §1.1, grafana-auth §1.2, grafana-auth §1.3, grafana-auth §1.4, grafana-auth §2.1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_AUTH, basic, bearer, startTestMock, type TestMock } from '../testing/harness.ts';
@@ -43,7 +43,7 @@ describe('POST /graph/api/auth/keys', () => {
     { label: 'empty body', body: () => '' },
     { label: 'non-JSON body', body: () => `name=${uniq('form')}&role=Viewer` },
     { label: 'JSON array body', body: () => JSON.stringify([{ name: uniq('array'), role: 'Viewer' }]) },
-  ])('grafana-auth §1.2/§1.3 step 1: $label → 400 "bad request data"', async ({ body, ...row }) => {
+  ])('grafana-auth §1.2, grafana-auth §1.3 step 1: $label → 400 "bad request data"', async ({ body, ...row }) => {
     const res = await postKeys(t, body(), 'contentType' in row ? row.contentType : 'application/json');
     expect(res.status).toBe(400);
     expect(res.body).toEqual(BAD_REQUEST);
@@ -63,7 +63,7 @@ describe('POST /graph/api/auth/keys', () => {
     expect(current.body).toEqual({ id: res.body.id, orgId: 1, name, role });
   });
 
-  it('grafana-auth §1.4/§2.1: success body is {id,name,key} and the key is base64 of {"k":<32 alnum>,"n":<name>,"id":1}', async () => {
+  it('grafana-auth §1.4, grafana-auth §2.1: success body is {id,name,key} and the key is base64 of {"k":<32 alnum>,"n":<name>,"id":1}', async () => {
     const name = uniq('success');
     const res = await postKeys(t, JSON.stringify({ name, role: 'Viewer' }));
     expect(res.status).toBe(200);

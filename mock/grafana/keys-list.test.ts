@@ -1,6 +1,6 @@
 /**
  * GET /graph/api/auth/keys, DELETE /graph/api/auth/keys/:id and Percona's GET /graph/api/auth/key
- * over the real HTTPS server (grafana-auth §1.1, §1.5, §1.6).
+ * over the real HTTPS server (grafana-auth §1.1, grafana-auth §1.5, grafana-auth §1.6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_AUTH, bearer, createKey, startTestMock, type TestMock } from '../testing/harness.ts';
@@ -42,7 +42,7 @@ describe('GET /graph/api/auth/keys', () => {
     expect(item).toEqual({ id, name, role: 'Editor' });
   });
 
-  it('grafana-auth §1.5/§4: a key with a TTL is listed with fields id, name, role, expiration (RFC 3339, whole seconds)', async () => {
+  it('grafana-auth §1.5, grafana-auth §4: a key with a TTL is listed with fields id, name, role, expiration (RFC 3339, whole seconds)', async () => {
     const name = uniq('ttl');
     const before = t.clock.nowUnix();
     const { id } = await createKey(t, name, 'Viewer', 600);
@@ -68,7 +68,7 @@ describe('GET /graph/api/auth/keys', () => {
     expect(names).toEqual(binary);
   });
 
-  it('grafana-auth §1.4/§1.5: the secret is never listed', async () => {
+  it('grafana-auth §1.4, grafana-auth §1.5: the secret is never listed', async () => {
     const name = uniq('secret');
     const { key } = await createKey(t, name, 'Admin');
     const k = (JSON.parse(Buffer.from(key, 'base64').toString('utf8')) as { k: string }).k;
@@ -155,7 +155,7 @@ describe('DELETE /graph/api/auth/keys/:id', () => {
     expect(res.body).toEqual({ message: 'Failed to delete API key', traceID: '' });
   });
 
-  it('grafana-auth §1.6/§3.2, pmm-auth §2.3: a deleted key stops authenticating (Grafana 401, PMM 401 code 16)', async () => {
+  it('grafana-auth §1.6, grafana-auth §3.2, pmm-auth §2.3: a deleted key stops authenticating (Grafana 401, PMM 401 code 16)', async () => {
     const { id, key } = await createKey(t, uniq('del-auth'), 'Admin');
     expect((await t.https().get('/graph/api/auth/key').set('Authorization', bearer(key))).status).toBe(200);
     expect((await t.https().get('/v1/version').set('Authorization', bearer(key))).status).toBe(200);
@@ -182,7 +182,7 @@ describe('GET /graph/api/auth/key (Percona)', () => {
     },
   );
 
-  it('grafana-auth §1.1/§1.5: a key with a TTL also gets its expiration', async () => {
+  it('grafana-auth §1.1, grafana-auth §1.5: a key with a TTL also gets its expiration', async () => {
     const name = uniq('current-ttl');
     const { id, key } = await createKey(t, name, 'Viewer', 3600);
     const res = await t.https().get('/graph/api/auth/key').set('Authorization', bearer(key));

@@ -1,6 +1,6 @@
 /**
  * API key → service account migration (grafana-auth §5.2) and Percona's
- * `GET /api/auth/serviceaccount`, which migrates the caller's legacy key on first use (§5.3).
+ * `GET /api/auth/serviceaccount`, which migrates the caller's legacy key on first use (grafana-auth §5.3).
  * A migrated key keeps its secret and keeps working, as a token of its new account.
  */
 import type { AppDeps, Ctx } from '../context.ts';

@@ -1,6 +1,6 @@
 /**
- * Service-account tokens under /graph/api/serviceaccounts/:id/tokens (grafana-auth §5.3, §4):
- * `glsa_` tokens (§2.2) in the same table and unique (org, name) index as legacy keys.
+ * Service-account tokens under /graph/api/serviceaccounts/:id/tokens (grafana-auth §5.3, grafana-auth §4):
+ * `glsa_` tokens (grafana-auth §2.2) in the same table and unique (org, name) index as legacy keys.
  */
 import type { AppDeps, Ctx } from '../context.ts';
 import { grafanaResponse } from '../errors.ts';
@@ -47,7 +47,7 @@ function tokenDto(k: ApiKey, nowMs: number): Record<string, unknown> {
   };
 }
 
-/** listTokens — `GET /api/serviceaccounts/:id/tokens` (grafana-auth §4, §5.3). */
+/** listTokens — `GET /api/serviceaccounts/:id/tokens` (grafana-auth §4, grafana-auth §5.3). */
 export function listTokens(deps: AppDeps) {
   return function listTokens(c: Ctx): Response {
     requireOrgAdmin(c, deps, 'serviceaccounts:read');

@@ -1,7 +1,7 @@
 /**
  * Grafana 9.2 (Percona fork) authentication and user endpoints over the real HTTPS server:
- * Authorization header parsing and failures (grafana-auth §3.1, §3.2, §3.6, §6.1),
- * /graph/api/user, /graph/api/user/orgs (§6.2) and /graph/api/health (§6.3).
+ * Authorization header parsing and failures (grafana-auth §3.1, grafana-auth §3.2, grafana-auth §3.6, grafana-auth §6.1),
+ * /graph/api/user, /graph/api/user/orgs (grafana-auth §6.2) and /graph/api/health (grafana-auth §6.3).
  */
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,49 +32,49 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { ref: '§3.6', label: 'no Authorization header', header: () => undefined, status: 401, body: UNAUTHORIZED },
-  { ref: '§3.1', label: '"bearer <key>" (lower case)', header: (k) => `bearer ${k}`, status: 401, body: INVALID_BASIC_HEADER },
-  { ref: '§3.1', label: '"BEARER <key>" (upper case)', header: (k) => `BEARER ${k}`, status: 401, body: INVALID_BASIC_HEADER },
-  { ref: '§3.1', label: '"Bearer" alone', header: () => 'Bearer', status: 401, body: INVALID_BASIC_HEADER },
-  { ref: '§3.1', label: '"Bearer " with an empty key', header: () => 'Bearer ', status: 401, body: INVALID_BASIC_HEADER },
-  { ref: '§3.1/§3.2', label: '"Bearer  <key>" (two spaces: the key starts with a space)', header: (k) => `Bearer  ${k}`, status: 401, body: INVALID_KEY },
-  { ref: '§3.1/§6.1', label: 'Basic API_KEY:<key> (user name is case-sensitive)', header: (k) => basic('API_KEY', k), status: 401, body: INVALID_LOGIN },
-  { ref: '§3.1/§6.1', label: 'Basic apikey:<key>', header: (k) => basic('apikey', k), status: 401, body: INVALID_LOGIN },
-  { ref: '§3.1/§3.6', label: '?api_key=<key> in the query, no header', header: () => undefined, query: (k) => `?api_key=${encodeURIComponent(k)}`, status: 401, body: UNAUTHORIZED },
-  { ref: '§6.1', label: '"Basic" with invalid base64', header: () => 'Basic !!!not-base64!!!', status: 401, body: INVALID_BASIC_HEADER },
-  { ref: '§6.1', label: '"Basic" of text without a colon', header: () => `Basic ${b64('no-colon')}`, status: 401, body: INVALID_BASIC_HEADER },
-  { ref: '§6.1', label: 'an unknown scheme "Token <key>"', header: (k) => `Token ${k}`, status: 401, body: INVALID_BASIC_HEADER },
-  { ref: '§6.1', label: 'Basic with an unknown user', header: () => basic('no-such-user', 'pw'), status: 401, body: INVALID_LOGIN },
-  { ref: '§3.2', label: 'a key that is not base64', header: () => bearer('not-base64!'), status: 401, body: INVALID_KEY },
-  { ref: '§3.2', label: 'base64 of non-JSON', header: () => bearer(b64('hello world')), status: 401, body: INVALID_KEY },
+  { ref: 'grafana-auth §3.6', label: 'no Authorization header', header: () => undefined, status: 401, body: UNAUTHORIZED },
+  { ref: 'grafana-auth §3.1', label: '"bearer <key>" (lower case)', header: (k) => `bearer ${k}`, status: 401, body: INVALID_BASIC_HEADER },
+  { ref: 'grafana-auth §3.1', label: '"BEARER <key>" (upper case)', header: (k) => `BEARER ${k}`, status: 401, body: INVALID_BASIC_HEADER },
+  { ref: 'grafana-auth §3.1', label: '"Bearer" alone', header: () => 'Bearer', status: 401, body: INVALID_BASIC_HEADER },
+  { ref: 'grafana-auth §3.1', label: '"Bearer " with an empty key', header: () => 'Bearer ', status: 401, body: INVALID_BASIC_HEADER },
+  { ref: 'grafana-auth §3.1, grafana-auth §3.2', label: '"Bearer  <key>" (two spaces: the key starts with a space)', header: (k) => `Bearer  ${k}`, status: 401, body: INVALID_KEY },
+  { ref: 'grafana-auth §3.1, grafana-auth §6.1', label: 'Basic API_KEY:<key> (user name is case-sensitive)', header: (k) => basic('API_KEY', k), status: 401, body: INVALID_LOGIN },
+  { ref: 'grafana-auth §3.1, grafana-auth §6.1', label: 'Basic apikey:<key>', header: (k) => basic('apikey', k), status: 401, body: INVALID_LOGIN },
+  { ref: 'grafana-auth §3.1, grafana-auth §3.6', label: '?api_key=<key> in the query, no header', header: () => undefined, query: (k) => `?api_key=${encodeURIComponent(k)}`, status: 401, body: UNAUTHORIZED },
+  { ref: 'grafana-auth §6.1', label: '"Basic" with invalid base64', header: () => 'Basic !!!not-base64!!!', status: 401, body: INVALID_BASIC_HEADER },
+  { ref: 'grafana-auth §6.1', label: '"Basic" of text without a colon', header: () => `Basic ${b64('no-colon')}`, status: 401, body: INVALID_BASIC_HEADER },
+  { ref: 'grafana-auth §6.1', label: 'an unknown scheme "Token <key>"', header: (k) => `Token ${k}`, status: 401, body: INVALID_BASIC_HEADER },
+  { ref: 'grafana-auth §6.1', label: 'Basic with an unknown user', header: () => basic('no-such-user', 'pw'), status: 401, body: INVALID_LOGIN },
+  { ref: 'grafana-auth §3.2', label: 'a key that is not base64', header: () => bearer('not-base64!'), status: 401, body: INVALID_KEY },
+  { ref: 'grafana-auth §3.2', label: 'base64 of non-JSON', header: () => bearer(b64('hello world')), status: 401, body: INVALID_KEY },
   {
-    ref: '§3.2',
+    ref: 'grafana-auth §3.2',
     label: 'the right name with a wrong secret',
     header: () => bearer(b64(JSON.stringify({ k: 'A'.repeat(32), n: 'seed-admin', id: 1 }))),
     status: 401,
     body: INVALID_KEY,
   },
   {
-    ref: '§3.2',
+    ref: 'grafana-auth §3.2',
     label: 'an unknown key name',
     header: () => bearer(b64(JSON.stringify({ k: 'A'.repeat(32), n: 'no-such-key', id: 1 }))),
     status: 401,
     body: INVALID_KEY,
   },
   {
-    ref: '§3.2',
+    ref: 'grafana-auth §3.2',
     label: 'the right name and secret with another org id',
     header: (k) => bearer(b64(JSON.stringify({ ...(JSON.parse(Buffer.from(k, 'base64').toString('utf8')) as object), id: 2 }))),
     status: 401,
     body: INVALID_KEY,
   },
-  { ref: '§3.2', label: 'Basic api_key:<not base64>', header: () => basic('api_key', 'not-base64!'), status: 401, body: INVALID_KEY },
-  { ref: '§3.2', label: 'a glsa_ token with a bad checksum (500 quirk)', header: () => bearer(`glsa_${'a'.repeat(32)}_00000000`), status: 500, body: INVALID_KEY },
-  { ref: '§3.2', label: 'a glsa_ token with two parts (500 quirk)', header: () => bearer(`glsa_${'a'.repeat(32)}`), status: 500, body: INVALID_KEY },
-  { ref: '§3.2', label: 'a gl… token with four parts (500 quirk)', header: () => bearer(`${glsaToken('b'.repeat(32))}_x`), status: 500, body: INVALID_KEY },
-  { ref: '§2.2/§3.2', label: 'an unknown well-formed glsa_ token (valid CRC)', header: () => bearer(glsaToken('Z'.repeat(32))), status: 401, body: INVALID_KEY },
+  { ref: 'grafana-auth §3.2', label: 'Basic api_key:<not base64>', header: () => basic('api_key', 'not-base64!'), status: 401, body: INVALID_KEY },
+  { ref: 'grafana-auth §3.2', label: 'a glsa_ token with a bad checksum (500 quirk)', header: () => bearer(`glsa_${'a'.repeat(32)}_00000000`), status: 500, body: INVALID_KEY },
+  { ref: 'grafana-auth §3.2', label: 'a glsa_ token with two parts (500 quirk)', header: () => bearer(`glsa_${'a'.repeat(32)}`), status: 500, body: INVALID_KEY },
+  { ref: 'grafana-auth §3.2', label: 'a gl… token with four parts (500 quirk)', header: () => bearer(`${glsaToken('b'.repeat(32))}_x`), status: 500, body: INVALID_KEY },
+  { ref: 'grafana-auth §2.2, grafana-auth §3.2', label: 'an unknown well-formed glsa_ token (valid CRC)', header: () => bearer(glsaToken('Z'.repeat(32))), status: 401, body: INVALID_KEY },
   {
-    ref: '§2.2/§3.2',
+    ref: 'grafana-auth §2.2, grafana-auth §3.2',
     label: "Grafana's public glsa_ test vector (valid CRC, unknown here)",
     header: () => bearer('glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58a'),
     status: 401,
@@ -102,7 +102,7 @@ describe('Authorization header parsing (Grafana 9.2)', () => {
   });
 
   it.each(PATHS.flatMap((path) => ROWS.map((row) => ({ ...row, path }))))(
-    'grafana-auth $ref: $label on $path → $status',
+    '$ref: $label on $path → $status',
     async ({ path, header, query, status, body }) => {
       const req = t.https().get(`${path}${query ? query(adminKey) : ''}`);
       const value = header(adminKey);
@@ -221,7 +221,7 @@ describe('GET|HEAD /graph/api/health', () => {
     { label: 'an undecodable Basic header', header: 'Basic !!!' },
     { label: 'a lower-case "bearer" header', header: 'bearer whatever' },
     { label: 'a wrong password', header: basic('nobody', 'wrong') },
-  ])('grafana-auth §6.3/§3.1: with $label → 200 (health never authenticates)', async ({ header }) => {
+  ])('grafana-auth §6.3, grafana-auth §3.1: with $label → 200 (health never authenticates)', async ({ header }) => {
     const req = t.https().get('/graph/api/health');
     if (header !== undefined) req.set('Authorization', header);
     const res = await req;
@@ -239,7 +239,7 @@ describe('GET|HEAD /graph/api/health', () => {
     expect(res.text ?? '').toBe('');
   });
 
-  it('grafana-auth §6.3/§3.1: health requests are not counted as failed logins', async () => {
+  it('grafana-auth §6.3, grafana-auth §3.1: health requests are not counted as failed logins', async () => {
     for (let i = 0; i < 6; i++) {
       expect((await t.https().get('/graph/api/health').set('Authorization', basic('viewer', 'wrong'))).status).toBe(200);
     }

@@ -1,4 +1,4 @@
-/** Unit tests of header parsing and key formats (grafana-auth §2, §3.1; pmm-auth §2.3). */
+/** Unit tests of header parsing and key formats (grafana-auth §2, grafana-auth §3.1; pmm-auth §2.3). */
 import { describe, expect, it } from 'vitest';
 import { cryptoRandom, seededRandom } from '../random.ts';
 import { parseAuthorization } from './authorization.ts';

@@ -1,6 +1,6 @@
 /**
  * PMM 2.41's auth layer over the real HTTPS server, part 2: path cleaning on the raw request URI
- * (pmm-auth §2.2, §5.1), handler errors behind the layer (pmm-auth §2.6, §5.1 NormalErrors) and
+ * (pmm-auth §2.2, pmm-auth §5.1), handler errors behind the layer (pmm-auth §2.6, pmm-auth §5.1 NormalErrors) and
  * nginx's headers (pmm-auth §1.1). Supertest sends these raw paths unchanged (see the journal test).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,15 +36,15 @@ const TRAVERSALS = [
   { path: '/v1/readyz%3F/../Settings/Get', cleaned: '/v1/Settings/Get' },
 ];
 
-describe('path traversal (pmm-auth §2.2 cleanPath, §5.1, §6 CVE-2023-34409)', () => {
-  it.each(TRAVERSALS)('pmm-auth §2.2/§5.1: GET $path with a Viewer key is judged as $cleaned (admin) → 401 code 7', async ({ path }) => {
+describe('path traversal (pmm-auth §2.2 cleanPath, pmm-auth §5.1, pmm-auth §6 CVE-2023-34409)', () => {
+  it.each(TRAVERSALS)('pmm-auth §2.2, pmm-auth §5.1: GET $path with a Viewer key is judged as $cleaned (admin) → 401 code 7', async ({ path }) => {
     const res = await t.https().get(path).set('Authorization', bearer(viewerKey()));
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.text).toBe(DENIED);
   });
 
-  it.each(TRAVERSALS)('pmm-auth §2.2/§5.1: GET $path without credentials does not pass as role none → 401 code 16', async ({ path }) => {
+  it.each(TRAVERSALS)('pmm-auth §2.2, pmm-auth §5.1: GET $path without credentials does not pass as role none → 401 code 16', async ({ path }) => {
     const res = await t.https().get(path);
     expect(res.status).toBe(401);
     expect(res.text).toBe(UNAUTHORIZED);
@@ -94,11 +94,11 @@ describe('path traversal (pmm-auth §2.2 cleanPath, §5.1, §6 CVE-2023-34409)',
   });
 });
 
-describe('handler errors behind the layer (pmm-auth §2.6, §3.1, §5.1 NormalErrors)', () => {
+describe('handler errors behind the layer (pmm-auth §2.6, pmm-auth §3.1, pmm-auth §5.1 NormalErrors)', () => {
   it.each([
     { dummy: 'grpccode-16', status: 401, code: 16, message: 'gRPC code 16 (Unauthenticated)', wwwAuthenticate: 'gRPC code 16 (Unauthenticated)' },
     { dummy: 'grpccode-7', status: 403, code: 7, message: 'gRPC code 7 (PermissionDenied)', wwwAuthenticate: undefined },
-  ])('pmm-auth §5.1/§2.6: GET /v1/version?dummy=$dummy as admin → HTTP $status, pretty code $code "$message"', async ({ dummy, status, code, message, wwwAuthenticate }) => {
+  ])('pmm-auth §5.1, pmm-auth §2.6: GET /v1/version?dummy=$dummy as admin → HTTP $status, pretty code $code "$message"', async ({ dummy, status, code, message, wwwAuthenticate }) => {
     const res = await t.https().get(`/v1/version?dummy=${dummy}`).set('Authorization', ADMIN_AUTH);
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toBe('application/json');

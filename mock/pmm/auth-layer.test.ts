@@ -41,7 +41,7 @@ const REQUESTS = [
 
 describe('permission matrix (pmm-auth §5.1 TestPermissions)', () => {
   const denied = REQUESTS.flatMap((r) => (['viewer', 'editor'] as const).flatMap((role) => STYLES.map((style) => ({ ...r, role, style }))));
-  it.each(denied)('pmm-auth §5.1/§1.4: $request as $role ($style) → 401 code 7 "Access denied."', async ({ send, role, style }) => {
+  it.each(denied)('pmm-auth §5.1, pmm-auth §1.4: $request as $role ($style) → 401 code 7 "Access denied."', async ({ send, role, style }) => {
     const res = await send(credential(role, style));
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe('application/json');
@@ -55,7 +55,7 @@ describe('permission matrix (pmm-auth §5.1 TestPermissions)', () => {
   });
 
   it.each(REQUESTS.map((r) => ({ ...r })))(
-    'pmm-auth §5.1/§2.1: $request as the Grafana server admin "admin" (Basic) → $adminStatus',
+    'pmm-auth §5.1, pmm-auth §2.1: $request as the Grafana server admin "admin" (Basic) → $adminStatus',
     async ({ send, adminStatus }) => {
       const res = await send(ADMIN_AUTH);
       expect(res.status).toBe(adminStatus);
@@ -63,7 +63,7 @@ describe('permission matrix (pmm-auth §5.1 TestPermissions)', () => {
   );
 
   it.each(STYLES.map((style) => ({ style })))(
-    'pmm-auth §5.1/§2.6: POST /v1/Platform/Connect without a body as admin ($style) → 400 grpc-gateway body, code 3',
+    'pmm-auth §5.1, pmm-auth §2.6: POST /v1/Platform/Connect without a body as admin ($style) → 400 grpc-gateway body, code 3',
     async ({ style }) => {
       const res = await t.https().post('/v1/Platform/Connect').set('Authorization', credential('admin', style));
       expect(res.status).toBe(400);
@@ -77,7 +77,7 @@ describe('permission matrix (pmm-auth §5.1 TestPermissions)', () => {
   );
 });
 
-describe('version (pmm-auth §3.1, §3.4)', () => {
+describe('version (pmm-auth §3.1, pmm-auth §3.4)', () => {
   const rows = ['/v1/version', '/managed/v1/version'].flatMap((path) =>
     ROLES.flatMap((role) => (['Bearer key', 'Basic api_key:key'] as const).map((style) => ({ path, role, style }))),
   );
@@ -93,7 +93,7 @@ describe('version (pmm-auth §3.1, §3.4)', () => {
   });
 });
 
-describe('authentication errors (pmm-auth §1.4, §2.3, §5.1 AuthErrors)', () => {
+describe('authentication errors (pmm-auth §1.4, pmm-auth §2.3, pmm-auth §5.1 AuthErrors)', () => {
   it.each([
     { label: 'no credentials', auth: () => undefined, code: 16, message: 'Unauthorized' },
     { label: 'Bearer with a non-base64 key', auth: () => bearer('wrong'), code: 16, message: INVALID_KEY },
@@ -108,7 +108,7 @@ describe('authentication errors (pmm-auth §1.4, §2.3, §5.1 AuthErrors)', () =
     { label: 'Basic bad:wrong', auth: () => basic('bad', 'wrong'), code: 16, message: 'invalid username or password' },
     { label: 'lower-case "bearer <key>"', auth: () => `bearer ${seedKey('admin')}`, code: 16, message: 'Invalid Basic Auth Header' },
     { label: 'Bearer with a malformed glsa_ token (Grafana 500)', auth: () => bearer('glsa_malformed_00000000'), code: 13, message: INVALID_KEY },
-  ])('pmm-auth §1.4/§2.3: GET /v1/version with $label → 401 code $code', async ({ auth, code, message }) => {
+  ])('pmm-auth §1.4, pmm-auth §2.3: GET /v1/version with $label → 401 code $code', async ({ auth, code, message }) => {
     const req = t.https().get('/v1/version');
     const header = auth();
     const res = await (header === undefined ? req : req.set('Authorization', header));
@@ -125,7 +125,7 @@ describe('Grafana-admin fallback (pmm-auth §2.1)', () => {
   const paths = ['/v1/foo', '/dump'];
 
   it.each(paths.map((path) => ({ path })))(
-    'pmm-auth §2.1/§2.6: the Grafana server admin passes $path (unlisted) → 404 grpc-gateway "Not Found"',
+    'pmm-auth §2.1, pmm-auth §2.6: the Grafana server admin passes $path (unlisted) → 404 grpc-gateway "Not Found"',
     async ({ path }) => {
       const res = await t.https().get(path).set('Authorization', ADMIN_AUTH);
       expect(res.status).toBe(404);
@@ -146,21 +146,21 @@ describe('Grafana-admin fallback (pmm-auth §2.1)', () => {
     expect(res.text).toBe(DENIED);
   });
 
-  it.each(paths.map((path) => ({ path })))('pmm-auth §2.1/§2.3: no credentials on the unlisted path $path → 401 code 16', async ({ path }) => {
+  it.each(paths.map((path) => ({ path })))('pmm-auth §2.1, pmm-auth §2.3: no credentials on the unlisted path $path → 401 code 16', async ({ path }) => {
     const res = await t.https().get(path);
     expect(res.status).toBe(401);
     expect(res.text).toBe(UNAUTHORIZED);
   });
 });
 
-describe('role none and the / redirect (pmm-auth §1.1, §2.2 step 4, §3.2)', () => {
+describe('role none and the / redirect (pmm-auth §1.1, pmm-auth §2.2 step 4, pmm-auth §3.2)', () => {
   const rows = ['/v1/readyz', '/ping'].flatMap((path) => [
     { path, label: 'without credentials', auth: undefined as string | undefined },
     { path, label: 'with a wrong key', auth: bearer('wrong') },
     { path, label: 'with a wrong Basic login', auth: basic('bad', 'wrong') },
     { path, label: 'with a lower-case bearer header', auth: 'bearer wrong' },
   ]);
-  it.each(rows)('pmm-auth §3.2/§2.2: GET $path $label → 200 {}', async ({ path, auth }) => {
+  it.each(rows)('pmm-auth §3.2, pmm-auth §2.2: GET $path $label → 200 {}', async ({ path, auth }) => {
     const req = t.https().get(path);
     const res = await (auth === undefined ? req : req.set('Authorization', auth));
     expect(res.status).toBe(200);
@@ -180,7 +180,7 @@ describe('role none and the / redirect (pmm-auth §1.1, §2.2 step 4, §3.2)', (
 });
 
 describe('request journal (mock control API)', () => {
-  it('pmm-auth §2.1/§2.2: the journal records the raw path with the matched rule prefix and role', async () => {
+  it('pmm-auth §2.1, pmm-auth §2.2: the journal records the raw path with the matched rule prefix and role', async () => {
     const since = ((await t.https().get('/__mock/requests')).body as { total: number }).total;
     await t.https().post('/v1/Settings/Get').set('Authorization', ADMIN_AUTH).set('Content-Type', 'application/json').send('{}');
     await t.https().get('/v1/AWSInstanceCheck/..%2finventory/Services/List').set('Authorization', bearer(seedKey('viewer')));

@@ -1,4 +1,4 @@
-/** Unit tests of PMM 2.41's `cleanPath` (pmm-auth §2.2 step 3, §5.1); its Go helpers are tested in mock/go/. */
+/** Unit tests of PMM 2.41's `cleanPath` (pmm-auth §2.2 step 3, pmm-auth §5.1); its Go helpers are tested in mock/go/. */
 import { describe, expect, it } from 'vitest';
 import { cleanPath } from './clean-path.ts';
 
@@ -26,7 +26,7 @@ describe('cleanPath', () => {
     ['newline replaced by a space', '/v1/a%0Ab', '/v1/a b'],
     ['root', '/', '/'],
     ['unchanged clean path', '/v1/version', '/v1/version'],
-  ])('pmm-auth §2.2/§5.1: cleanPath with %s', (_label, input, expected) => {
+  ])('pmm-auth §2.2, pmm-auth §5.1: cleanPath with %s', (_label, input, expected) => {
     expect(cleanPath(input)).toBe(expected);
   });
 

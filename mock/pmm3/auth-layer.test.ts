@@ -1,8 +1,8 @@
 /**
  * PMM 3.0's nginx auth_request layer over the real HTTPS server (profile pmm3, in progress):
- * the 3.0-era rule table and its ':' cut (pmm-auth §2.1), 3.x token extraction (§2.3), the
- * compatibility rewrites (§1.3), version, health and settings (§3.1–3.3), PMM 3's own permission
- * tests (§5.2) and grpc-gateway bodies with unpopulated fields (§2.6).
+ * the 3.0-era rule table and its ':' cut (pmm-auth §2.1), 3.x token extraction (pmm-auth §2.3), the
+ * compatibility rewrites (pmm-auth §1.3), version, health and settings (pmm-auth §3.1, pmm-auth §3.2, pmm-auth §3.3), PMM 3's own permission
+ * tests (pmm-auth §5.2) and grpc-gateway bodies with unpopulated fields (pmm-auth §2.6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
@@ -42,8 +42,8 @@ function expectGatewayError(res: { text: string; body: Record<string, unknown> }
   expect(res.text).toContain('"details": []');
 }
 
-describe('version (pmm-auth §3.1, §2.3 3.x token extraction)', () => {
-  it.each(everyKey)('pmm-auth §3.1/§2.3: GET /v1/server/version with the $role key ($style) → 200, version "3."', async ({ role, style }) => {
+describe('version (pmm-auth §3.1, pmm-auth §2.3 3.x token extraction)', () => {
+  it.each(everyKey)('pmm-auth §3.1, pmm-auth §2.3: GET /v1/server/version with the $role key ($style) → 200, version "3."', async ({ role, style }) => {
     const res = await t.https().get('/v1/server/version').set('Authorization', credential(role, style));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
@@ -55,7 +55,7 @@ describe('version (pmm-auth §3.1, §2.3 3.x token extraction)', () => {
   });
 
   it.each(STYLES.map((style) => ({ style })))(
-    'pmm-auth §1.3/§2.1: GET /v1/version (compatibility rewrite, viewer) with the viewer key ($style) → 200 the 3.x version body',
+    'pmm-auth §1.3, pmm-auth §2.1: GET /v1/version (compatibility rewrite, viewer) with the viewer key ($style) → 200 the 3.x version body',
     async ({ style }) => {
       const res = await t.https().get('/v1/version').set('Authorization', credential('viewer', style));
       expect(res.status).toBe(200);
@@ -66,9 +66,9 @@ describe('version (pmm-auth §3.1, §2.3 3.x token extraction)', () => {
   );
 });
 
-describe('health (pmm-auth §1.3 3.x rewrites, §3.2)', () => {
+describe('health (pmm-auth §1.3 3.x rewrites, pmm-auth §3.2)', () => {
   it.each(['/v1/server/readyz', '/v1/readyz', '/ping'].map((path) => ({ path })))(
-    'pmm-auth §3.2/§1.3: GET $path without credentials → 200 {}',
+    'pmm-auth §3.2, pmm-auth §1.3: GET $path without credentials → 200 {}',
     async ({ path }) => {
       const res = await t.https().get(path);
       expect(res.status).toBe(200);
@@ -77,8 +77,8 @@ describe('health (pmm-auth §1.3 3.x rewrites, §3.2)', () => {
   );
 });
 
-describe('settings (pmm-auth §3.3, §5.2 TestBasicAuthPermissions / TestServiceAccountPermissions)', () => {
-  it.each(lowKeys)('pmm-auth §3.3/§1.4: GET /v1/server/settings with the $role key ($style) → 401 code 7', async ({ role, style }) => {
+describe('settings (pmm-auth §3.3, pmm-auth §5.2 TestBasicAuthPermissions / TestServiceAccountPermissions)', () => {
+  it.each(lowKeys)('pmm-auth §3.3, pmm-auth §1.4: GET /v1/server/settings with the $role key ($style) → 401 code 7', async ({ role, style }) => {
     const res = await t.https().get('/v1/server/settings').set('Authorization', credential(role, style));
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe('application/json');
@@ -112,7 +112,7 @@ describe('settings (pmm-auth §3.3, §5.2 TestBasicAuthPermissions / TestService
     'enable_access_control',
   ];
   it.each(STYLES.map((style) => ({ style })))(
-    'pmm-auth §3.3/§2.1: GET /v1/server/settings/readonly with the viewer key ($style) → 200 the read-only fields',
+    'pmm-auth §3.3, pmm-auth §2.1: GET /v1/server/settings/readonly with the viewer key ($style) → 200 the read-only fields',
     async ({ style }) => {
       const res = await t.https().get('/v1/server/settings/readonly').set('Authorization', credential('viewer', style));
       expect(res.status).toBe(200);
@@ -122,8 +122,8 @@ describe('settings (pmm-auth §3.3, §5.2 TestBasicAuthPermissions / TestService
   );
 });
 
-describe('POST /v1/platform:connect and the ":" cut (pmm-auth §2.1, §3.3, §5.2)', () => {
-  it.each(lowKeys)('pmm-auth §5.2/§1.4: POST /v1/platform:connect without a body, $role key ($style) → 401 code 7', async ({ role, style }) => {
+describe('POST /v1/platform:connect and the ":" cut (pmm-auth §2.1, pmm-auth §3.3, pmm-auth §5.2)', () => {
+  it.each(lowKeys)('pmm-auth §5.2, pmm-auth §1.4: POST /v1/platform:connect without a body, $role key ($style) → 401 code 7', async ({ role, style }) => {
     const res = await t.https().post('/v1/platform:connect').set('Authorization', credential(role, style));
     expect(res.status).toBe(401);
     expect(res.text).toBe(DENIED);
@@ -132,7 +132,7 @@ describe('POST /v1/platform:connect and the ":" cut (pmm-auth §2.1, §3.3, §5.
   it.each([
     ...STYLES.map((style) => ({ who: `the admin key (${style})`, auth: () => credential('admin', style) })),
     { who: 'the Grafana server admin (Basic)', auth: () => ADMIN_AUTH },
-  ])('pmm-auth §5.2/§2.6: POST /v1/platform:connect without a body as $who → 400 code 3 with "details": []', async ({ auth }) => {
+  ])('pmm-auth §5.2, pmm-auth §2.6: POST /v1/platform:connect without a body as $who → 400 code 3 with "details": []', async ({ auth }) => {
     const res = await t.https().post('/v1/platform:connect').set('Authorization', auth());
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toBe('application/json');
@@ -143,7 +143,7 @@ describe('POST /v1/platform:connect and the ":" cut (pmm-auth §2.1, §3.3, §5.
     const since = ((await t.https().get('/__mock/requests')).body as { total: number }).total;
     const admin = await t.https().post('/v1/platform:connect').set('Authorization', bearer(seedKey('admin')));
     const viewer = await t.https().post('/v1/platform:connect').set('Authorization', bearer(seedKey('viewer')));
-    // An Admin key never reaches grafanaAdmin (§2.1): passing proves a table rule matched.
+    // An Admin key never reaches grafanaAdmin (pmm-auth §2.1): passing proves a table rule matched.
     expect(admin.status).toBe(400);
     expect(viewer.status).toBe(401);
     expect(viewer.text).toBe(DENIED);
@@ -156,7 +156,7 @@ describe('POST /v1/platform:connect and the ":" cut (pmm-auth §2.1, §3.3, §5.
   });
 });
 
-describe('unknown routes and handler errors (pmm-auth §2.1, §2.6, §3.1)', () => {
+describe('unknown routes and handler errors (pmm-auth §2.1, pmm-auth §2.6, pmm-auth §3.1)', () => {
   it('pmm-auth §2.6 (3.x): GET /v1/nope as the Grafana server admin → 404 grpc-gateway default body', async () => {
     const res = await t.https().get('/v1/nope').set('Authorization', ADMIN_AUTH);
     expect(res.status).toBe(404);
@@ -175,7 +175,7 @@ describe('unknown routes and handler errors (pmm-auth §2.1, §2.6, §3.1)', () 
     { who: 'the admin key', auth: () => bearer(seedKey('admin')), code: 16, status: 401, name: 'Unauthenticated' },
     { who: 'the Grafana server admin', auth: () => ADMIN_AUTH, code: 7, status: 403, name: 'PermissionDenied' },
   ])(
-    'pmm-auth §5.2 NormalErrors/§2.6: GET /v1/server/version?dummy=grpccode-$code as $who → $status pretty body with "details": []',
+    'pmm-auth §5.2 NormalErrors/pmm-auth §2.6: GET /v1/server/version?dummy=grpccode-$code as $who → $status pretty body with "details": []',
     async ({ auth, code, status, name }) => {
       const res = await t.https().get(`/v1/server/version?dummy=grpccode-${code}`).set('Authorization', auth());
       expect(res.status).toBe(status);
@@ -186,8 +186,8 @@ describe('unknown routes and handler errors (pmm-auth §2.1, §2.6, §3.1)', () 
   );
 });
 
-describe('authentication errors (pmm-auth §1.4, §2.3, §5.2 AuthErrors)', () => {
-  it('pmm-auth §1.4/§2.3: GET /v1/server/version without credentials → 401 code 16 "Unauthorized"', async () => {
+describe('authentication errors (pmm-auth §1.4, pmm-auth §2.3, pmm-auth §5.2 AuthErrors)', () => {
+  it('pmm-auth §1.4, pmm-auth §2.3: GET /v1/server/version without credentials → 401 code 16 "Unauthorized"', async () => {
     const res = await t.https().get('/v1/server/version');
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe('application/json');
@@ -199,7 +199,7 @@ describe('authentication errors (pmm-auth §1.4, §2.3, §5.2 AuthErrors)', () =
     { label: 'Basic bad:wrong', auth: basic('bad', 'wrong') },
     { label: 'Bearer wrong', auth: bearer('wrong') },
     { label: 'Basic service_token:wrong', auth: basic('service_token', 'wrong') },
-  ])('pmm-auth §5.2/§2.3: GET /v1/server/version with $label → 401 code 16, JSON not HTML', async ({ auth }) => {
+  ])('pmm-auth §5.2, pmm-auth §2.3: GET /v1/server/version with $label → 401 code 16, JSON not HTML', async ({ auth }) => {
     const res = await t.https().get('/v1/server/version').set('Authorization', auth);
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe('application/json');

@@ -1,7 +1,7 @@
 /**
  * Grafana 11.1.8 (PMM 3.0, profile pmm3, in progress) under /graph/api over the real HTTPS
- * server: authn failure bodies (grafana-auth §3.4, §3.5, §6.1), role parsing of POST
- * /api/auth/keys (§1.2), /api/user for API keys (§6.2) and /api/health (§6.3).
+ * server: authn failure bodies (grafana-auth §3.4, grafana-auth §3.5, grafana-auth §6.1), role parsing of POST
+ * /api/auth/keys (grafana-auth §1.2), /api/user for API keys (grafana-auth §6.2) and /api/health (grafana-auth §6.3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
@@ -54,18 +54,18 @@ const PATHS = ['/graph/api/auth/key', '/graph/api/user'];
 
 describe('authn failures (Grafana 11.1)', () => {
   const rows: { ref: string; label: string; header: () => string | undefined; body: object }[] = [
-    { ref: '§3.5', label: 'no Authorization header', header: () => undefined, body: UNAUTHORIZED_TYPED },
-    { ref: '§3.5', label: 'the right key name with a wrong secret', header: () => bearer(legacyKey('seed-admin')), body: INVALID_KEY },
-    { ref: '§3.5', label: 'a key that is not base64', header: () => bearer('not-base64!'), body: INVALID_KEY },
-    { ref: '§3.5', label: 'an unknown key name', header: () => bearer(legacyKey('no-such-key')), body: UNAUTHORIZED_FALLBACK },
-    { ref: '§3.5', label: 'a glsa_ token with a bad checksum (no 500 in 11.x)', header: () => bearer(`glsa_${'a'.repeat(32)}_00000000`), body: UNAUTHORIZED_FALLBACK },
-    { ref: '§3.5', label: 'a glsa_ token with two parts (no 500 in 11.x)', header: () => bearer(`glsa_${'a'.repeat(32)}`), body: UNAUTHORIZED_FALLBACK },
-    { ref: '§3.4', label: 'lower-case "bearer <key>"', header: () => `bearer ${seedKey('seed-admin')}`, body: UNAUTHORIZED_TYPED },
-    { ref: '§6.1', label: 'Basic with a wrong password for a Grafana admin', header: () => basic(PROBE.login, 'wrong'), body: INVALID_LOGIN },
-    { ref: '§6.1', label: 'Basic with an unknown user', header: () => basic('no-such-user', 'pw'), body: INVALID_LOGIN },
+    { ref: 'grafana-auth §3.5', label: 'no Authorization header', header: () => undefined, body: UNAUTHORIZED_TYPED },
+    { ref: 'grafana-auth §3.5', label: 'the right key name with a wrong secret', header: () => bearer(legacyKey('seed-admin')), body: INVALID_KEY },
+    { ref: 'grafana-auth §3.5', label: 'a key that is not base64', header: () => bearer('not-base64!'), body: INVALID_KEY },
+    { ref: 'grafana-auth §3.5', label: 'an unknown key name', header: () => bearer(legacyKey('no-such-key')), body: UNAUTHORIZED_FALLBACK },
+    { ref: 'grafana-auth §3.5', label: 'a glsa_ token with a bad checksum (no 500 in 11.x)', header: () => bearer(`glsa_${'a'.repeat(32)}_00000000`), body: UNAUTHORIZED_FALLBACK },
+    { ref: 'grafana-auth §3.5', label: 'a glsa_ token with two parts (no 500 in 11.x)', header: () => bearer(`glsa_${'a'.repeat(32)}`), body: UNAUTHORIZED_FALLBACK },
+    { ref: 'grafana-auth §3.4', label: 'lower-case "bearer <key>"', header: () => `bearer ${seedKey('seed-admin')}`, body: UNAUTHORIZED_TYPED },
+    { ref: 'grafana-auth §6.1', label: 'Basic with a wrong password for a Grafana admin', header: () => basic(PROBE.login, 'wrong'), body: INVALID_LOGIN },
+    { ref: 'grafana-auth §6.1', label: 'Basic with an unknown user', header: () => basic('no-such-user', 'pw'), body: INVALID_LOGIN },
   ];
 
-  it.each(PATHS.flatMap((path) => rows.map((row) => ({ ...row, path }))))('grafana-auth $ref: $label on $path → 401', async ({ path, header, body }) => {
+  it.each(PATHS.flatMap((path) => rows.map((row) => ({ ...row, path }))))('$ref: $label on $path → 401', async ({ path, header, body }) => {
     const req = t.https().get(path);
     const value = header();
     const res = await (value === undefined ? req : req.set('Authorization', value));
@@ -80,7 +80,7 @@ describe('authn failures (Grafana 11.1)', () => {
     expect(res.body).toMatchObject({ login: PROBE.login, isGrafanaAdmin: true });
   });
 
-  it('grafana-auth §3.5/§4: a key with secondsToLive 60 after the clock moves 60 s → 401 api-key.expired', async () => {
+  it('grafana-auth §3.5, grafana-auth §4: a key with secondsToLive 60 after the clock moves 60 s → 401 api-key.expired', async () => {
     const { key } = await createKey(t, 'g11-expiring', 'Viewer', 60);
     const before = await t.https().get('/graph/api/auth/key').set('Authorization', bearer(key));
     expect(before.status).toBe(200);
@@ -114,7 +114,7 @@ describe('POST /graph/api/auth/keys role parsing (grafana-auth §1.2, 11.x)', ()
     expect(await listedRole(name)).toBe(role);
   });
 
-  it.each([{ input: 'Superuser' }, { input: 'Owner' }])('grafana-auth §1.2/§1.3: role $input → 400 "bad request data"', async ({ input }) => {
+  it.each([{ input: 'Superuser' }, { input: 'Owner' }])('grafana-auth §1.2, grafana-auth §1.3: role $input → 400 "bad request data"', async ({ input }) => {
     const name = `g11-bad-${input}`;
     const res = await t
       .https()

@@ -1,8 +1,8 @@
 /**
  * Service-account tokens as credentials on the pmm3 profile over the real HTTPS server: PMM 3's
  * own permission matrix (pmm-auth §5.2) for `Bearer`, Basic `service_token:` and Basic `api_key:`
- * (§2.3 3.x extraction), refused tokens (grafana-auth §2.2, §3.5; pmm-auth §1.4), a disabled
- * account, and what Grafana itself accepts (grafana-auth §3.4, §6.1, §6.2).
+ * (pmm-auth §2.3 3.x extraction), refused tokens (grafana-auth §2.2, grafana-auth §3.5; pmm-auth §1.4), a disabled
+ * account, and what Grafana itself accepts (grafana-auth §3.4, grafana-auth §6.1, grafana-auth §6.2).
  */
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +62,7 @@ function flip(s: string, i: number): string {
 }
 
 type Expect = 'ok' | 'denied' | 'badRequest';
-/** pmm-auth §5.2 TestServiceAccountPermissions (+ §3.1: version is viewer). */
+/** pmm-auth §5.2 TestServiceAccountPermissions (+ pmm-auth §3.1: version is viewer). */
 const MATRIX: readonly { method: 'get' | 'post'; path: string; want: Record<'viewer' | 'editor' | 'admin', Expect> }[] = [
   { method: 'get', path: '/v1/server/version', want: { viewer: 'ok', editor: 'ok', admin: 'ok' } },
   { method: 'get', path: '/v1/server/settings', want: { viewer: 'denied', editor: 'denied', admin: 'ok' } },
@@ -75,7 +75,7 @@ const cases = MATRIX.flatMap((row) =>
   ),
 );
 
-describe('the PMM 3 permission matrix with service-account tokens (pmm-auth §5.2, §2.3)', () => {
+describe('the PMM 3 permission matrix with service-account tokens (pmm-auth §5.2, pmm-auth §2.3)', () => {
   it.each(cases)('pmm-auth §5.2: $op with the $role account token ($style) → $want', async ({ method, path, role, style, want }) => {
     const res = await t.https()[method](path).set('Authorization', credential(tokenOf(role), style));
     if (want === 'ok') {
@@ -100,7 +100,7 @@ describe('the PMM 3 permission matrix with service-account tokens (pmm-auth §5.
   });
 });
 
-describe('refused tokens (grafana-auth §2.2, §3.5; pmm-auth §1.4, §2.3)', () => {
+describe('refused tokens (grafana-auth §2.2, grafana-auth §3.5; pmm-auth §1.4, pmm-auth §2.3)', () => {
   const refused = [
     { label: 'a corrupted checksum', token: () => flip(tokenOf('admin'), 45) },
     { label: 'a corrupted secret', token: () => flip(tokenOf('admin'), 10) },
@@ -115,7 +115,7 @@ describe('refused tokens (grafana-auth §2.2, §3.5; pmm-auth §1.4, §2.3)', ()
   });
 
   it.each(refused.flatMap((r) => STYLES.map((style) => ({ ...r, style }))))(
-    'pmm-auth §1.4/§2.3: $label ($style) on /v1/server/version → 401 code 16 "Unauthorized"',
+    'pmm-auth §1.4, pmm-auth §2.3: $label ($style) on /v1/server/version → 401 code 16 "Unauthorized"',
     async ({ token, style }) => {
       const res = await get('/v1/server/version', credential(token(), style));
       expect(res.status).toBe(401);
@@ -132,7 +132,7 @@ describe('refused tokens (grafana-auth §2.2, §3.5; pmm-auth §1.4, §2.3)', ()
   });
 });
 
-describe('a disabled service account (grafana-auth §3.2, §3.5; pmm-auth §2.3)', () => {
+describe('a disabled service account (grafana-auth §3.2, grafana-auth §3.5; pmm-auth §2.3)', () => {
   let key = '';
   let id = 0;
   beforeAll(async () => {
@@ -175,7 +175,7 @@ describe('a disabled service account (grafana-auth §3.2, §3.5; pmm-auth §2.3)
   });
 });
 
-describe('what Grafana itself accepts (grafana-auth §3.4, §6.1, §6.2)', () => {
+describe('what Grafana itself accepts (grafana-auth §3.4, grafana-auth §6.1, grafana-auth §6.2)', () => {
   it.each([
     { label: 'Bearer', auth: () => bearer(tokenOf('admin')) },
     { label: 'Basic api_key:', auth: () => basic('api_key', tokenOf('admin')) },
@@ -186,7 +186,7 @@ describe('what Grafana itself accepts (grafana-auth §3.4, §6.1, §6.2)', () =>
     expect(res.body).toEqual({ message: 'Endpoint only available for users' });
   });
 
-  it('grafana-auth §3.4/§6.1: Basic service_token:<token> on /graph/api/user is a login of user "service_token" → 401 password-auth.failed', async () => {
+  it('grafana-auth §3.4, grafana-auth §6.1: Basic service_token:<token> on /graph/api/user is a login of user "service_token" → 401 password-auth.failed', async () => {
     const res = await get('/graph/api/user', basic('service_token', tokenOf('admin')));
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ extra: null, message: 'Invalid username or password', messageId: 'password-auth.failed', statusCode: 401, traceID: '' });

@@ -1,7 +1,7 @@
 /**
  * Legacy API keys on PMM 3 (profile pmm3): the migration into service accounts on first PMM use
- * and through Percona's GET /api/auth/serviceaccount (pmm-auth §2.3, §4.2; grafana-auth §5.3),
- * the migration endpoints (grafana-auth §5.2), the Grafana 11.3 variant (§5.1) and the pmm2
+ * and through Percona's GET /api/auth/serviceaccount (pmm-auth §2.3, pmm-auth §4.2; grafana-auth §5.3),
+ * the migration endpoints (grafana-auth §5.2), the Grafana 11.3 variant (grafana-auth §5.1) and the pmm2
  * profile's route set. One HTTPS mock; the 11.3 and pmm2 profiles run in process (app.request).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ async function listedKeys(): Promise<string[]> {
   return (res.body as { name: string }[]).map((k) => k.name);
 }
 
-describe('a legacy key on its first PMM use (pmm-auth §2.3, §4.2; grafana-auth §5.2)', () => {
+describe('a legacy key on its first PMM use (pmm-auth §2.3, pmm-auth §4.2; grafana-auth §5.2)', () => {
   it.each(['Viewer', 'Editor', 'Admin'])(
     'pmm-auth §2.3: a %s key → 200 on /v1/server/version, then a token of account sa-autogen-<name> with its role',
     async (role) => {
@@ -84,7 +84,7 @@ describe('a legacy key on its first PMM use (pmm-auth §2.3, §4.2; grafana-auth
   it.each([
     { path: '/v1/server/readyz', slug: 'readyz' },
     { path: '/graph/api/auth/key', slug: 'grafana' },
-  ])('pmm-auth §2.2/§2.3: a key used only on $path (none rule, or Grafana itself: no PMM role lookup) stays a plain key', async ({ path, slug }) => {
+  ])('pmm-auth §2.2, pmm-auth §2.3: a key used only on $path (none rule, or Grafana itself: no PMM role lookup) stays a plain key', async ({ path, slug }) => {
     const name = `not-migrated-${slug}`;
     const { key } = await createKey(t, name, 'Admin');
     expect((await get(path, bearer(key))).status).toBe(200);
@@ -192,7 +192,7 @@ describe('migration endpoints (grafana-auth §5.2; pmm-auth §4.2)', () => {
     expect(res.body.message).toBe('Key ID is invalid');
   });
 
-  it('grafana-auth §1.1/§5.2: POST /migrate as the Viewer user → 403 with accessErrorId; nothing migrated', async () => {
+  it('grafana-auth §1.1, grafana-auth §5.2: POST /migrate as the Viewer user → 403 with accessErrorId; nothing migrated', async () => {
     await createKey(t, 'viewer-cannot', 'Viewer');
     const res = await post(`${SA}/migrate`, {}, basic('viewer', 'viewer-pw'));
     expect(res.status).toBe(403);
@@ -244,7 +244,7 @@ describe("Grafana 11.3 (withGrafanaVersion(pmm3, '11.3'), in process; grafana-au
     expect(res.body).toEqual([expect.objectContaining({ name: 'before-upgrade', role: 'Admin' })]);
   });
 
-  it('grafana-auth §6.3/§5.1: GET /graph/api/health → version 11.3.0', async () => {
+  it('grafana-auth §6.3, grafana-auth §5.1: GET /graph/api/health → version 11.3.0', async () => {
     const res = await app.call('GET', '/graph/api/health');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ database: 'ok', version: '11.3.0' });
@@ -255,7 +255,7 @@ describe("Grafana 11.3 (withGrafanaVersion(pmm3, '11.3'), in process; grafana-au
     expect((await app.call('GET', '/graph/api/auth/serviceaccount', bearer(app.key))).body).toMatchObject({ name: 'sa-autogen-before-upgrade' });
   });
 
-  it('grafana-auth §5.1/§5.3: service accounts and tokens replace it: a new token authenticates on PMM', async () => {
+  it('grafana-auth §5.1, grafana-auth §5.3: service accounts and tokens replace it: a new token authenticates on PMM', async () => {
     const sa = await app.call('POST', SA, ADMIN_AUTH, { name: 'after-upgrade', role: 'Admin' });
     expect(sa.status).toBe(201);
     const tok = await app.call('POST', `${SA}/${sa.body.id}/tokens`, ADMIN_AUTH, { name: 'after-upgrade-token' });

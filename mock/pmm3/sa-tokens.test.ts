@@ -1,8 +1,8 @@
 /**
  * Service-account tokens under /graph/api/serviceaccounts/:id/tokens on the pmm3 profile
- * (grafana-auth §5.3): the `glsa_` format and its CRC-32 checksum (§2.2), the list item and
- * expiry against the mock's clock (§4), the one unique name index shared with legacy keys
- * (§1.3), deletion, and the legacy-key routes that never see tokens (§1.5, §1.6).
+ * (grafana-auth §5.3): the `glsa_` format and its CRC-32 checksum (grafana-auth §2.2), the list item and
+ * expiry against the mock's clock (grafana-auth §4), the one unique name index shared with legacy keys
+ * (grafana-auth §1.3), deletion, and the legacy-key routes that never see tokens (grafana-auth §1.5, grafana-auth §1.6).
  * The clock is pinned (a fixed base): only the tests move it, and they put it back.
  */
 import { crc32 } from 'node:zlib';
@@ -68,14 +68,14 @@ function checksumOf(secret: string): string {
   return b.toString('hex');
 }
 
-/** grafana-auth §5.3 (11.x): an errutil error from a route handler (§7: no `extra`). */
+/** grafana-auth §5.3 (11.x): an errutil error from a route handler (grafana-auth §7: no `extra`). */
 function expectTyped(res: Res, status: number, message: string, messageId: string): void {
   expect(res.status).toBe(status);
   expect(res.body).toEqual({ message, messageId, statusCode: status, traceID: '' });
   expect(Object.keys(res.body)).toEqual(['message', 'messageId', 'statusCode', 'traceID']);
 }
 
-describe('POST /:id/tokens (grafana-auth §5.3, §2.2)', () => {
+describe('POST /:id/tokens (grafana-auth §5.3, grafana-auth §2.2)', () => {
   it('grafana-auth §5.3: {"name"} → 200 {id,name,key} in that order; the key is a 46-char glsa_ token', async () => {
     const sa = await account('fmt');
     const res = await post(`${SA}/${sa}/tokens`, { name: 'fmt-token' });
@@ -103,7 +103,7 @@ describe('POST /:id/tokens (grafana-auth §5.3, §2.2)', () => {
   it.each([
     { label: 'another token', first: 'token' as const },
     { label: 'a legacy API key', first: 'key' as const },
-  ])('grafana-auth §5.3/§1.3: a name taken by $label → 400 typed serviceaccounts.ErrTokenAlreadyExists', async ({ first }) => {
+  ])('grafana-auth §5.3, grafana-auth §1.3: a name taken by $label → 400 typed serviceaccounts.ErrTokenAlreadyExists', async ({ first }) => {
     const name = `dup-${first}`;
     if (first === 'key') await createKey(t, name, 'Viewer');
     else await token(await account('dup-other'), name);
@@ -168,7 +168,7 @@ describe('GET /:id/tokens and expiry (grafana-auth §4)', () => {
     });
   });
 
-  it('grafana-auth §3.3/§4: lastUsedAt is null before use and the clock time of the last use after it', async () => {
+  it('grafana-auth §3.3, grafana-auth §4: lastUsedAt is null before use and the clock time of the last use after it', async () => {
     const sa = await account('used');
     const { key } = await token(sa, 'used-token');
     expect((await listItem(sa, 'used-token')).lastUsedAt).toBeNull();
@@ -216,7 +216,7 @@ describe('GET /:id/tokens and expiry (grafana-auth §4)', () => {
   });
 });
 
-describe('DELETE /:id/tokens/:tokenId and the legacy-key routes (grafana-auth §5.3, §1.5, §1.6)', () => {
+describe('DELETE /:id/tokens/:tokenId and the legacy-key routes (grafana-auth §5.3, grafana-auth §1.5, grafana-auth §1.6)', () => {
   it('grafana-auth §5.3: DELETE → 200 "Service account token deleted"; the token stops authenticating; again → 404', async () => {
     const sa = await account('del');
     const { id, key } = await token(sa, 'del-token');

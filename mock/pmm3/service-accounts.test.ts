@@ -85,7 +85,7 @@ describe('POST /graph/api/serviceaccounts (grafana-auth §5.3)', () => {
     { input: 'admin', role: 'Admin' },
     { input: 'editor', role: 'Editor' },
     { input: '', role: 'Viewer' },
-  ])('grafana-auth §1.2/§5.3 (11.x role parsing): role "$input" → 201, role $role', async ({ input, role }) => {
+  ])('grafana-auth §1.2, grafana-auth §5.3 (11.x role parsing): role "$input" → 201, role $role', async ({ input, role }) => {
     const res = await sendJson('post', SA, { name: `role-${input || 'empty'}`, role: input });
     expect(res.status).toBe(201);
     expect(res.body.role).toBe(role);
@@ -133,7 +133,7 @@ describe('POST /graph/api/serviceaccounts (grafana-auth §5.3)', () => {
   });
 });
 
-describe('callers without serviceaccounts:* (grafana-auth §1.1, §5.3)', () => {
+describe('callers without serviceaccounts:* (grafana-auth §1.1, grafana-auth §5.3)', () => {
   const callers = [
     { who: 'the Viewer user (Basic)', auth: () => basic('viewer', 'viewer-pw') },
     { who: 'the Editor user (Basic)', auth: () => basic('editor', 'editor-pw') },
@@ -246,7 +246,7 @@ describe('GET, PATCH, DELETE /graph/api/serviceaccounts/:id (grafana-auth §5.3)
     expect(res.body.serviceaccount).toMatchObject({ id: sa.id, name: 'pmm-agent-sa-node1', login: 'sa-pmm-agent-sa-node1', orgId: 1, role: 'Admin', isDisabled: false });
   });
 
-  it('grafana-auth §5.3/§3.2: PATCH {"isDisabled":true} disables the account; its token then gets 401 on PMM paths', async () => {
+  it('grafana-auth §5.3, grafana-auth §3.2: PATCH {"isDisabled":true} disables the account; its token then gets 401 on PMM paths', async () => {
     const sa = await createAccount({ name: 'patch-disable' });
     const key = await createToken(sa.id, 'patch-disable-token');
     expect((await get('/v1/server/version', bearer(key))).status).toBe(200);

@@ -60,7 +60,7 @@ export const pmm2: Profile = {
   rules: RULES_2_41,
   // pmm-auth §2.1: 2.41 cuts prefixes at '/' and '.'.
   prefixCuts: '/.',
-  // pmm-auth §1.3, §3: endpoints and nginx rewrites of 2.41 (/managed/v1/version, /ping).
+  // pmm-auth §1.3, pmm-auth §3: endpoints and nginx rewrites of 2.41 (/managed/v1/version, /ping).
   pmmEndpoints: [
     { method: 'GET', path: '/alertmanager/api/v2/alerts', operation: 'alerts' },
     { method: 'GET', path: '/managed/v1/version', operation: 'version' },

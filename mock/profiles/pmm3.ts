@@ -102,7 +102,7 @@ export const pmm3: Profile = {
   // pmm-auth §2.1: 3.x also cuts at ':' (`/v1/platform:connect`).
   prefixCuts: '/.:',
   // pmm-auth §1.3 (3.x): /v1/server/*; compatibility rewrites /ping and /v1/readyz → /v1/server/readyz,
-  // /v1/version → /v1/server/version; §3.3: settings (admin) and settings/readonly (viewer); §5.2: platform:connect.
+  // /v1/version → /v1/server/version; pmm-auth §3.3: settings (admin) and settings/readonly (viewer); pmm-auth §5.2: platform:connect.
   pmmEndpoints: [
     { method: 'GET', path: '/ping', operation: 'readyz' },
     { method: 'POST', path: '/v1/platform:connect', operation: 'platformConnect' },
@@ -189,7 +189,7 @@ export const pmm3: Profile = {
   // grafana-auth §6.3 (11.x, LIKELY): a struct → database, version, commit.
   healthKeys: ['database', 'version', 'commit'],
   // pmm-auth §1.1: 3.x listens on 8080 and 8443.
-  // pmm-auth §1.3, §4.2: PMM 3 serves /v1/server/version; agents send `service_token:`.
+  // pmm-auth §1.3, pmm-auth §4.2: PMM 3 serves /v1/server/version; agents send `service_token:`.
   docsRequests: { versionPath: '/v1/server/version', tokenBasicUser: 'service_token' },
   behaviour: FAITHFUL_BEHAVIOUR,
   productPorts: { https: 8443, http: 8080 },

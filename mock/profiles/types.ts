@@ -12,7 +12,7 @@ export type OrgRole = 'None' | 'Viewer' | 'Editor' | 'Admin';
 /** One rule of the auth_request layer: URL prefix → minimum role (pmm-auth §2.1). */
 export type AuthRule = readonly [prefix: string, role: PmmRole];
 
-/** Failures of Grafana's identity resolution, each rendered per profile (grafana-auth §3.2, §3.6, §6.1). */
+/** Failures of Grafana's identity resolution, each rendered per profile (grafana-auth §3.2, grafana-auth §3.6, grafana-auth §6.1). */
 export type AuthFailureKind =
   | 'unauthorized'
   | 'invalidApiKey'
@@ -116,7 +116,7 @@ export interface Profile {
   readonly rules: readonly AuthRule[];
   /** Characters the longest-prefix lookup cuts at (pmm-auth §2.1: '/' and '.'; 3.x also ':'). */
   readonly prefixCuts: string;
-  /** PMM endpoints, including nginx's rewrites (pmm-auth §1.3, §3). */
+  /** PMM endpoints, including nginx's rewrites (pmm-auth §1.3, pmm-auth §3). */
   readonly pmmEndpoints: readonly PmmEndpoint[];
   /** Role strings: `exact` (9.x, case-sensitive) or `titleCase` (11.x folds case first), grafana-auth §1.2. */
   readonly roleParsing: 'exact' | 'titleCase';
@@ -126,7 +126,7 @@ export interface Profile {
   readonly readonlySettings: Readonly<Record<string, unknown>>;
   /** Key order of GET /api/health (grafana-auth §6.3). */
   readonly healthKeys: readonly ('commit' | 'database' | 'version')[];
-  /** Basic-auth user names whose password Grafana takes as a key (grafana-auth §3.1, §3.4: `api_key`). */
+  /** Basic-auth user names whose password Grafana takes as a key (grafana-auth §3.1, grafana-auth §3.4: `api_key`). */
   readonly keyBasicUsers: readonly string[];
   /** Basic-auth user names whose password PMM's auth layer takes as a token (pmm-auth §2.3; 3.x adds `service_token`). */
   readonly pmmTokenBasicUsers: readonly string[];

@@ -27,7 +27,7 @@ export function expectAuthLayerError(res: HttpResult, code: number, message?: st
   if (message !== undefined) expect(body.message, `expected ${what}; ${arrived(res)}`).toBe(message);
 }
 
-/** A Grafana JSON error: status and the exact body (grafana-auth §1.3, §3.2, §7). */
+/** A Grafana JSON error: status and the exact body (grafana-auth §1.3, grafana-auth §3.2, grafana-auth §7). */
 export function expectGrafanaError(res: HttpResult, status: number, body: Record<string, unknown>): void {
   const what = `${status} ${JSON.stringify(body)}`;
   expectStatus(res, status, what);
@@ -36,7 +36,7 @@ export function expectGrafanaError(res: HttpResult, status: number, body: Record
 
 /**
  * A Grafana error whose status and `message` the reference states but whose other fields vary by
- * version (11.x typed errors add messageId, statusCode, …: grafana-auth §3.5, §7).
+ * version (11.x typed errors add messageId, statusCode, …: grafana-auth §3.5, grafana-auth §7).
  */
 export function expectGrafanaMessage(res: HttpResult, status: number, message: string | RegExp): void {
   const what = `${status} {"message":${message instanceof RegExp ? String(message) : JSON.stringify(message)},…}`;

@@ -29,13 +29,13 @@ export interface ProfileFacts {
   readonly credential: 'key' | 'SA token';
   /** Grafana's own bodies under /graph/api for auth failures. */
   readonly grafana: {
-    /** No credentials on a route that needs sign-in (grafana-auth §3.6; 11.x §3.5, LIKELY). */
+    /** No credentials on a route that needs sign-in (grafana-auth §3.6; 11.x grafana-auth §3.5, LIKELY). */
     readonly unauthorized: Record<string, unknown>;
-    /** A well-formed legacy key of no existing name (grafana-auth §3.2; 11.x §3.5, LIKELY). */
+    /** A well-formed legacy key of no existing name (grafana-auth §3.2; 11.x grafana-auth §3.5, LIKELY). */
     readonly unknownKey: Record<string, unknown>;
-    /** `bearer <key>` (lower case): Basic parsing fails in 9.2 (§3.1); no authn client in 11.x (§3.4, LIKELY). */
+    /** `bearer <key>` (lower case): Basic parsing fails in 9.2 (grafana-auth §3.1); no authn client in 11.x (grafana-auth §3.4, LIKELY). */
     readonly lowerCaseBearer: Record<string, unknown>;
-    /** An expired key or token (grafana-auth §3.2; §3.5). */
+    /** An expired key or token (grafana-auth §3.2; grafana-auth §3.5). */
     readonly expired: Record<string, unknown>;
   };
   /** POST /api/auth/keys with role "viewer": 9.x refuses it, 11.x title-cases it (grafana-auth §1.2). */

@@ -114,7 +114,7 @@ export function searchAccounts(t: Target, params: Record<string, string>): Promi
   return send(t, { path: `${SA_API}/search${qs ? `?${qs}` : ''}`, headers: adminAuth(t) });
 }
 
-/** GET /graph/api/serviceaccounts/:id/tokens as admin (grafana-auth §4, §5.3). */
+/** GET /graph/api/serviceaccounts/:id/tokens as admin (grafana-auth §4, grafana-auth §5.3). */
 export function listTokens(t: Target, saId: number): Promise<HttpResult> {
   return send(t, { path: `${SA_API}/${saId}/tokens`, headers: adminAuth(t) });
 }

@@ -1,5 +1,5 @@
 /**
- * Basic authentication with a Grafana user (grafana-auth §6; pmm-auth §2.3, §5.1 AuthErrors): the
+ * Basic authentication with a Grafana user (grafana-auth §6; pmm-auth §2.3, pmm-auth §5.1 AuthErrors): the
  * admin of PMM_SERVER_URL, an unknown user, and the run's ONE wrong-password attempt against the
  * admin user (Grafana locks users after a few; never add another one anywhere in the suite).
  */
@@ -20,7 +20,7 @@ area('basic: Grafana users by Basic auth', () => {
       level: 'MUST',
       sends: `GET ${F.versionPath} with Basic <admin of PMM_SERVER_URL>`,
       expects: '200 with the version JSON',
-      ref: 'pmm-auth §2.3, §3.1; grafana-auth §6.1',
+      ref: 'pmm-auth §2.3, pmm-auth §3.1; grafana-auth §6.1',
       source: 'percona/pmm api-tests/server/version_test.go; managed/services/grafana/client.go',
       ...BOTH,
     },
@@ -37,7 +37,7 @@ area('basic: Grafana users by Basic auth', () => {
       level: 'MUST',
       sends: `GET ${F.versionPath} with Basic pmmconf-nouser:wrong (unknown user)`,
       expects: '401 code 16, no <html> in the body',
-      ref: 'pmm-auth §1.4, §2.3, §5.1 and §5.2 AuthErrors; grafana-auth §6.1',
+      ref: 'pmm-auth §1.4, pmm-auth §2.3, pmm-auth §5.1, pmm-auth §5.2 AuthErrors; grafana-auth §6.1',
       source: AUTH_SOURCE,
       ...BOTH,
     },
@@ -55,7 +55,7 @@ area('basic: Grafana users by Basic auth', () => {
       level: 'MUST',
       sends: `GET ${F.versionPath} with Basic <admin login>:<a wrong password> (the run\'s only wrong-password attempt)`,
       expects: '401 code 16, no <html> in the body',
-      ref: 'pmm-auth §1.4, §2.3; grafana-auth §6.1',
+      ref: 'pmm-auth §1.4, pmm-auth §2.3; grafana-auth §6.1',
       source: AUTH_SOURCE,
       ...BOTH,
     },
@@ -72,7 +72,7 @@ area('basic: Grafana users by Basic auth', () => {
       level: 'MUST',
       sends: 'GET /graph/api/user with Basic <admin of PMM_SERVER_URL>',
       expects: '200 with login = the admin login and isGrafanaAdmin true',
-      ref: 'grafana-auth §6.2, §6.1; pmm-auth §2.3',
+      ref: 'grafana-auth §6.2, grafana-auth §6.1; pmm-auth §2.3',
       source: 'grafana/grafana pkg/api/user.go (9.x, GetSignedInUser; UserProfileDTO; 11.x keeps both fields)',
       ...BOTH,
     },

@@ -1,10 +1,10 @@
 /**
- * Expiry of API keys (grafana-auth §4, §3.2; pmm-auth §2.3, §2.4): a key created with
+ * Expiry of API keys (grafana-auth §4, grafana-auth §3.2; pmm-auth §2.3, pmm-auth §2.4): a key created with
  * `secondsToLive` works until `expires <= now`, then Grafana answers 401 "Expired API key" and the
  * PMM auth layer passes that message on with code 16. On the mock the clock is advanced through
  * `/__mock/clock`; the real-time variant (TTL 2 s) runs on any target. On PMM 3 the credential is a
- * service-account token with `secondsToLive` (grafana-auth §4, §5.3: same expiry rule) and
- * Grafana's body is 11.x's typed one (§3.5).
+ * service-account token with `secondsToLive` (grafana-auth §4, grafana-auth §5.3: same expiry rule) and
+ * Grafana's body is 11.x's typed one (grafana-auth §3.5).
  */
 import { beforeAll, expect, inject } from 'vitest';
 import { area, kase, targetAllows } from '../_support/case.ts';
@@ -45,7 +45,7 @@ area('expiry: keys with secondsToLive', () => {
       level: 'MUST',
       sends: `GET ${F.versionPath} with Authorization: Bearer <Viewer ${C}, secondsToLive 60>`,
       expects: '200 with the version JSON',
-      ref: 'grafana-auth §4, §5.3; pmm-auth §3.1',
+      ref: 'grafana-auth §4, grafana-auth §5.3; pmm-auth §3.1',
       source: 'grafana/grafana pkg/api/apikey.go (9.x, AddAPIKey secondsToLive), pkg/services/serviceaccounts/api/token.go; percona/pmm api-tests/server/version_test.go',
       needs: ['write'],
       ...BOTH,
@@ -63,7 +63,7 @@ area('expiry: keys with secondsToLive', () => {
       level: 'MUST',
       sends: `POST /__mock/clock {"advanceSeconds":60}, then GET /graph/api/auth/key and GET ${F.versionPath} with Bearer <the 60 s ${C}>`,
       expects: `401 ${JSON.stringify(F.grafana.expired)} from Grafana; 401 {"code":16,"error":"Expired API key","message":"Expired API key"} from the auth layer`,
-      ref: 'grafana-auth §4, §3.2, §3.5; pmm-auth §1.4, §2.3',
+      ref: 'grafana-auth §4, grafana-auth §3.2, grafana-auth §3.5; pmm-auth §1.4, pmm-auth §2.3',
       source: EXPIRY_SOURCE,
       needs: ['write', 'mock-control'],
       ...BOTH,
@@ -88,7 +88,7 @@ area('expiry: keys with secondsToLive', () => {
       level: 'MUST',
       sends: `GET ${F.versionPath} with Bearer <Viewer ${C}, secondsToLive 2> at once, then GET /graph/api/auth/key and GET ${F.versionPath} until 10 s have passed`,
       expects: `200 at once; within 10 s 401 from /graph/api/auth/key and 401 code 16 from ${F.versionPath} (real time, PMM auth cache 3–6 s allowed)`,
-      ref: 'grafana-auth §4, §3.2, §3.5; pmm-auth §1.4, §2.3, §2.4',
+      ref: 'grafana-auth §4, grafana-auth §3.2, grafana-auth §3.5; pmm-auth §1.4, pmm-auth §2.3, pmm-auth §2.4',
       source: EXPIRY_SOURCE,
       needs: ['write'],
       ...BOTH,

@@ -3,8 +3,8 @@
  * user `api_key` carry an API key (pmm-auth §2.3, grafana-auth §3.1). Everything else — other
  * cases of the scheme, two spaces, other Basic user names, a key in the query string — is refused
  * by PMM's auth layer with the code-16 body (pmm-auth §1.4), even when the key itself is valid.
- * Then Grafana's own bodies at /graph/api/auth/key (grafana-auth §3.1, §3.2, §3.6): VERIFIED from
- * the 9.2 fork's code, not yet confirmed on a live 2.41, hence SHOULD; 11.x bodies (§3.4, §3.5) are
+ * Then Grafana's own bodies at /graph/api/auth/key (grafana-auth §3.1, grafana-auth §3.2, grafana-auth §3.6): VERIFIED from
+ * the 9.2 fork's code, not yet confirmed on a live 2.41, hence SHOULD; 11.x bodies (grafana-auth §3.4, grafana-auth §3.5) are
  * LIKELY. On PMM 3 the credential is a service-account token (credentials.ts), the path
  * /v1/server/version, and the bodies come from the profile table (profile.ts).
  */
@@ -48,8 +48,8 @@ function unknownKey(): string {
 
 const PMM_241 = 'percona/pmm managed/services/grafana/client.go, auth_server.go (v2.41.0), managed/utils/auth/token.go (3.x); percona/grafana pkg/services/contexthandler/contexthandler.go (9.2 fork); grafana/grafana pkg/services/authn/clients/api_key.go (11.x)';
 const CTX_92 = 'percona/grafana pkg/services/contexthandler/contexthandler.go (9.2 fork); grafana/grafana pkg/services/authn/clients/api_key.go, pkg/middleware/auth.go (10.x–12.x, for 11.1)';
-/** The header cases on PMM paths: 9.2 (§3.1) and 11.x (§3.4) parse alike; PMM 3 adds service_token: (pmm-auth §2.3). */
-const PARSE_REF = 'pmm-auth §1.4, §2.3; grafana-auth §3.1, §3.4';
+/** The header cases on PMM paths: 9.2 (grafana-auth §3.1) and 11.x (grafana-auth §3.4) parse alike; PMM 3 adds service_token: (pmm-auth §2.3). */
+const PARSE_REF = 'pmm-auth §1.4, pmm-auth §2.3; grafana-auth §3.1, grafana-auth §3.4';
 
 area('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', () => {
   beforeAll(async () => {
@@ -82,7 +82,7 @@ area('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', 
     id: 'srv.header.003', level: 'MUST',
     sends: `GET ${F.versionPath} with Authorization: "Bearer  ${V}" (two spaces)`,
     expects: '401 {"code":16,…} (the key then starts with a space and matches nothing)',
-    ref: `${PARSE_REF}, §2.1, §2.2, §3.2, §3.5`, source: PMM_241, needs: ['write'], ...BOTH,
+    ref: `${PARSE_REF}, grafana-auth §2.1, grafana-auth §2.2, grafana-auth §3.2, grafana-auth §3.5`, source: PMM_241, needs: ['write'], ...BOTH,
   }, async (t) => {
     expectAuthLayerError(await refused(t, { Authorization: `Bearer  ${key().key}` }), 16);
     await expectKeyWorks(t, key());
@@ -92,7 +92,7 @@ area('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', 
     id: 'srv.header.004', level: 'MUST',
     sends: `GET ${F.versionPath} with Basic API_KEY:${V} (user name upper case)`,
     expects: '401 {"code":16,…} (a user login attempt, not an API key)',
-    ref: `${PARSE_REF}, §6.1`, source: PMM_241, needs: ['write'], ...BOTH,
+    ref: `${PARSE_REF}, grafana-auth §6.1`, source: PMM_241, needs: ['write'], ...BOTH,
   }, async (t) => {
     expectAuthLayerError(await refused(t, basicAuth('API_KEY', key().key)), 16);
     await expectKeyWorks(t, key());
@@ -102,7 +102,7 @@ area('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', 
     id: 'srv.header.005', level: 'MUST',
     sends: `GET ${F.versionPath} with Basic apikey:${V} (no underscore)`,
     expects: '401 {"code":16,…} (a user login attempt, not an API key)',
-    ref: `${PARSE_REF}, §6.1`, source: PMM_241, needs: ['write'], ...BOTH,
+    ref: `${PARSE_REF}, grafana-auth §6.1`, source: PMM_241, needs: ['write'], ...BOTH,
   }, async (t) => {
     expectAuthLayerError(await refused(t, basicAuth('apikey', key().key)), 16);
     await expectKeyWorks(t, key());
@@ -123,7 +123,7 @@ area('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', 
     id: 'srv.header.007', level: 'SHOULD',
     sends: `GET /graph/api/auth/key with Authorization: bearer ${V} (lower-case scheme)`,
     expects: `401 ${JSON.stringify(F.grafana.lowerCaseBearer)}`,
-    ref: 'grafana-auth §3.1 (9.2); §3.4, §3.5 (11.x, LIKELY)', source: CTX_92, needs: ['write'], ...BOTH,
+    ref: 'grafana-auth §3.1 (9.2); grafana-auth §3.4, grafana-auth §3.5 (11.x, LIKELY)', source: CTX_92, needs: ['write'], ...BOTH,
   }, async (t) => {
     expectGrafanaError(await refused(t, { Authorization: `bearer ${key().key}` }, '/graph/api/auth/key'), 401, F.grafana.lowerCaseBearer);
   });
@@ -132,7 +132,7 @@ area('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', 
     id: 'srv.header.008', level: 'SHOULD',
     sends: 'GET /graph/api/auth/key with Authorization: Bearer <a well-formed key of no existing name>',
     expects: `401 ${JSON.stringify(F.grafana.unknownKey)}`,
-    ref: 'grafana-auth §3.2, §2.1 (9.2); §3.5 (11.x, LIKELY)', source: CTX_92, ...BOTH,
+    ref: 'grafana-auth §3.2, grafana-auth §2.1 (9.2); grafana-auth §3.5 (11.x, LIKELY)', source: CTX_92, ...BOTH,
   }, async (t) => {
     expectGrafanaError(await refused(t, bearer(unknownKey()), '/graph/api/auth/key'), 401, F.grafana.unknownKey);
   });
@@ -141,7 +141,7 @@ area('header parsing: only "Bearer <key>" and Basic api_key:<key> carry a key', 
     id: 'srv.header.009', level: 'SHOULD',
     sends: 'GET /graph/api/auth/key without credentials',
     expects: `401 ${JSON.stringify(F.grafana.unauthorized)}`,
-    ref: 'grafana-auth §3.6 (9.2); §3.5 (11.x, LIKELY)', source: 'grafana/grafana pkg/middleware/auth.go (9.0; 10.x–12.x notAuthorized); percona/grafana pkg/middleware/auth.go (9.2 fork)', ...BOTH,
+    ref: 'grafana-auth §3.6 (9.2); grafana-auth §3.5 (11.x, LIKELY)', source: 'grafana/grafana pkg/middleware/auth.go (9.0; 10.x–12.x notAuthorized); percona/grafana pkg/middleware/auth.go (9.2 fork)', ...BOTH,
   }, async (t) => {
     expectGrafanaError(await refused(t, {}, '/graph/api/auth/key'), 401, F.grafana.unauthorized);
   });

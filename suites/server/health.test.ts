@@ -1,7 +1,7 @@
 /**
- * Health endpoints that need no credentials: PMM's `/v1/readyz` and `/ping` (rule none, pmm-auth
- * §3.2, §2.1) and Grafana's `/graph/api/health` (grafana-auth §6.3). PMM 3 keeps `/v1/readyz` and
- * `/ping` as nginx rewrites to `/v1/server/readyz` (pmm-auth §1.3, §3.2).
+ * Health endpoints that need no credentials: PMM's `/v1/readyz` and `/ping` (rule none,
+ * pmm-auth §3.2, pmm-auth §2.1) and Grafana's `/graph/api/health` (grafana-auth §6.3). PMM 3 keeps `/v1/readyz` and
+ * `/ping` as nginx rewrites to `/v1/server/readyz` (pmm-auth §1.3, pmm-auth §3.2).
  */
 import { expect, inject } from 'vitest';
 import { area, kase } from '../_support/case.ts';
@@ -21,7 +21,7 @@ area('health: no credentials needed', () => {
       level: 'MUST',
       sends: 'GET /v1/readyz without credentials',
       expects: '200 {}',
-      ref: 'pmm-auth §3.2, §2.1 (rule /v1/readyz none), §1.3 (3.x rewrite to /v1/server/readyz)',
+      ref: 'pmm-auth §3.2, pmm-auth §2.1 (rule /v1/readyz none), pmm-auth §1.3 (3.x rewrite to /v1/server/readyz)',
       source: `${READYZ_SOURCE}; ${NGINX_3}`,
       ...BOTH,
     },
@@ -38,7 +38,7 @@ area('health: no credentials needed', () => {
       level: 'MUST',
       sends: 'GET /ping without credentials',
       expects: `200 {} (nginx rewrites /ping to ${F.readyzPath})`,
-      ref: 'pmm-auth §3.2, §1.3, §2.1 (rule /ping none)',
+      ref: 'pmm-auth §3.2, pmm-auth §1.3, pmm-auth §2.1 (rule /ping none)',
       source: `${READYZ_SOURCE}; update/ansible/playbook/tasks/roles/nginx/files/conf.d/pmm.conf; ${NGINX_3}`,
       ...BOTH,
     },
@@ -55,7 +55,7 @@ area('health: no credentials needed', () => {
       level: 'MUST',
       sends: 'GET /graph/api/health without credentials',
       expects: '200 JSON with "database":"ok"',
-      ref: 'grafana-auth §6.3, §3.1; pmm-auth §2.1 (rule /graph none)',
+      ref: 'grafana-auth §6.3, grafana-auth §3.1; pmm-auth §2.1 (rule /graph none)',
       source: 'grafana/grafana pkg/api/http_server.go (9.x, apiHealthHandler; 11.x struct)',
       ...BOTH,
     },
@@ -73,7 +73,7 @@ area('health: no credentials needed', () => {
       level: 'SHOULD',
       sends: `GET ${F.readyzPath} with Authorization: Bearer <a wrong key>`,
       expects: '200 {} (role none never asks Grafana about the credentials)',
-      ref: 'pmm-auth §2.2 step 4, §3.2',
+      ref: 'pmm-auth §2.2 step 4, pmm-auth §3.2',
       source: 'percona/pmm managed/services/grafana/auth_server.go',
       ...BOTH,
     },
@@ -91,7 +91,7 @@ area('health: no credentials needed', () => {
       level: 'MUST',
       sends: 'GET /v1/server/readyz without credentials',
       expects: '200 {}',
-      ref: 'pmm-auth §3.2, §2.1 (rule /v1/server/readyz none), §1.1 (the Docker HEALTHCHECK URL)',
+      ref: 'pmm-auth §3.2, pmm-auth §2.1 (rule /v1/server/readyz none), pmm-auth §1.1 (the Docker HEALTHCHECK URL)',
       source: 'percona/pmm api-tests/server/auth_test.go (T-3t TestSetup: v1/server/readyz 200); build/docker/server/Dockerfile.el9',
       profiles: ['pmm3'],
       notOn: 'PMM 2.41 has no /v1/server/readyz (its readiness endpoint is /v1/readyz, srv.health.001)',

@@ -1,9 +1,9 @@
 /**
- * POST /graph/api/auth/keys (grafana-auth §1.1–§1.4): body binding and role parsing (400 "bad
+ * POST /graph/api/auth/keys (grafana-auth §1.1, grafana-auth §1.2, grafana-auth §1.3, grafana-auth §1.4): body binding and role parsing (400 "bad
  * request data"), negative TTL, duplicate names and their precedence, who may create keys (RBAC
  * 403 for Viewer and Editor keys) and the success body. Grafana 11.0–11.2 (PMM 3.0) still creates
- * legacy keys the same way (grafana-auth §1.3, §5.1: LIKELY identical) except that roles are
- * title-cased (§1.2); from 11.3 on the endpoint answers 410 and these cases are skipped.
+ * legacy keys the same way (grafana-auth §1.3, grafana-auth §5.1: LIKELY identical) except that roles are
+ * title-cased (grafana-auth §1.2); from 11.3 on the endpoint answers 410 and these cases are skipped.
  */
 import { beforeAll, expect, inject } from 'vitest';
 import { area, kase, targetAllows } from '../_support/case.ts';
@@ -62,7 +62,7 @@ area('POST /graph/api/auth/keys', () => {
     for (const role of ['Viewer', 'Editor', 'Admin'] as const) keys.set(role, await createKey(t, `create-${role.toLowerCase()}`, role));
   });
 
-  const bind = { ref: 'grafana-auth §1.2, §1.3', source: BIND, ...LEGACY };
+  const bind = { ref: 'grafana-auth §1.2, grafana-auth §1.3', source: BIND, ...LEGACY };
 
   kase({ id: 'srv.keys.001', level: 'MUST', sends: 'POST /graph/api/auth/keys as admin with {"role":"Viewer"} (no name)', expects: '400 {"message":"bad request data","traceID":""}', ...bind }, async (t) => {
     expectBadRequest(await postKey(t, { role: 'Viewer' }));
@@ -120,7 +120,7 @@ area('POST /graph/api/auth/keys', () => {
     expectAccessDenied(await postKey(t, { name: uniqueName(t, 'by-editor'), role: 'Viewer' }, bearer(shared('Editor').key)));
   });
 
-  kase({ id: 'srv.keys.013', level: 'MUST', sends: 'POST /graph/api/auth/keys as admin with {"name","role":"Viewer"}', expects: `200 {"id","name","key"} (exactly these fields, in this order), and the key authenticates on ${F.versionPath}`, ref: 'grafana-auth §1.4, §2.1; pmm-auth §2.3', source: DTO, ...LEGACY }, async (t) => {
+  kase({ id: 'srv.keys.013', level: 'MUST', sends: 'POST /graph/api/auth/keys as admin with {"name","role":"Viewer"}', expects: `200 {"id","name","key"} (exactly these fields, in this order), and the key authenticates on ${F.versionPath}`, ref: 'grafana-auth §1.4, grafana-auth §2.1; pmm-auth §2.3', source: DTO, ...LEGACY }, async (t) => {
     const name = uniqueName(t, 'success');
     const res = await postKey(t, { name, role: 'Viewer' });
     expectStatus(res, 200, '200 {"id","name","key"}');

@@ -1,10 +1,10 @@
 /**
  * GET /graph/api/auth/keys (grafana-auth §1.5): item fields and their order, `expiration` only
  * with a TTL, sorted by name, the secret never listed, `includeExpired`; DELETE
- * /graph/api/auth/keys/:id (§1.6) and that a deleted key stops working (pmm-auth §2.4: PMM caches
+ * /graph/api/auth/keys/:id (grafana-auth §1.6) and that a deleted key stops working (pmm-auth §2.4: PMM caches
  * successful auth 3–6 s, hence polling). Only keys of this run are looked at or deleted: a real
  * PMM may hold other keys, and the list is capped at 100 names. Grafana 11.x (PMM 3) lists and
- * deletes legacy keys the same way (grafana-auth §1.5, §1.6: LIKELY; `lastUsedAt` only once used).
+ * deletes legacy keys the same way (grafana-auth §1.5, grafana-auth §1.6: LIKELY; `lastUsedAt` only once used).
  */
 import { beforeAll, expect, inject } from 'vitest';
 import { area, kase, targetAllows } from '../_support/case.ts';
@@ -64,7 +64,7 @@ area('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.list.001', level: 'MUST',
     sends: 'GET /graph/api/auth/keys as admin, after creating a key without TTL and one with secondsToLive 3600',
     expects: '200; items {"id","name","role"} without TTL and {"id","name","role","expiration"} (RFC 3339, about now + 1 h) with it, in this order',
-    ref: 'grafana-auth §1.5, §4', source: LIST, ...LEGACY,
+    ref: 'grafana-auth §1.5, grafana-auth §4', source: LIST, ...LEGACY,
   }, async (t) => {
     const { items } = await list(t);
     const a = itemNamed(items, plain!.name);
@@ -100,7 +100,7 @@ area('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.list.003', level: 'MUST',
     sends: 'GET /graph/api/auth/keys and ?includeExpired=true as admin, after creating keys',
     expects: '200; no item has a "key" field and neither the secrets nor their random part appear in the response',
-    ref: 'grafana-auth §1.4, §1.5, §2.1', source: LIST, ...LEGACY,
+    ref: 'grafana-auth §1.4, grafana-auth §1.5, grafana-auth §2.1', source: LIST, ...LEGACY,
   }, async (t) => {
     const secrets = [plain!.key, withTtl!.key.key];
     for (const s of [...secrets]) {
@@ -123,7 +123,7 @@ area('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.list.004', level: 'SHOULD',
     sends: 'GET /graph/api/auth/keys with and without ?includeExpired=true, after a key with secondsToLive 1 expired (real time, polled up to 10 s)',
     expects: 'the key is missing from the default list and present, with its expiration, with includeExpired=true',
-    ref: 'grafana-auth §1.5, §4', source: LIST, ...LEGACY,
+    ref: 'grafana-auth §1.5, grafana-auth §4', source: LIST, ...LEGACY,
   }, async (t) => {
     const k = await createKey(t, 'list-ttl1', 'Viewer', 1);
     const last = await eventually(() => list(t), ({ items }) => !items.some((i) => i.name === k.name), 10);
@@ -172,8 +172,8 @@ area('GET and DELETE /graph/api/auth/keys', () => {
     id: 'srv.delete.004', level: 'MUST',
     sends: 'GET /v1/version and GET /graph/api/auth/key with Authorization: Bearer <a key that worked, then was deleted> (polled up to 10 s)',
     expects: '401 {"code":16,…} from /v1/version and 401 from /graph/api/auth/key',
-    ref: 'grafana-auth §1.6, §3.2; pmm-auth §1.4, §2.3, §2.4', source: `${DELETE}; percona/pmm managed/services/grafana/auth_server.go (v2.41.0)`, needs: ['write'],
-    notOn: 'on PMM 3 the key\'s first use on a PMM path migrates it into a service account (pmm-auth §2.3, §4.2), after which DELETE /api/auth/keys/:id finds no plain key (grafana-auth §1.6); srv.migrate.* and srv.sa.008 cover PMM 3',
+    ref: 'grafana-auth §1.6, grafana-auth §3.2; pmm-auth §1.4, pmm-auth §2.3, pmm-auth §2.4', source: `${DELETE}; percona/pmm managed/services/grafana/auth_server.go (v2.41.0)`, needs: ['write'],
+    notOn: 'on PMM 3 the key\'s first use on a PMM path migrates it into a service account (pmm-auth §2.3, pmm-auth §4.2), after which DELETE /api/auth/keys/:id finds no plain key (grafana-auth §1.6); srv.migrate.* and srv.sa.008 cover PMM 3',
   }, async (t) => {
     const k = await createKey(t, 'delete-stops', 'Viewer');
     expectStatus(await send(t, { path: '/v1/version', headers: bearer(k.key) }), 200, '200 from /v1/version before the key is deleted');

@@ -1,5 +1,5 @@
 /**
- * Legacy API keys on PMM 3 (grafana-auth §5.1, §5.2; pmm-auth §2.3, §4.2): a key created with
+ * Legacy API keys on PMM 3 (grafana-auth §5.1, grafana-auth §5.2; pmm-auth §2.3, pmm-auth §4.2): a key created with
  * POST /graph/api/auth/keys (Grafana < 11.3) keeps authenticating after PMM migrates it into a
  * service account on first use; what the migration leaves behind (SHOULD: the on-the-fly
  * migration in 11.x is UNVERIFIED, its naming VERIFIED); the migration endpoints for this run's
@@ -45,7 +45,7 @@ area('legacy keys on PMM 3: migration and removal', () => {
     id: 'srv.migrate.001', level: 'MUST', ...PMM3, needs: ['write', 'legacy-keys'],
     sends: `POST /graph/api/auth/keys as admin (a Viewer key), then GET ${VERSION} with Bearer <key> twice and with Basic api_key:<key>`,
     expects: '200 each time: the key string keeps working after PMM migrates it into a service account on its first use',
-    ref: 'pmm-auth §4.2, §2.3 (3.x); grafana-auth §5.1, §5.2', source: MIGRATE_SOURCE,
+    ref: 'pmm-auth §4.2, pmm-auth §2.3 (3.x); grafana-auth §5.1, grafana-auth §5.2', source: MIGRATE_SOURCE,
   }, async (t) => {
     const key = await createKey(t, 'migrate-use', 'Viewer');
     for (const [what, headers] of [['first use', bearer(key.key)], ['second use', bearer(key.key)], ['Basic api_key:', apiKeyBasic(key.key)]] as const) {
@@ -59,7 +59,7 @@ area('legacy keys on PMM 3: migration and removal', () => {
     id: 'srv.migrate.002', level: 'SHOULD', ...PMM3, needs: ['write', 'legacy-keys'],
     sends: `a Viewer key used once on ${VERSION}, then GET /graph/api/auth/keys?includeExpired=true and the service-account search for sa-autogen-<key name>`,
     expects: 'the key is no longer listed as a key; an account "sa-autogen-<key name>" with role Viewer holds it as its token (same name)',
-    ref: 'grafana-auth §5.2, §1.5 (service_account_id IS NULL), §5.3 (Percona /api/auth/serviceaccount); pmm-auth §2.3', source: MIGRATE_SOURCE,
+    ref: 'grafana-auth §5.2, grafana-auth §1.5 (service_account_id IS NULL), grafana-auth §5.3 (Percona /api/auth/serviceaccount); pmm-auth §2.3', source: MIGRATE_SOURCE,
   }, async (t) => {
     const key = await createKey(t, 'migrate-hidden', 'Viewer');
     expectStatus(await version(t, bearer(key.key)), 200, '200 on first use');
@@ -88,7 +88,7 @@ area('legacy keys on PMM 3: migration and removal', () => {
     id: 'srv.migrate.004', level: 'SHOULD', ...PMM3, needs: ['write', 'legacy-keys'],
     sends: `POST /graph/api/serviceaccounts/migrate/<id of an unused key of this run> as admin, then GET ${VERSION} with the key`,
     expects: '200; the key is no longer listed as a key, an account sa-autogen-<key name> exists, and the key still authenticates (200)',
-    ref: 'grafana-auth §5.2, §1.5; pmm-auth §4.2', source: MIGRATE_SOURCE,
+    ref: 'grafana-auth §5.2, grafana-auth §1.5; pmm-auth §4.2', source: MIGRATE_SOURCE,
   }, async (t) => {
     const key = await createKey(t, 'migrate-one', 'Editor');
     const res = await send(t, { method: 'POST', path: `${SA_API}/migrate/${key.id}`, headers: adminAuth(t) });
@@ -133,7 +133,7 @@ area('legacy keys on PMM 3: migration and removal', () => {
     id: 'srv.legacy.003', level: 'OBSERVED', ...PMM3,
     sends: 'GET /graph/api/health without credentials',
     expects: 'version 11.x (PMM 3.0.0 ships Grafana 11.1.8; later 3.x releases may ship a newer 11.x)',
-    ref: 'grafana-auth §0, §6.3; pmm-auth §0', source: 'percona/pmm documentation/docs/release-notes/3.0.0.md; build/packages/rpm/server/SPECS/grafana.spec',
+    ref: 'grafana-auth §0, grafana-auth §6.3; pmm-auth §0', source: 'percona/pmm documentation/docs/release-notes/3.0.0.md; build/packages/rpm/server/SPECS/grafana.spec',
   }, async (t, ctx) => {
     const res = await send(t, { path: '/graph/api/health' });
     expectStatus(res, 200, '200 with the health JSON');

@@ -16,8 +16,8 @@ import { facts, PROFILES } from '../_support/profile.ts';
 const ROLES: readonly Role[] = ['Viewer', 'Editor', 'Admin'];
 const keys = new Map<Role, Credential>();
 const F = facts(inject('target'));
-/** pmm-auth §3.3, §1.3: PMM 3 renamed /v1/Settings/Get and /v1/Platform/Connect and dropped /alertmanager. */
-const PMM2_PATHS = 'PMM 2.41 paths (/v1/Settings/Get, /alertmanager, /v1/Platform/Connect): PMM 3 renamed or removed them (pmm-auth §3.3, §1.3); srv.roles3.* is PMM 3\'s own matrix (pmm-auth §5.2)';
+/** pmm-auth §3.3, pmm-auth §1.3: PMM 3 renamed /v1/Settings/Get and /v1/Platform/Connect and dropped /alertmanager. */
+const PMM2_PATHS = 'PMM 2.41 paths (/v1/Settings/Get, /alertmanager, /v1/Platform/Connect): PMM 3 renamed or removed them (pmm-auth §3.3, pmm-auth §1.3); srv.roles3.* is PMM 3\'s own matrix (pmm-auth §5.2)';
 
 interface Endpoint {
   readonly label: string;
@@ -85,7 +85,7 @@ area('roles: PMM permission matrix for API keys', () => {
             level: 'MUST',
             sends: `${ep.label} with ${mode.label} <${role} key>`,
             expects: allowed ? ep.adminWhy : `${DENIED} (role too low)`,
-            ref: `pmm-auth §5.1, §2.1 (${ep.rule}), §1.4`,
+            ref: `pmm-auth §5.1, pmm-auth §2.1 (${ep.rule}), pmm-auth §1.4`,
             source: MATRIX_SOURCE,
             needs: ['write'],
             notOn: PMM2_PATHS,
@@ -106,7 +106,7 @@ area('roles: PMM permission matrix for API keys', () => {
       level: 'MUST',
       sends: `GET ${UNLISTED} (no rule) with Authorization: Bearer <Admin ${F.credential}>`,
       expects: `${DENIED} (unlisted paths need a Grafana server admin; keys and tokens never are one)`,
-      ref: 'pmm-auth §2.1, §2.2 step 7, §1.4',
+      ref: 'pmm-auth §2.1, pmm-auth §2.2 step 7, pmm-auth §1.4',
       source: 'percona/pmm managed/services/grafana/auth_server.go ("No explicit rule, falling back to Grafana admin.")',
       needs: ['write'],
       profiles: PROFILES,
@@ -123,7 +123,7 @@ area('roles: PMM permission matrix for API keys', () => {
       level: 'MUST',
       sends: `GET ${UNLISTED} (no rule) with the admin credentials of PMM_SERVER_URL (Grafana server admin)`,
       expects: 'not 401: the auth layer lets the Grafana server admin through (a 404 from behind it)',
-      ref: 'pmm-auth §2.1, §2.2 step 7, §2.6',
+      ref: 'pmm-auth §2.1, pmm-auth §2.2 step 7, pmm-auth §2.6',
       source: 'percona/pmm managed/services/grafana/auth_server_test.go (GrafanaAdminFallback); managed/services/grafana/auth_server.go',
       profiles: PROFILES,
     },

@@ -2,9 +2,9 @@
  * PMM 3's own permission matrix (pmm-auth §5.2, percona/pmm api-tests/server/auth_test.go):
  * TestServiceAccountPermissions — tokens of Viewer, Editor and Admin service accounts, and the
  * "default" empty token, as `Bearer <token>` and Basic `service_token:<token>` (plus Basic
- * `api_key:<token>`, which PMM 3 also reads, §2.3) — and TestBasicAuthPermissions — Grafana users
+ * `api_key:<token>`, which PMM 3 also reads, pmm-auth §2.3) — and TestBasicAuthPermissions — Grafana users
  * by Basic login. GET /v1/server/settings → 401/401/401/200, POST /v1/platform:connect (no body)
- * → 401/401/401/400. Role too low is 401 with the code-7 body in 3.0.x (§1.4); no token, code 16.
+ * → 401/401/401/400. Role too low is 401 with the code-7 body in 3.0.x (pmm-auth §1.4); no token, code 16.
  * The api-tests' "default" user (no role set) has Grafana's default role Viewer: the viewer user
  * stands for it. Users exist only on the embedded mock (the suite creates none on a real PMM).
  */
@@ -74,7 +74,7 @@ area('roles: PMM 3 permission matrix', () => {
           id: next(), level: 'MUST', ...PMM3,
           sends: `${ep.label} with ${mode.label} ${who}`,
           expects: expectsFor(ep, role),
-          ref: `pmm-auth §5.2, §2.1 (${ep.rule}), §2.3, §1.4`, source: SOURCE,
+          ref: `pmm-auth §5.2, pmm-auth §2.1 (${ep.rule}), pmm-auth §2.3, pmm-auth §1.4`, source: SOURCE,
           needs: role === 'default' ? [] : ['write'],
         }, async (t) => {
           const key = role === 'default' ? '' : tokens.get(role)!.key;
@@ -87,7 +87,7 @@ area('roles: PMM 3 permission matrix', () => {
         id: next(), level: 'MUST', ...PMM3,
         sends: `${ep.label} with Basic <a Grafana user with org role ${role}>`,
         expects: expectsFor(ep, role),
-        ref: `pmm-auth §5.2 TestBasicAuthPermissions, §2.1 (${ep.rule}), §2.3, §1.4`, source: SOURCE,
+        ref: `pmm-auth §5.2 TestBasicAuthPermissions, pmm-auth §2.1 (${ep.rule}), pmm-auth §2.3, pmm-auth §1.4`, source: SOURCE,
         needs: ['users'],
       }, async (t) => {
         const u = userOf(t, role);
@@ -98,7 +98,7 @@ area('roles: PMM 3 permission matrix', () => {
       id: next(), level: 'MUST', ...PMM3,
       sends: `${ep.label} with Basic <admin of PMM_SERVER_URL> (Grafana server admin)`,
       expects: ep.adminWhy,
-      ref: `pmm-auth §5.2 TestBasicAuthPermissions, §2.2 step 7`, source: SOURCE,
+      ref: `pmm-auth §5.2 TestBasicAuthPermissions, pmm-auth §2.2 step 7`, source: SOURCE,
     }, async (t) => {
       expectStatus(await send(t, { ...ep.spec, headers: adminAuth(t) }), ep.admin, ep.adminWhy);
     });

@@ -141,7 +141,7 @@ area('service accounts (PMM 3)', () => {
     id: 'srv.sa.008', level: 'MUST', ...PMM3,
     sends: `DELETE /graph/api/serviceaccounts/<id> as admin, then GET ${VERSION} with its token (polled up to 10 s) and GET the account`,
     expects: '200 {"message":"Service account deleted"}; the token gets 401 code 16 (deleted with the account); the account 404',
-    ref: 'grafana-auth §5.3; pmm-auth §1.4, §2.3, §2.4', source: `${SA_SOURCE}; percona/pmm managed/services/grafana/auth_server.go`,
+    ref: 'grafana-auth §5.3; pmm-auth §1.4, pmm-auth §2.3, pmm-auth §2.4', source: `${SA_SOURCE}; percona/pmm managed/services/grafana/auth_server.go`,
   }, async (t) => {
     const { sa, tok } = await workingToken(t, 'sa-delete');
     expectGrafanaError(await deleteServiceAccount(t, sa.id, sa.name), 200, { message: 'Service account deleted' });
@@ -154,7 +154,7 @@ area('service accounts (PMM 3)', () => {
     id: 'srv.sa.009', level: 'SHOULD', ...PMM3,
     sends: 'POST /graph/api/serviceaccounts with Authorization: Bearer <token of a Viewer account>',
     expects: '403 {"accessErrorId":"ACE…","message":"…serviceaccounts:create…","title":"Access denied"}',
-    ref: 'grafana-auth §5.3 (RBAC serviceaccounts:create), §1.1 (the 403 body)', source: `${SA_SOURCE}; grafana/grafana pkg/services/accesscontrol/middleware.go`,
+    ref: 'grafana-auth §5.3 (RBAC serviceaccounts:create), grafana-auth §1.1 (the 403 body)', source: `${SA_SOURCE}; grafana/grafana pkg/services/accesscontrol/middleware.go`,
   }, async (t) => {
     const tok = await createToken(t, account().id, 'sa-viewer-token');
     const res = await postServiceAccount(t, { name: uniqueName(t, 'by-viewer'), role: 'Viewer' }, bearer(tok.key));
@@ -178,7 +178,7 @@ area('service accounts (PMM 3)', () => {
     id: 'srv.sa.011', level: 'MUST', ...PMM3,
     sends: `PATCH a Viewer account to {"isDisabled":true}, then GET ${VERSION} (polled up to 10 s) and GET /graph/api/auth/key with its token`,
     expects: '401 code 16 from the auth layer, 401 from Grafana (a disabled account\'s token is refused)',
-    ref: 'grafana-auth §3.2, §3.5, §5.3; pmm-auth §1.4, §2.3, §2.4, §4.2 (PMM-T1884)', source: `${SA_SOURCE}; grafana/grafana pkg/services/authn/clients/api_key.go`,
+    ref: 'grafana-auth §3.2, grafana-auth §3.5, grafana-auth §5.3; pmm-auth §1.4, pmm-auth §2.3, pmm-auth §2.4, pmm-auth §4.2 (PMM-T1884)', source: `${SA_SOURCE}; grafana/grafana pkg/services/authn/clients/api_key.go`,
   }, async (t) => {
     const { sa, tok } = await workingToken(t, 'sa-disabled');
     expectStatus(await patchAccount(t, sa.id, { isDisabled: true }), 200, '200 from the PATCH');

@@ -112,7 +112,7 @@ area('tls: the certificate the target serves', () => {
       level: 'OBSERVED',
       sends: 'a TLS handshake with the target',
       expects: 'the certificate carries a SAN that matches the host of the target URL (PMM\'s own self-signed certificate has none)',
-      ref: 'pmm-auth §1.5, §6 item 5; clients-and-tls §1 (no-san)',
+      ref: 'pmm-auth §1.5, pmm-auth §6 item 5; clients-and-tls §1 (no-san)',
       source: `${TLS_SOURCE}; percona/percona-everest-backend#209`,
       profiles: PROFILES,
     },

@@ -1,5 +1,5 @@
 /**
- * Service-account tokens on PMM 3 (grafana-auth §2.2, §4, §5.3; pmm-auth §2.3, §3.4): creation
+ * Service-account tokens on PMM 3 (grafana-auth §2.2, grafana-auth §4, grafana-auth §5.3; pmm-auth §2.3, pmm-auth §3.4): creation
  * (`{id,name,key}`, key `glsa_<32 alnum>_<CRC-32 LE>`, checked here with node:zlib), the token on
  * PMM paths by Basic `service_token:` and on the v2 compatibility path, a corrupted checksum and
  * an unknown token refused, the token list's fields, duplicate names, negative TTL, deletion.
@@ -60,7 +60,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.001', level: 'MUST', ...PMM3,
     sends: 'POST /graph/api/serviceaccounts/<id>/tokens as admin with {"name"}',
     expects: '200 {"id","name","key"} (these fields, in this order); key is glsa_ + 32 alphanumerics + _ + 8 lower-case hex (46 characters)',
-    ref: 'grafana-auth §5.3, §2.2', source: TOKEN_SOURCE,
+    ref: 'grafana-auth §5.3, grafana-auth §2.2', source: TOKEN_SOURCE,
   }, async (t) => {
     const name = uniqueName(t, 'tok-create');
     const res = await postToken(t, shared().sa.id, { name });
@@ -87,7 +87,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.003', level: 'MUST', ...PMM3,
     sends: `GET ${VERSION} with Basic service_token:<Viewer token> (https://service_token:TOKEN@host)`,
     expects: '200 with the version JSON (3.x)',
-    ref: 'pmm-auth §2.3 (3.x), §3.4, §5.2 TestServiceAccountPermissions', source: PMM_SOURCE,
+    ref: 'pmm-auth §2.3 (3.x), pmm-auth §3.4, pmm-auth §5.2 TestServiceAccountPermissions', source: PMM_SOURCE,
   }, async (t) => {
     const res = await send(t, { path: VERSION, headers: basicAuth('service_token', shared().tok.key) });
     expectStatus(res, 200, '200 with the version JSON');
@@ -98,7 +98,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.004', level: 'MUST', ...PMM3,
     sends: 'GET /v1/version (the v2 path) with Authorization: Bearer <Viewer token>',
     expects: '200 with the version JSON (3.x): nginx rewrites it to /v1/server/version, the auth layer still checks /v1/version (viewer)',
-    ref: 'pmm-auth §1.3 (3.x rewrites), §2.1, §3.1', source: `${PMM_SOURCE}; build/ansible/roles/nginx/files/conf.d/pmm.conf`,
+    ref: 'pmm-auth §1.3 (3.x rewrites), pmm-auth §2.1, pmm-auth §3.1', source: `${PMM_SOURCE}; build/ansible/roles/nginx/files/conf.d/pmm.conf`,
   }, async (t) => {
     const res = await send(t, { path: '/v1/version', headers: bearer(shared().tok.key) });
     expectStatus(res, 200, '200 with the version JSON');
@@ -109,7 +109,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.005', level: 'MUST', ...PMM3,
     sends: `GET ${VERSION} with Bearer <a valid token with its last checksum digit changed>`,
     expects: '401 code 16 (the checksum is checked), while the intact token gets 200',
-    ref: 'grafana-auth §2.2, §3.5; pmm-auth §1.4, §2.3', source: `${TOKEN_SOURCE}; ${PMM_SOURCE}`,
+    ref: 'grafana-auth §2.2, grafana-auth §3.5; pmm-auth §1.4, pmm-auth §2.3', source: `${TOKEN_SOURCE}; ${PMM_SOURCE}`,
   }, async (t) => {
     expectAuthLayerError(await send(t, { path: VERSION, headers: bearer(corruptChecksum(shared().tok.key)) }), 16);
     expectStatus(await send(t, { path: VERSION, headers: bearer(shared().tok.key) }), 200, '200 for the control request with the intact token');
@@ -119,7 +119,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.006', level: 'SHOULD', ...PMM3,
     sends: 'GET /graph/api/auth/key with Bearer <a valid token with a corrupted checksum>',
     expects: '401 {"message":"Unauthorized","traceID":""} (a non-typed error in 11.x; 9.2 answered 500)',
-    ref: 'grafana-auth §3.5, §3.2', source: 'grafana/grafana pkg/services/authn/clients/api_key.go, pkg/middleware/auth.go (10.x–12.x)',
+    ref: 'grafana-auth §3.5, grafana-auth §3.2', source: 'grafana/grafana pkg/services/authn/clients/api_key.go, pkg/middleware/auth.go (10.x–12.x)',
   }, async (t) => {
     expectGrafanaError(await send(t, { path: '/graph/api/auth/key', headers: bearer(corruptChecksum(shared().tok.key)) }), 401, { message: 'Unauthorized', traceID: '' });
   });
@@ -128,7 +128,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.007', level: 'MUST', ...PMM3,
     sends: `GET ${VERSION} with Bearer <a well-formed glsa_ token, right checksum, of no account>`,
     expects: '401 code 16',
-    ref: 'grafana-auth §2.2, §3.5; pmm-auth §1.4, §2.3', source: `${TOKEN_SOURCE}; ${PMM_SOURCE}`, needs: [],
+    ref: 'grafana-auth §2.2, grafana-auth §3.5; pmm-auth §1.4, pmm-auth §2.3', source: `${TOKEN_SOURCE}; ${PMM_SOURCE}`, needs: [],
   }, async (t) => {
     expectAuthLayerError(await send(t, { path: VERSION, headers: bearer(unknownToken()) }), 16);
   });
@@ -137,7 +137,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.008', level: 'MUST', ...PMM3,
     sends: 'GET /graph/api/serviceaccounts/<id>/tokens as admin, after creating an unused token without TTL and one with secondsToLive 3600',
     expects: '200; items {id,name,created,lastUsedAt,expiration,secondsUntilExpiration,hasExpired,isRevoked}: null/null/0 without TTL, about now + 1 h / about 3600 with it; no secret',
-    ref: 'grafana-auth §4, §5.3', source: TOKEN_SOURCE,
+    ref: 'grafana-auth §4, grafana-auth §5.3', source: TOKEN_SOURCE,
   }, async (t) => {
     const account = await createServiceAccount(t, 'tok-list', 'Viewer');
     const plain = await createToken(t, account.id, 'tok-list-plain');
@@ -181,7 +181,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.011', level: 'MUST', ...PMM3,
     sends: `DELETE /graph/api/serviceaccounts/<id>/tokens/<tokenId> as admin, then GET ${VERSION} with that token (polled up to 10 s)`,
     expects: '200 {"message":"Service account token deleted"}; then 401 code 16; the account\'s other token still works',
-    ref: 'grafana-auth §5.3; pmm-auth §1.4, §2.3, §2.4', source: `${TOKEN_SOURCE}; ${PMM_SOURCE}`,
+    ref: 'grafana-auth §5.3; pmm-auth §1.4, pmm-auth §2.3, pmm-auth §2.4', source: `${TOKEN_SOURCE}; ${PMM_SOURCE}`,
   }, async (t) => {
     const gone = await createToken(t, shared().sa.id, 'tok-delete');
     expectStatus(await send(t, { path: VERSION, headers: bearer(gone.key) }), 200, '200 before the DELETE');
@@ -206,7 +206,7 @@ area('service-account tokens (PMM 3)', () => {
     id: 'srv.token.013', level: 'OBSERVED', ...PMM3,
     sends: `GET ${VERSION} with a fresh token, then GET /graph/api/serviceaccounts/<id>/tokens (polled up to 10 s)`,
     expects: 'the token\'s lastUsedAt turns from null to an RFC 3339 time (updated asynchronously)',
-    ref: 'grafana-auth §3.3, §3.4 (last-used, asynchronous), §4', source: TOKEN_SOURCE,
+    ref: 'grafana-auth §3.3, grafana-auth §3.4 (last-used, asynchronous), grafana-auth §4', source: TOKEN_SOURCE,
   }, async (t) => {
     const used = await createToken(t, shared().sa.id, 'tok-last-used');
     expectStatus(await send(t, { path: VERSION, headers: bearer(used.key) }), 200, '200 with the fresh token');
