@@ -27,6 +27,8 @@ interface Endpoint {
   readonly admin: number;
   readonly adminWhy: string;
   readonly rule: string;
+  /** The case ids by key role, for [Bearer, basic api_key:] (MODES order): written out, never counted. */
+  readonly ids: Readonly<Record<Role, readonly [string, string]>>;
 }
 
 const ENDPOINTS: readonly Endpoint[] = [
@@ -37,6 +39,7 @@ const ENDPOINTS: readonly Endpoint[] = [
     admin: 200,
     adminWhy: '200 with the settings',
     rule: 'rule /v1/Settings/ admin',
+    ids: { Viewer: ['srv.roles.001', 'srv.roles.002'], Editor: ['srv.roles.003', 'srv.roles.004'], Admin: ['srv.roles.005', 'srv.roles.006'] },
   },
   {
     label: 'GET /alertmanager/api/v2/alerts',
@@ -45,6 +48,7 @@ const ENDPOINTS: readonly Endpoint[] = [
     admin: 200,
     adminWhy: '200 from Alertmanager',
     rule: 'rule /alertmanager admin',
+    ids: { Viewer: ['srv.roles.007', 'srv.roles.008'], Editor: ['srv.roles.009', 'srv.roles.010'], Admin: ['srv.roles.011', 'srv.roles.012'] },
   },
   {
     label: 'POST /v1/Platform/Connect (no body)',
@@ -53,6 +57,7 @@ const ENDPOINTS: readonly Endpoint[] = [
     admin: 400,
     adminWhy: '400 (allowed, bad request)',
     rule: 'rule /v1/Platform/Connect admin',
+    ids: { Viewer: ['srv.roles.013', 'srv.roles.014'], Editor: ['srv.roles.015', 'srv.roles.016'], Admin: ['srv.roles.017', 'srv.roles.018'] },
   },
 ];
 
@@ -73,11 +78,10 @@ area('roles: PMM permission matrix for API keys', () => {
     for (const role of targetAllows(t, ['write'], ['pmm2']) ? ROLES : ['Admin' as const]) keys.set(role, await createCredential(t, `roles-${role.toLowerCase()}`, role));
   });
 
-  let n = 0;
   for (const ep of ENDPOINTS) {
     for (const role of ROLES) {
-      for (const mode of MODES) {
-        const id = `srv.roles.${String(++n).padStart(3, '0')}`;
+      for (const [m, mode] of MODES.entries()) {
+        const id = ep.ids[role][m]!;
         const allowed = role === 'Admin';
         kase(
           {

@@ -32,11 +32,15 @@ interface Endpoint {
   readonly admin: number;
   readonly adminWhy: string;
   readonly rule: string;
+  /** The case ids, written out (never counted): tokens by MODES order × [default, Viewer, Editor, Admin], users by role, the server admin. */
+  readonly ids: { readonly tokens: readonly (readonly [string, string, string, string])[]; readonly users: Readonly<Record<Role, string>>; readonly admin: string };
 }
 
 const ENDPOINTS: readonly Endpoint[] = [
-  { label: 'GET /v1/server/settings', spec: { path: '/v1/server/settings' }, admin: 200, adminWhy: '200 with the settings', rule: 'rule /v1/server/settings admin' },
-  { label: 'POST /v1/platform:connect (no body)', spec: { method: 'POST', path: '/v1/platform:connect' }, admin: 400, adminWhy: '400 (allowed, bad request)', rule: 'rule /v1/platform: admin' },
+  { label: 'GET /v1/server/settings', spec: { path: '/v1/server/settings' }, admin: 200, adminWhy: '200 with the settings', rule: 'rule /v1/server/settings admin',
+    ids: { tokens: [['srv.roles3.001', 'srv.roles3.002', 'srv.roles3.003', 'srv.roles3.004'], ['srv.roles3.005', 'srv.roles3.006', 'srv.roles3.007', 'srv.roles3.008'], ['srv.roles3.009', 'srv.roles3.010', 'srv.roles3.011', 'srv.roles3.012']], users: { Viewer: 'srv.roles3.013', Editor: 'srv.roles3.014', Admin: 'srv.roles3.015' }, admin: 'srv.roles3.016' } },
+  { label: 'POST /v1/platform:connect (no body)', spec: { method: 'POST', path: '/v1/platform:connect' }, admin: 400, adminWhy: '400 (allowed, bad request)', rule: 'rule /v1/platform: admin',
+    ids: { tokens: [['srv.roles3.017', 'srv.roles3.018', 'srv.roles3.019', 'srv.roles3.020'], ['srv.roles3.021', 'srv.roles3.022', 'srv.roles3.023', 'srv.roles3.024'], ['srv.roles3.025', 'srv.roles3.026', 'srv.roles3.027', 'srv.roles3.028']], users: { Viewer: 'srv.roles3.029', Editor: 'srv.roles3.030', Admin: 'srv.roles3.031' }, admin: 'srv.roles3.032' } },
 ];
 
 const MODES = [
@@ -64,14 +68,12 @@ area('roles: PMM 3 permission matrix', () => {
     for (const role of ROLES) tokens.set(role, await createCredential(t, `roles3-${role.toLowerCase()}`, role));
   });
 
-  let n = 0;
-  const next = (): string => `srv.roles3.${String(++n).padStart(3, '0')}`;
   for (const ep of ENDPOINTS) {
-    for (const mode of MODES) {
-      for (const role of ['default', ...ROLES] as const) {
+    for (const [m, mode] of MODES.entries()) {
+      for (const [r, role] of (['default', ...ROLES] as const).entries()) {
         const who = role === 'default' ? '"" (the empty "default" token)' : `<token of a ${role} service account>`;
         kase({
-          id: next(), level: 'MUST', ...PMM3,
+          id: ep.ids.tokens[m]![r]!, level: 'MUST', ...PMM3,
           sends: `${ep.label} with ${mode.label} ${who}`,
           expects: expectsFor(ep, role),
           ref: `pmm-auth §5.2, pmm-auth §2.1 (${ep.rule}), pmm-auth §2.3, pmm-auth §1.4`, source: SOURCE,
@@ -84,7 +86,7 @@ area('roles: PMM 3 permission matrix', () => {
     }
     for (const role of ROLES) {
       kase({
-        id: next(), level: 'MUST', ...PMM3,
+        id: ep.ids.users[role], level: 'MUST', ...PMM3,
         sends: `${ep.label} with Basic <a Grafana user with org role ${role}>`,
         expects: expectsFor(ep, role),
         ref: `pmm-auth §5.2 TestBasicAuthPermissions, pmm-auth §2.1 (${ep.rule}), pmm-auth §2.3, pmm-auth §1.4`, source: SOURCE,
@@ -95,7 +97,7 @@ area('roles: PMM 3 permission matrix', () => {
       });
     }
     kase({
-      id: next(), level: 'MUST', ...PMM3,
+      id: ep.ids.admin, level: 'MUST', ...PMM3,
       sends: `${ep.label} with Basic <admin of PMM_SERVER_URL> (Grafana server admin)`,
       expects: ep.adminWhy,
       ref: `pmm-auth §5.2 TestBasicAuthPermissions, pmm-auth §2.2 step 7`, source: SOURCE,
