@@ -22,7 +22,8 @@ export const USAGE = `Usage: pmm-auth-check clients [options]
   --expectations DIR        read <client>.expect.json from DIR (default fixtures/clients; custom
                             clients have none unless this is given)
   --report-dir DIR          where report.json, report.md, report.html, junit.xml go (default reports/clients)
-  --jobs N                  clients run side by side, each on its own mocks (default ${DEFAULT_JOBS})
+  --jobs N                  clients run side by side, each on its own mocks (default: the number of
+                            cores, at most 4; here ${DEFAULT_JOBS})
   --mock-url URL            run against a mock started separately (pmm-auth-mock --tls all) instead of
                             starting mocks; repeatable: one per profile, or several per profile for
                             parallel lanes

@@ -28,18 +28,24 @@ export function mockHttp(base: string, caPem: string | null): MockHttp {
     call(method, path, opts = {}) {
       const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
       const headers: Record<string, string> = { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers };
-      return new Promise<Answer>((resolve, reject) => {
-        const send = secure ? httpsRequest : httpRequest;
-        const req = send(new URL(path, url.origin), { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      const attempt = (retry: boolean): Promise<Answer> =>
+        new Promise<Answer>((resolve, reject) => {
+          const send = secure ? httpsRequest : httpRequest;
+          const req = send(new URL(path, url.origin), { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          });
+          req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+          req.on('error', (e: NodeJS.ErrnoException) => {
+            // The mock closed an idle kept-alive connection as it was reused: the request never arrived; send it again once.
+            if (retry && req.reusedSocket && e.code === 'ECONNRESET') resolve(attempt(false));
+            else reject(new Error(`${method} ${url.origin}${path.split('?')[0]}: ${e.message}`));
+          });
+          req.end(body);
         });
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-        req.on('error', (e) => reject(new Error(`${method} ${url.origin}${path.split('?')[0]}: ${e.message}`)));
-        req.end(body);
-      });
+      return attempt(true);
     },
     close: () => agent.destroy(),
   };

@@ -5,6 +5,7 @@
  * runs one client at a time, its profiles side by side. A journal cannot tell two concurrent
  * clients apart, so clients run in parallel only on different lanes.
  */
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adapterVersion, runAdapter, type Outcome } from './adapter.ts';
 import type { ClientSpec } from './builtins.ts';
@@ -47,14 +48,15 @@ export interface RunOptions {
   readonly expectationsDir?: string;
   /** Mocks started separately (`--mock-url`), instead of mocks the harness starts; their profiles decide the columns. */
   readonly mocks?: readonly ExternalMock[];
-  /** How many lanes of mocks the harness starts (default: one per client, at most 4). */
+  /** How many lanes of mocks the harness starts (default DEFAULT_JOBS, never more than there are clients). */
   readonly jobs?: number;
 }
 
 /** A lane: one mock per profile that runs; one client at a time. */
 type Lane = ReadonlyMap<ProfileName, HarnessMock>;
 
-export const DEFAULT_JOBS = 4;
+/** One lane per core, at most 4: the adapters are processes, and the machine's cores run them. */
+export const DEFAULT_JOBS = Math.max(1, Math.min(4, availableParallelism()));
 
 /** The longest the runner waits, after a client gave no response, for the mock to record the TLS connection's end. */
 const TLS_EVENT_WAIT_MS = 300;
