@@ -81,7 +81,8 @@ describe('pmm-auth-check expectations and edge cases', () => {
     expect(verdictOf(run.report, 'wget', 'pmm2', 'client.bearer.exact').verdict).toBe('PASS');
   }, 120_000);
 
-  it.each([
+  // These exit before any mock is needed: side by side.
+  it.concurrent.each([
     ['an unknown built-in', ['--only', 'netscape'], /--only: unknown client/],
     ['a --client without =', ['--client', 'nameonly'], /expected NAME=EXECUTABLE/],
     ['a case glob that matches nothing', ['--cases', 'client.nothing.*'], /matches no case/],

@@ -1,15 +1,21 @@
 /** Expectation files per profile (issue 6): one entry for every profile, a `profiles` list, or a list of entries. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLIENT_CASES } from './cases.ts';
 import { expectationFor, loadExpectations } from './expectations.ts';
 
 const ENTRY = { verdict: 'FAIL', reason: 'a reason', source: 'a source' };
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function load(cases: Record<string, unknown>) {
   const dir = mkdtempSync(join(tmpdir(), 'pmmconf-expect-unit-'));
+  dirs.push(dir);
   writeFileSync(join(dir, 'x.expect.json'), JSON.stringify({ client: 'x', cases }));
   return loadExpectations('x', CLIENT_CASES, dir);
 }
