@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Clock } from './clock.ts';
 import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { applyDeviations, type Deviation } from './deviations.ts';
-import { CONTROL_PREFIX, controlApi } from './control.ts';
+import { CONTROL_PREFIX, controlApi, type ListenerUrls } from './control.ts';
 import { GRPC, grafanaResponse, grpcErrorResponse } from './errors.ts';
 import { grafanaContext } from './grafana/context.ts';
 import { grafanaUi } from './grafana/user.ts';
@@ -34,6 +34,8 @@ export interface AppOptions {
   readonly deviations?: ReadonlySet<Deviation>;
   /** Names the certificate personality of a listener by its local port (default: none). */
   readonly listenerName?: (port: number | null) => string | null;
+  /** The listeners' URLs for `GET /__mock/listeners` (mock/server.ts knows them once listening). */
+  readonly listeners?: () => ListenerUrls | null;
   /** Where unexpected errors are reported (default: stderr). */
   readonly log?: (line: string) => void;
 }
@@ -54,7 +56,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
 
   app.use('*', journalRecorder(deps));
-  app.route(CONTROL_PREFIX, controlApi(deps, routes));
+  app.route(CONTROL_PREFIX, controlApi(deps, routes, options.listeners));
   // The caller's Authorization is parsed once, here, for every layer below and the journal.
   app.use('*', async function parseCredentials(c, next) {
     credentialsOf(c, deps);

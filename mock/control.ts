@@ -42,7 +42,16 @@ function parseSince(value: string | undefined): number {
   return since;
 }
 
-export function controlApi(deps: AppDeps, routes: readonly RouteSpec[]): Hono<Env> {
+/** The mock's listeners, as its ready line names them (null until they listen). */
+export interface ListenerUrls {
+  readonly https: string;
+  readonly http: string | null;
+  readonly caFile: string;
+  /** Certificate personality → its URL (`--tls`). */
+  readonly personalities: Readonly<Record<string, string>>;
+}
+
+export function controlApi(deps: AppDeps, routes: readonly RouteSpec[], listeners: () => ListenerUrls | null = () => null): Hono<Env> {
   const control = new Hono<Env>();
 
   control.get('/requests', function listRequests(c) {
@@ -91,6 +100,13 @@ export function controlApi(deps: AppDeps, routes: readonly RouteSpec[]): Hono<En
       routes: routes.map(([method, path]) => ({ method, path })),
       authRules: deps.profile.rules.map(([prefix, role]) => ({ prefix, role })),
     });
+  });
+
+  // For a client harness started separately (pmm-auth-check --mock-url): where the personalities listen.
+  control.get('/listeners', function listListeners() {
+    const urls = listeners();
+    if (!urls) throw controlError(503, 'the listeners are not known to this app (it was not started by mock/server.ts)');
+    return json(200, urls);
   });
 
   control.all('*', function unknownControl(c) {

@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
+import type { ListenerUrls } from './control.ts';
 import { createClock, type Clock } from './clock.ts';
 import { issueLegacyKey } from './grafana/keys.ts';
 import { issueServiceAccountToken } from './grafana/sa-tokens.ts';
@@ -163,6 +164,7 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
   const { store, keys } = initialStore(opts, clock, random);
   const journal = new Journal(opts.journalCapacity ?? 1000);
   const portNames = new Map<number, string>();
+  let listenerUrls: ListenerUrls | null = null;
   const app = createApp({
     profile: opts.profile,
     store,
@@ -172,6 +174,7 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
     keyMaxSecondsToLive: opts.keyMaxSecondsToLive,
     deviations: new Set(opts.deviations ?? []),
     listenerName: (port) => (port === null ? null : (portNames.get(port) ?? null)),
+    listeners: () => listenerUrls,
     ...(opts.log ? { log: opts.log } : {}),
   });
 
@@ -213,9 +216,12 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
       portNames.set(port, name);
       personalities[name] = { url: `https://${host}:${port}`, port };
     }
+    const httpsUrl = `https://${host}:${httpsPort}`;
+    const httpUrl = httpPort === null ? null : `http://${host}:${httpPort}`;
+    listenerUrls = { https: httpsUrl, http: httpUrl, caFile, personalities: Object.fromEntries(Object.entries(personalities).map(([name, p]) => [name, p.url])) };
     return {
-      httpsUrl: `https://${host}:${httpsPort}`,
-      httpUrl: httpPort === null ? null : `http://${host}:${httpPort}`,
+      httpsUrl,
+      httpUrl,
       httpsPort,
       httpPort,
       certificate,

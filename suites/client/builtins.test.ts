@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { PROFILES, runCheck, verdictOf, type Report } from './run-check.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupRuns, PROFILES, runCheck, verdictOf, type Report } from './run-check.ts';
 
 const BUILTINS = ['curl', 'wget', 'node-fetch', 'node-https', 'axios', 'python-requests', 'python-urllib', 'go-nethttp'];
 const CASE_COUNT = 17;
@@ -15,9 +15,11 @@ let run: Awaited<ReturnType<typeof runCheck>>;
 let report: Report;
 
 beforeAll(async () => {
+  // The harness starts its own mocks here (lanes of a pmm2 and a pmm3 process, clients side by side).
   run = await runCheck([]);
   report = run.report;
 }, 900_000);
+afterAll(cleanupRuns);
 
 /** What each profile's keys look like in a reason (prefix + fingerprint): legacy base64 JSON `eyJ…`, or `glsa_…`. */
 const SENT = {

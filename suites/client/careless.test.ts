@@ -2,11 +2,12 @@
  * The harness must be able to fail a client (issues 5 and 6): deliberately careless clients get
  * FAIL on the right cases on both profiles, and a user's own 10-line client plugs in with --client.
  */
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { PROFILES, ROOT, runCheck, verdictOf, type Report } from './run-check.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockPool, type MockPool } from './mock-pool.ts';
+import { cleanupRuns, PROFILES, ROOT, runCheck, verdictOf, type Report } from './run-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmmconf-careless-'));
 function script(name: string, body: string): string {
@@ -38,12 +39,17 @@ const version = (name: string): string => `[ "$1" = --version ] && { echo "${nam
 
 let report: Report;
 let codes: (number | null)[];
+let pool: MockPool | undefined;
 
 beforeAll(async () => {
   const curl = join(ROOT, 'fixtures/clients/curl');
-  // Three runs side by side (each runs both profiles): most of their time is the hanging client's timeout.
+  // Mocks started once for the file, in two lanes (a pmm2 and a pmm3 process each), given with --mock-url.
+  pool = await startMockPool(2);
+  const lanes = [pool.lane(0), pool.lane(1)];
+  // The first run (both profiles) takes the hanging client's timeout on lane 0; the other two follow each other on lane 1.
   const runs = await Promise.all([
     runCheck([
+      ...lanes[0]!,
       '--client', script('always-insecure', `TLS_MODE=insecure exec ${curl} "$@"`),
       '--client', script('lowercase-bearer', `${version('lowercase-bearer')}\n${curlStatus('-H "Authorization: bearer $PMM_API_KEY" "$PMM_URL"')}`),
       '--client', script('key-in-query', `${version('key-in-query')}\n${curlStatus('"$PMM_URL?api_key=$PMM_API_KEY"')}`),
@@ -51,18 +57,26 @@ beforeAll(async () => {
       '--client', script('hangs', `${version('hangs')}\nsleep 60`),
       '--cases', 'client.bearer.*',
     ]),
-    // The TLS cases for a client that always passes -k.
-    runCheck(['--client', script('always-insecure-tls', `TLS_MODE=insecure exec ${curl} "$@"`), '--cases', 'client.tls.*']),
-    // The user-info cases: a client that swaps the URL's user name for api_key (a PMM 2 habit), and the README's client.
-    runCheck([
-      '--client', script('api-key-user', `${version('api-key-user')}\nurl=$(printf '%s' "$PMM_URL" | sed 's#^https://[^:@/]*:#https://api_key:#')\n${curlStatus('"$url"')}`),
-      '--client', userClient('user-client-userinfo'),
-      '--cases', 'client.userinfo.*',
-    ]),
-  ]);
-  report = { ...runs[0].report, clients: Object.assign({}, ...runs.map((r) => r.report.clients)), unexpected: runs.flatMap((r) => r.report.unexpected) };
+    (async () => [
+      // The TLS cases for a client that always passes -k.
+      await runCheck([...lanes[1]!, '--client', script('always-insecure-tls', `TLS_MODE=insecure exec ${curl} "$@"`), '--cases', 'client.tls.*']),
+      // The user-info cases: a client that swaps the URL's user name for api_key (a PMM 2 habit), and the README's client.
+      await runCheck([
+        ...lanes[1]!,
+        '--client', script('api-key-user', `${version('api-key-user')}\nurl=$(printf '%s' "$PMM_URL" | sed 's#^https://[^:@/]*:#https://api_key:#')\n${curlStatus('"$url"')}`),
+        '--client', userClient('user-client-userinfo'),
+        '--cases', 'client.userinfo.*',
+      ]),
+    ])(),
+  ]).then(([first, rest]) => [first, ...rest]);
+  report = { ...runs[0]!.report, clients: Object.assign({}, ...runs.map((r) => r.report.clients)), unexpected: runs.flatMap((r) => r.report.unexpected) };
   codes = runs.map((r) => r.code);
 }, 600_000);
+afterAll(async () => {
+  cleanupRuns();
+  await pool?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const each = <T>(rows: readonly T[]): [T, (typeof PROFILES)[number]][] => rows.flatMap((r) => PROFILES.map((p) => [r, p] as [T, (typeof PROFILES)[number]]));
 

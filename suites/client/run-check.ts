@@ -1,6 +1,9 @@
-/** Runs `pmm-auth-check clients …` as a user would (a process), and reads its report.json. */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+/**
+ * Runs `pmm-auth-check clients …` as a user would (a process), and reads its report.json.
+ * `cleanupRuns()` belongs in `afterAll`: it stops runs still going and removes their report directories.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,9 +41,22 @@ export function verdictOf(report: Report, client: string, profile: ProfileName, 
   return v;
 }
 
+const dirs: string[] = [];
+const children = new Set<ChildProcess>();
+
+export function cleanupRuns(): void {
+  // SIGTERM: pmm-auth-check then stops the mocks it started.
+  for (const child of children) child.kill('SIGTERM');
+  children.clear();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export async function runCheck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; dir: string; report: Report }> {
   const dir = mkdtempSync(join(tmpdir(), 'pmmconf-clients-'));
+  dirs.push(dir);
   const child = spawn(process.execPath, [join(ROOT, 'scripts/pmm-auth-check.js'), 'clients', '--report-dir', dir, ...args], { cwd: ROOT });
+  children.add(child);
+  child.on('close', () => children.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

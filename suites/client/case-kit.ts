@@ -2,10 +2,9 @@
  * What a client case is and the helpers the cases share: the context a case runs in (a profile's
  * mock, its keys, the adapter), verdicts, and how a credential the mock saw is described.
  */
-import type { JournalEntry, TlsEvent } from '../../mock/journal.ts';
-import { describeKey } from '../../mock/journal.ts';
 import type { AdapterEnv, Outcome } from './adapter.ts';
 import type { HarnessKeys } from './harness-mock.ts';
+import { describeKey, type JournalEntry, type TlsEvent } from './journal.ts';
 import type { HarnessProfile } from './profiles.ts';
 
 export type Verdict = 'PASS' | 'FAIL' | 'NON-STRICT' | 'UNSUPPORTED' | 'INFO';
@@ -24,7 +23,7 @@ export interface Observed {
 }
 
 export interface CaseContext {
-  /** The profile's row of the table (scripts/clients/profiles.ts): paths, Basic user, key kind. */
+  /** The profile's row of the table (suites/client/profiles.ts): paths, Basic user, key kind. */
   readonly profile: HarnessProfile;
   /** URL of a personality listener (or `main`), e.g. https://127.0.0.1:PORT */
   url(personality: string): string;
@@ -32,8 +31,8 @@ export interface CaseContext {
   readonly keys: HarnessKeys;
   readonly adminPassword: string;
   run(env: Omit<AdapterEnv, 'CASE_ID' | 'METHOD'> & { METHOD?: 'GET' | 'POST' }): Promise<Observed>;
-  /** The role the mock gives a key (null when it does not authenticate). */
-  roleOf(key: string): string | null;
+  /** The role the product gives a key, by its own answer (null when it does not authenticate). */
+  roleOf(key: string): Promise<string | null>;
 }
 
 export interface ClientCase {
@@ -55,7 +54,7 @@ export function userinfoUrl(base: string, user: string, secret: string, path: st
 }
 
 export const fp = (key: string): string => describeKey(key).keyFingerprint;
-/** A key as reports may show it: prefix and fingerprint (mock/journal.ts), never the whole key. */
+/** A key as reports may show it: prefix and fingerprint (as the journal shows it), never the whole key. */
 export const shown = (key: string): string => {
   const d = describeKey(key);
   return `${d.keyPrefix}… ${d.keyFingerprint}`;

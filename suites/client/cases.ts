@@ -2,12 +2,12 @@
  * The client cases (issues 5 and 6). Each runs the client under test through its adapter against
  * a profile's mock, then judges from the client's outcome AND what the mock saw (journal, TLS
  * events) — never from the client's word alone. What differs between PMM 2 and PMM 3 comes from
- * the context's profile row (scripts/clients/profiles.ts).
+ * the context's profile row (suites/client/profiles.ts).
  */
-import type { JournalEntry } from '../../mock/journal.ts';
 import { describeOutcome } from './adapter.ts';
 import { bearerOverCa, credentialSeen, fail, fp, pass, shown, unsupported, userinfoUrl, type CaseContext, type ClientCase, type Observed } from './case-kit.ts';
 import { tlsAccept, tlsObserved, tlsRefusal } from './cases-tls.ts';
+import type { JournalEntry } from './journal.ts';
 
 export type { CaseContext, ClientCase, Judged, Level, Observed, Verdict } from './case-kit.ts';
 export { userinfoUrl } from './case-kit.ts';
@@ -167,7 +167,7 @@ const createKey: ClientCase = {
       } else key = value;
     }
     if (typeof key !== 'string') return fail('the reported body has no "key"');
-    const got = ctx.roleOf(key);
+    const got = await ctx.roleOf(key);
     if (got !== role) return fail(`the returned key (${shown(key)}) authenticates as ${got ?? 'nobody'}, expected ${role}`);
     return pass(`${steps.map((s) => s.status).join(' then ')} with ${viaKey ? 'an Admin key (URL credentials unsupported)' : 'admin credentials in the URL'}; the returned key (${shown(key)}) authenticates as ${role}`);
   },
