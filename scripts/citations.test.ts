@@ -26,11 +26,6 @@ const HANGING = /^(?:\s*[,;]\s*§|\/§?\d|\s+and\s+§|[–-]§?\d)/;
 /** A section sign and what names it: a document (`grafana-auth §3.1`, `…/grafana-auth.md §3.1`) or an issue (`issue 2 §7`). */
 const SECTION_SIGN = new RegExp(`(\\b(?:${DOC})(?:\\.md)? |\\b[Ii]ssue \\d+ )?§(B?\\d+(?:\\.\\d+)*)`, 'g');
 
-/**
- * Files another change is moving (scripts/clients → suites/client, issue 10); their citations are
- * checked at their new place. Remove this entry once the move has landed.
- */
-const MOVING = ['scripts/clients/'];
 /** This file: its examples of bad citations are bad on purpose. */
 const SELF = 'scripts/citations.test.ts';
 
@@ -73,7 +68,7 @@ function trackedTextFiles(): string[] {
   return execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
     .split('\n')
     .filter((f) => /\.(ts|md|json)$/.test(f) || (f.startsWith('fixtures/clients/') && !basename(f).includes('.')))
-    .filter((f) => existsSync(join(ROOT, f)) && f !== SELF && !MOVING.some((m) => f.startsWith(m)));
+    .filter((f) => existsSync(join(ROOT, f)) && f !== SELF);
 }
 
 function loadSections(): Record<Doc, Set<string>> {
