@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { AuthFailure } from '../journal.ts';
 import type { AuthFailureKind, OrgRole, Profile } from '../profiles/types.ts';
 import { ORG_ID, type ApiKey, type ServiceAccount, type Store, type User } from '../store.ts';
-import { parseAuthorization, type Credential } from './authorization.ts';
+import type { Credential } from './authorization.ts';
 import { decodeLegacyKey, decodePrefixedKeyOrProblem, PREFIXED_KEY_START } from './key-codec.ts';
 
 export type Identity =
@@ -64,10 +64,6 @@ export function resolveCredential(credential: Credential, ctx: ResolveContext): 
 }
 
 /** For callers outside a request that hold one header string: Grafana's parse (grafana-auth §3.1), then resolution. */
-export function resolveIdentity(authorization: string | undefined, ctx: ResolveContext): Resolution {
-  return resolveCredential(parseAuthorization(authorization, ctx.profile.keyBasicUsers), ctx);
-}
-
 function resolveKey(key: string, ctx: ResolveContext): Identity | Failed {
   const { store } = ctx;
   if (key.startsWith(PREFIXED_KEY_START)) {
