@@ -16,6 +16,14 @@ const SERVER_SUITE = {
   setupFiles: ['suites/_support/setup.ts'],
   // One file at a time: cases share one target (its clock, its rate limits).
   fileParallelism: false,
+  // All files of a project in one worker thread, one after the other (vitest hands a non-isolated
+  // single-worker project all its files at once): no process start per file. The files share no
+  // state but what they clean up themselves (setup.ts runs around each file).
+  isolate: false,
+  pool: 'threads' as const,
+  // One worker for these projects and more for the others: vitest runs them as a separate group,
+  // after the others (maxWorkers must be equal within a group).
+  sequence: { groupOrder: 1 },
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };
@@ -70,6 +78,8 @@ export default defineConfig({
         test: {
           name: 'selfcheck',
           include: ['suites/selfcheck/**/*.test.ts'],
+          // Nested suite runs at once (each a mock process and a vitest process).
+          maxConcurrency: 2,
           testTimeout: 180_000,
           hookTimeout: 60_000,
         },
