@@ -4,11 +4,11 @@
  * nginx's headers (pmm-auth §1.1). Supertest sends these raw paths unchanged (see the journal test).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, bearer, startTestMock, type TestMock, authLayerBody as authError } from '../testing/harness.ts';
+import { ADMIN_AUTH, bearer, startInProcessMock, type InProcessTestMock, authLayerBody as authError } from '../testing/harness.ts';
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock();
+  t = await startInProcessMock();
 });
 afterAll(() => t.close());
 

@@ -4,11 +4,11 @@
  * fallback and the request journal. Path cleaning, handler errors and headers: auth-layer-paths.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, bearer, startTestMock, type TestMock, authLayerBody as authError, seedKey as seedKeyOf } from '../testing/harness.ts';
+import { ADMIN_AUTH, basic, bearer, startInProcessMock, type InProcessTestMock, authLayerBody as authError, seedKey as seedKeyOf } from '../testing/harness.ts';
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock();
+  t = await startInProcessMock();
 });
 afterAll(() => t.close());
 

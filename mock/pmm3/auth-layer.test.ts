@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, basic, bearer, startTestMock, type TestMock, seedKey as seedKeyOf } from '../testing/harness.ts';
+import { ADMIN_AUTH, authLayerBody, basic, bearer, startInProcessMock, type InProcessTestMock, seedKey as seedKeyOf } from '../testing/harness.ts';
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock({ profile: pmm3 });
+  t = await startInProcessMock({ profile: pmm3 });
 });
 afterAll(() => t.close());
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, basic, bearer, createKey, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, basic, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -26,9 +26,9 @@ const UNAUTHORIZED_FALLBACK = { message: 'Unauthorized', traceID: '' };
 const PROBE = { login: 'pw-probe', password: 'pw-probe-pw' };
 
 /** One mock for the file; tests use unique key names. */
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock({
+  t = await startInProcessMock({
     profile: pmm3,
     users: [
       { login: 'viewer', password: 'viewer-pw', orgRole: 'Viewer' },
