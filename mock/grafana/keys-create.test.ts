@@ -1,5 +1,5 @@
 /**
- * POST /graph/api/auth/keys over the real HTTPS server: binding, validation order, the
+ * POST /graph/api/auth/keys through the app in process (startInProcessMock): binding, validation order, the
  * success body and the key format (grafana-auth §1.1–1.4, §2.1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

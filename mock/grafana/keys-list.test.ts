@@ -1,6 +1,6 @@
 /**
  * GET /graph/api/auth/keys, DELETE /graph/api/auth/keys/:id and Percona's GET /graph/api/auth/key
- * over the real HTTPS server (grafana-auth §1.1, §1.5, §1.6).
+ * through the app in process (startInProcessMock) (grafana-auth §1.1, §1.5, §1.6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_AUTH, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';

@@ -1,5 +1,5 @@
 /**
- * Grafana 9.2 (Percona fork) authentication and user endpoints over the real HTTPS server:
+ * Grafana 9.2 (Percona fork) authentication and user endpoints through the app in process (startInProcessMock):
  * Authorization header parsing and failures (grafana-auth §3.1, §3.2, §3.6, §6.1),
  * /graph/api/user, /graph/api/user/orgs (§6.2) and /graph/api/health (§6.3).
  */

@@ -1,7 +1,7 @@
 /**
- * PMM 2.41's auth layer over the real HTTPS server, part 2: path cleaning on the raw request URI
+ * PMM 2.41's auth layer through the app in process (startInProcessMock), part 2: path cleaning on the raw request URI
  * (pmm-auth §2.2, §5.1), handler errors behind the layer (pmm-auth §2.6, §5.1 NormalErrors) and
- * nginx's headers (pmm-auth §1.1). Supertest sends these raw paths unchanged (see the journal test).
+ * nginx's headers (pmm-auth §1.1). The raw paths reach the app unchanged (the request target, as @hono/node-server passes it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_AUTH, bearer, startInProcessMock, type InProcessTestMock, authLayerBody as authError } from '../testing/harness.ts';

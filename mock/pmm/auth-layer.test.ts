@@ -1,5 +1,5 @@
 /**
- * PMM 2.41's nginx auth_request layer over the real HTTPS server: PMM's own permission matrix
+ * PMM 2.41's nginx auth_request layer through the app in process (startInProcessMock): PMM's own permission matrix
  * (pmm-auth §5.1 TestPermissions), version and health endpoints, auth errors, the Grafana-admin
  * fallback and the request journal. Path cleaning, handler errors and headers: auth-layer-paths.test.ts.
  */

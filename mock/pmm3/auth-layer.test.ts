@@ -1,5 +1,5 @@
 /**
- * PMM 3.0's nginx auth_request layer over the real HTTPS server (profile pmm3, in progress):
+ * PMM 3.0's nginx auth_request layer through the app in process (startInProcessMock) (profile pmm3, in progress):
  * the 3.0-era rule table and its ':' cut (pmm-auth §2.1), 3.x token extraction (§2.3), the
  * compatibility rewrites (§1.3), version, health and settings (§3.1–3.3), PMM 3's own permission
  * tests (§5.2) and grpc-gateway bodies with unpopulated fields (§2.6).

@@ -1,6 +1,6 @@
 /**
- * Grafana 11.1.8 (PMM 3.0, profile pmm3, in progress) under /graph/api over the real HTTPS
- * server: authn failure bodies (grafana-auth §3.4, §3.5, §6.1), role parsing of POST
+ * Grafana 11.1.8 (PMM 3.0, profile pmm3, in progress) under /graph/api through the app in
+ * process (startInProcessMock): authn failure bodies (grafana-auth §3.4, §3.5, §6.1), role parsing of POST
  * /api/auth/keys (§1.2), /api/user for API keys (§6.2) and /api/health (§6.3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Service-account tokens as credentials on the pmm3 profile over the real HTTPS server: PMM 3's
+ * Service-account tokens as credentials on the pmm3 profile through the app in process (startInProcessMock): PMM 3's
  * own permission matrix (pmm-auth §5.2) for `Bearer`, Basic `service_token:` and Basic `api_key:`
  * (§2.3 3.x extraction), refused tokens (grafana-auth §2.2, §3.5; pmm-auth §1.4), a disabled
  * account, and what Grafana itself accepts (grafana-auth §3.4, §6.1, §6.2).

@@ -1,6 +1,6 @@
 /**
  * Service accounts under /graph/api/serviceaccounts on the pmm3 profile (Grafana 11.1.8, Percona
- * fork) over the real HTTPS server: create (DTO, login, role parsing, Percona's `force`), who may
+ * fork) through the app in process (startInProcessMock): create (DTO, login, role parsing, Percona's `force`), who may
  * call (grafana-auth §1.1 RBAC), search paging, get, update and delete (grafana-auth §5.3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
