@@ -4,7 +4,7 @@
  * second back from Grafana, then sets the clock relative to it: no sleeping, no timing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, bearer, createKey, startTestMock, type TestMock } from './testing/harness.ts';
+import { ADMIN_AUTH, bearer, createKey, startInProcessMock, type InProcessTestMock } from './testing/harness.ts';
 
 const BASE_MS = Date.parse('2030-01-01T00:00:00Z');
 const EXPIRED = { message: 'Expired API key' };
@@ -15,9 +15,9 @@ let seq = 0;
 const uniq = (prefix: string): string => `${prefix}-${++seq}`;
 
 describe('API key expiry (Grafana 9.2)', () => {
-  let t: TestMock;
+  let t: InProcessTestMock;
   beforeAll(async () => {
-    t = await startTestMock();
+    t = await startInProcessMock();
   });
   afterAll(() => t.close());
 

@@ -4,12 +4,13 @@
  * step by step, `--grafana-version 11.3`, and the new flags' usage errors.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli } from '../mock/cli-options.ts';
 import { run } from '../mock/testing/run.ts';
 import { httpsGet, PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll, waitForStdout } from './cli-process.ts';
 
-afterEach(stopAll);
+// The process tests run concurrently (each waits on its own child): what is left ends with the file.
+afterAll(stopAll);
 
 /** Runs a banner command line with the real curl in sh; returns the HTTP status and the body. */
 async function curl(command: string, env: Record<string, string> = {}): Promise<{ status: string; body: string }> {
@@ -22,7 +23,7 @@ async function curl(command: string, env: Record<string, string> = {}): Promise<
 
 const curlLines = (banner: string): string[] => banner.split('\n').filter((l) => /^ {2}(curl|ID=|TOKEN=)/.test(l)).map((l) => l.trim());
 
-describe('the PMM 3 seed: the banner of --profile pmm3 (issue 6, Done when)', () => {
+describe.concurrent('the PMM 3 seed: the banner of --profile pmm3 (issue 6, Done when)', () => {
   it('pmm-auth §1.3, pmm-auth §2.3: with --seed-token, both printed requests (Bearer glsa_…, service_token: userinfo) hit /v1/server/version and get 200 with the 3.x version', async () => {
     const cli = startCli(['--profile', 'pmm3', '--https-port', '0', '--http-port', '-1', '--seed-token', 'demo:Admin']);
     const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');
@@ -72,7 +73,7 @@ describe('the PMM 3 seed: the banner of --profile pmm3 (issue 6, Done when)', ()
   }, PROCESS_TEST_TIMEOUT_MS);
 });
 
-describe('pmm3 flags (issue 6; issue 2 §8: a one-line error and exit 2)', () => {
+describe.concurrent('pmm3 flags (issue 6; issue 2 §8: a one-line error and exit 2)', () => {
   it.each([
     ['--grafana-version on pmm2', ['--grafana-version', '11.3']],
     ['an unknown --grafana-version', ['--profile', 'pmm3', '--grafana-version', '12.0']],

@@ -1,6 +1,7 @@
 /**
  * Test support for the CLI tests: runs `node scripts/pmm-auth-mock.js` as a user does, in a
- * child process, and reads its ready line or banner. `stopAll()` belongs in `afterEach`.
+ * child process, and reads its ready line or banner. `stopAll()` belongs in `afterAll` (the
+ * tests run concurrently: each ends the processes it waits for, `stopAll` what is left).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';

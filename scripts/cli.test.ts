@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli, parseSeedKey, parseUser, UsageError } from '../mock/cli-options.ts';
 import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
 import { run } from '../mock/testing/run.ts';
@@ -13,13 +13,13 @@ import { httpsGet, PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll, waitFo
 
 const servers: Server[] = [];
 
-afterEach(async () => {
+// The process tests run concurrently (each waits on its own child): what is left ends with the file.
+afterAll(async () => {
   await stopAll();
   for (const s of servers.splice(0)) await new Promise((resolve) => s.close(resolve));
 });
 
-
-describe('pmm-auth-mock --json (issue 2 §8)', () => {
+describe.concurrent('pmm-auth-mock --json (issue 2 §8)', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'issue 2 §8: --json prints exactly one ready line, the seeded key works over HTTPS, and %s stops it with exit 0',
     async (signal) => {
@@ -52,7 +52,7 @@ describe('pmm-auth-mock --json (issue 2 §8)', () => {
   }, PROCESS_TEST_TIMEOUT_MS);
 });
 
-describe('bad flags (issue 2 §8: a one-line error and exit 2)', () => {
+describe.concurrent('bad flags (issue 2 §8: a one-line error and exit 2)', () => {
   it.each([
     ['an unknown flag', ['--nope']],
     ['a non-numeric port', ['--https-port', 'x']],
@@ -93,7 +93,7 @@ describe('bad flags (issue 2 §8: a one-line error and exit 2)', () => {
   }, PROCESS_TEST_TIMEOUT_MS);
 });
 
-describe('the seed: the banner\'s two curl commands (issue 2 §8, Tests)', () => {
+describe.concurrent('the seed: the banner\'s two curl commands (issue 2 §8, Tests)', () => {
   it('issue 2 §8: both curl commands the banner prints return 200 with the version JSON (one --cacert, one -k)', async () => {
     const cli = startCli(['--https-port', '0', '--http-port', '0', '--seed-key', 'demo:Admin']);
     const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');

@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,7 +28,8 @@ interface Proc {
 const running: Proc[] = [];
 const temps: string[] = [];
 
-afterEach(async () => {
+// The tests run concurrently (each waits on its own child): what is left ends with the file.
+afterAll(async () => {
   for (const p of running.splice(0)) {
     if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await p.exited;
@@ -90,7 +91,14 @@ function httpsCall(url: string, ca: string | null, init: { method?: string; head
 
 const TLS_ALL = ['--tls', 'all', '--json', '--https-port', '0', '--http-port', '0', '--admin-password', 'tls-cli-pw'];
 
-describe('pmm-auth-mock --tls (issue 3 §2)', () => {
+describe.concurrent('pmm-auth-mock --tls (issue 3 §2)', () => {
+  // One `--tls all` mock serves the tests that only ask it something; the first test stops its own.
+  let shared: Promise<ReadyLine>;
+  beforeAll(() => {
+    shared = readyLine(mockCli(TLS_ALL));
+    shared.catch(() => undefined); // each test that awaits it fails with the reason
+  });
+
   it('issue 3 §2: --tls all --json prints one ready line with every personality of personalities.json at https://127.0.0.1:PORT, each on its own port', async () => {
     const cli = mockCli(TLS_ALL);
     const ready = await readyLine(cli);
@@ -104,7 +112,7 @@ describe('pmm-auth-mock --tls (issue 3 §2)', () => {
   }, PROCESS_TEST_TIMEOUT_MS);
 
   it('issue 3 §2: with --tls, caFile is the test root CA, and it verifies the main port, which serves "valid"', async () => {
-    const ready = await readyLine(mockCli(TLS_ALL));
+    const ready = await shared;
     expect(ready.caFile).toBe(join(DEFAULT_CERT_DIR, 'personalities', 'root-ca.crt'));
     expect(readFileSync(ready.caFile, 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
     expect((await httpsCall(`${ready.https}/v1/readyz`, ready.caFile)).status).toBe(200);
@@ -112,13 +120,13 @@ describe('pmm-auth-mock --tls (issue 3 §2)', () => {
   }, PROCESS_TEST_TIMEOUT_MS);
 
   it('issue 3 §2: selfSignedCert is the self-signed personality\'s own certificate, and trusting it reaches that port', async () => {
-    const ready = await readyLine(mockCli(TLS_ALL));
+    const ready = await shared;
     expect(ready.selfSignedCert).toBe(join(DEFAULT_CERT_DIR, 'personalities', 'self-signed.crt'));
     expect((await httpsCall(`${ready.personalities!['self-signed']}/v1/readyz`, ready.selfSignedCert!)).status).toBe(200);
   }, PROCESS_TEST_TIMEOUT_MS);
 
   it('issue 3 §2: one store — a key created through the valid personality works through every other personality, an unknown key does not', async () => {
-    const ready = await readyLine(mockCli(TLS_ALL));
+    const ready = await shared;
     const created = await httpsCall(`${ready.personalities!.valid}/graph/api/auth/keys`, ready.caFile, {
       method: 'POST',
       headers: { Authorization: ADMIN, 'Content-Type': 'application/json' },
@@ -151,9 +159,10 @@ describe('pmm-auth-mock --tls (issue 3 §2)', () => {
   }, PROCESS_TEST_TIMEOUT_MS);
 });
 
-describe('gen-certs (issue 3 §1)', () => {
+describe.concurrent('gen-certs (issue 3 §1)', () => {
+  // `npm run gen-certs` is `tsx scripts/gen-certs.ts`: the same, without npx's own start.
   const genCerts = async (args: string[]) => {
-    const p = start('npx', ['tsx', 'scripts/gen-certs.ts', ...args]);
+    const p = start(process.execPath, ['--import', 'tsx', 'scripts/gen-certs.ts', ...args]);
     return { code: await p.exited, ...p.out };
   };
 

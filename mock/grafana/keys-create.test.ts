@@ -1,9 +1,9 @@
 /**
- * POST /graph/api/auth/keys over the real HTTPS server: binding, validation order, the
+ * POST /graph/api/auth/keys through the app in process (startInProcessMock): binding, validation order, the
  * success body and the key format (grafana-auth §1.1, grafana-auth §1.2, grafana-auth §1.3, grafana-auth §1.4, grafana-auth §2.1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, bearer, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, basic, bearer, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 let seq = 0;
 /** A key name no other test uses. */
@@ -13,7 +13,7 @@ const uniq = (prefix: string): string => `${prefix}-${++seq}`;
  * POSTs `body` verbatim, so the test controls every header: a string after an explicit
  * Content-Type is sent as is; with `null`, a Buffer (superagent then adds no Content-Type).
  */
-function postKeys(t: TestMock, body: string, contentType: string | null = 'application/json', auth = ADMIN_AUTH) {
+function postKeys(t: InProcessTestMock, body: string, contentType: string | null = 'application/json', auth = ADMIN_AUTH) {
   const req = t.https().post('/graph/api/auth/keys').set('Authorization', auth);
   if (contentType === null) return req.send(Buffer.from(body));
   return req.set('Content-Type', contentType).send(body);
@@ -23,9 +23,9 @@ const BAD_REQUEST = { message: 'bad request data', traceID: '' };
 const ACCESS_MESSAGE = "You'll need additional permissions to perform this action. Permissions needed: ";
 
 describe('POST /graph/api/auth/keys', () => {
-  let t: TestMock;
+  let t: InProcessTestMock;
   beforeAll(async () => {
-    t = await startTestMock();
+    t = await startInProcessMock();
   });
   afterAll(() => t.close());
 
@@ -112,15 +112,15 @@ describe('POST /graph/api/auth/keys', () => {
   });
 
   const callers = [
-    { label: 'Viewer key', auth: (x: TestMock) => bearer(x.mock.keys['seed-viewer']!) },
-    { label: 'Editor key', auth: (x: TestMock) => bearer(x.mock.keys['seed-editor']!) },
+    { label: 'Viewer key', auth: (x: InProcessTestMock) => bearer(x.mock.keys['seed-viewer']!) },
+    { label: 'Editor key', auth: (x: InProcessTestMock) => bearer(x.mock.keys['seed-editor']!) },
     { label: 'Viewer user', auth: () => basic('viewer', 'viewer-pw') },
     { label: 'Editor user', auth: () => basic('editor', 'editor-pw') },
   ];
   const actions = [
-    { action: 'apikeys:create', send: (x: TestMock, auth: string) => postKeys(x, JSON.stringify({ name: uniq('denied'), role: 'Viewer' }), 'application/json', auth) },
-    { action: 'apikeys:read', send: (x: TestMock, auth: string) => x.https().get('/graph/api/auth/keys').set('Authorization', auth) },
-    { action: 'apikeys:delete', send: (x: TestMock, auth: string) => x.https().delete('/graph/api/auth/keys/1').set('Authorization', auth) },
+    { action: 'apikeys:create', send: (x: InProcessTestMock, auth: string) => postKeys(x, JSON.stringify({ name: uniq('denied'), role: 'Viewer' }), 'application/json', auth) },
+    { action: 'apikeys:read', send: (x: InProcessTestMock, auth: string) => x.https().get('/graph/api/auth/keys').set('Authorization', auth) },
+    { action: 'apikeys:delete', send: (x: InProcessTestMock, auth: string) => x.https().delete('/graph/api/auth/keys/1').set('Authorization', auth) },
   ];
   it.each(callers.flatMap((c) => actions.map((a) => ({ ...c, ...a }))))(
     'grafana-auth §1.1: $label lacks $action → 403 "Access denied"',
@@ -138,9 +138,9 @@ describe('POST /graph/api/auth/keys', () => {
   });
 
   it.each([
-    { label: 'an Admin key', auth: (x: TestMock) => bearer(x.mock.keys['seed-admin']!) },
+    { label: 'an Admin key', auth: (x: InProcessTestMock) => bearer(x.mock.keys['seed-admin']!) },
     { label: 'an org-Admin user (not a server admin)', auth: () => basic('orgadmin', 'orgadmin-pw') },
-    { label: 'Basic api_key:<Admin key>', auth: (x: TestMock) => basic('api_key', x.mock.keys['seed-admin']!) },
+    { label: 'Basic api_key:<Admin key>', auth: (x: InProcessTestMock) => basic('api_key', x.mock.keys['seed-admin']!) },
   ])('grafana-auth §1.1: $label may create keys', async ({ auth }) => {
     const name = uniq('by-admin');
     const res = await postKeys(t, JSON.stringify({ name, role: 'Admin' }), 'application/json', auth(t));
@@ -150,9 +150,9 @@ describe('POST /graph/api/auth/keys', () => {
 });
 
 describe('POST /graph/api/auth/keys with api_key_max_seconds_to_live = 3600', () => {
-  let t: TestMock;
+  let t: InProcessTestMock;
   beforeAll(async () => {
-    t = await startTestMock({ keyMaxSecondsToLive: 3600 });
+    t = await startInProcessMock({ keyMaxSecondsToLive: 3600 });
   });
   afterAll(() => t.close());
 

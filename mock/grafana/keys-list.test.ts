@@ -1,9 +1,9 @@
 /**
  * GET /graph/api/auth/keys, DELETE /graph/api/auth/keys/:id and Percona's GET /graph/api/auth/key
- * over the real HTTPS server (grafana-auth §1.1, grafana-auth §1.5, grafana-auth §1.6).
+ * through the app in process (startInProcessMock) (grafana-auth §1.1, grafana-auth §1.5, grafana-auth §1.6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, bearer, createKey, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 let seq = 0;
 /** A key name no other test uses. */
@@ -16,7 +16,7 @@ interface ListedKey {
   expiration?: string;
 }
 
-async function listKeys(t: TestMock, query = ''): Promise<ListedKey[]> {
+async function listKeys(t: InProcessTestMock, query = ''): Promise<ListedKey[]> {
   const res = await t.https().get(`/graph/api/auth/keys${query}`).set('Authorization', ADMIN_AUTH);
   expect(res.status).toBe(200);
   return res.body as ListedKey[];
@@ -25,9 +25,9 @@ async function listKeys(t: TestMock, query = ''): Promise<ListedKey[]> {
 const RFC3339_UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 /** One mock for the file; tests use unique key names. */
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock();
+  t = await startInProcessMock();
 });
 afterAll(() => t.close());
 
@@ -105,9 +105,9 @@ describe('GET /graph/api/auth/keys', () => {
 
 // A fresh mock: the limit is checked against an exactly known set of keys.
 describe('GET /graph/api/auth/keys with more than 100 keys', () => {
-  let fresh: TestMock;
+  let fresh: InProcessTestMock;
   beforeAll(async () => {
-    fresh = await startTestMock();
+    fresh = await startInProcessMock();
   });
   afterAll(() => fresh.close());
 

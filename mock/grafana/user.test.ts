@@ -1,11 +1,11 @@
 /**
- * Grafana 9.2 (Percona fork) authentication and user endpoints over the real HTTPS server:
+ * Grafana 9.2 (Percona fork) authentication and user endpoints through the app in process (startInProcessMock):
  * Authorization header parsing and failures (grafana-auth §3.1, grafana-auth §3.2, grafana-auth §3.6, grafana-auth §6.1),
  * /graph/api/user, /graph/api/user/orgs (grafana-auth §6.2) and /graph/api/health (grafana-auth §6.3).
  */
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, bearer, createKey, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, basic, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -85,9 +85,9 @@ const ROWS: Row[] = [
 const PATHS = ['/graph/api/auth/key', '/graph/api/user'];
 
 /** One mock for the file (the brute-force test has its own); tests use unique key names. */
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock();
+  t = await startInProcessMock();
 });
 afterAll(() => t.close());
 
@@ -134,9 +134,9 @@ describe('Authorization header parsing (Grafana 9.2)', () => {
 
 // A fresh mock: failed logins are counted per login for the whole mock.
 describe('Brute-force protection (Grafana 9.2)', () => {
-  let fresh: TestMock;
+  let fresh: InProcessTestMock;
   beforeAll(async () => {
-    fresh = await startTestMock();
+    fresh = await startInProcessMock();
   });
   afterAll(() => fresh.close());
 
@@ -166,10 +166,10 @@ const USERS = [
 ];
 
 const KEYS = [
-  { label: 'a Viewer key (Bearer)', auth: (t: TestMock) => bearer(t.mock.keys['seed-viewer']!) },
-  { label: 'an Editor key (Bearer)', auth: (t: TestMock) => bearer(t.mock.keys['seed-editor']!) },
-  { label: 'an Admin key (Bearer)', auth: (t: TestMock) => bearer(t.mock.keys['seed-admin']!) },
-  { label: 'an Admin key (Basic api_key)', auth: (t: TestMock) => basic('api_key', t.mock.keys['seed-admin']!) },
+  { label: 'a Viewer key (Bearer)', auth: (t: InProcessTestMock) => bearer(t.mock.keys['seed-viewer']!) },
+  { label: 'an Editor key (Bearer)', auth: (t: InProcessTestMock) => bearer(t.mock.keys['seed-editor']!) },
+  { label: 'an Admin key (Bearer)', auth: (t: InProcessTestMock) => bearer(t.mock.keys['seed-admin']!) },
+  { label: 'an Admin key (Basic api_key)', auth: (t: InProcessTestMock) => basic('api_key', t.mock.keys['seed-admin']!) },
 ];
 
 describe('GET /graph/api/user and /graph/api/user/orgs', () => {

@@ -1,14 +1,14 @@
 /**
- * PMM 2.41's auth layer over the real HTTPS server, part 2: path cleaning on the raw request URI
+ * PMM 2.41's auth layer through the app in process (startInProcessMock), part 2: path cleaning on the raw request URI
  * (pmm-auth §2.2, pmm-auth §5.1), handler errors behind the layer (pmm-auth §2.6, pmm-auth §5.1 NormalErrors) and
  * nginx's headers (pmm-auth §1.1). Supertest sends these raw paths unchanged (see the journal test).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, bearer, startTestMock, type TestMock, authLayerBody as authError } from '../testing/harness.ts';
+import { ADMIN_AUTH, bearer, startInProcessMock, type InProcessTestMock, authLayerBody as authError } from '../testing/harness.ts';
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock();
+  t = await startInProcessMock();
 });
 afterAll(() => t.close());
 

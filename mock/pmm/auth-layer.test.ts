@@ -1,14 +1,14 @@
 /**
- * PMM 2.41's nginx auth_request layer over the real HTTPS server: PMM's own permission matrix
+ * PMM 2.41's nginx auth_request layer through the app in process (startInProcessMock): PMM's own permission matrix
  * (pmm-auth §5.1 TestPermissions), version and health endpoints, auth errors, the Grafana-admin
  * fallback and the request journal. Path cleaning, handler errors and headers: auth-layer-paths.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, bearer, startTestMock, type TestMock, authLayerBody as authError, seedKey as seedKeyOf } from '../testing/harness.ts';
+import { ADMIN_AUTH, basic, bearer, startInProcessMock, type InProcessTestMock, authLayerBody as authError, seedKey as seedKeyOf } from '../testing/harness.ts';
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock();
+  t = await startInProcessMock();
 });
 afterAll(() => t.close());
 

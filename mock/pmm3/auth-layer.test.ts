@@ -1,16 +1,16 @@
 /**
- * PMM 3.0's nginx auth_request layer over the real HTTPS server (profile pmm3, in progress):
+ * PMM 3.0's nginx auth_request layer through the app in process (startInProcessMock) (profile pmm3, in progress):
  * the 3.0-era rule table and its ':' cut (pmm-auth §2.1), 3.x token extraction (pmm-auth §2.3), the
  * compatibility rewrites (pmm-auth §1.3), version, health and settings (pmm-auth §3.1, pmm-auth §3.2, pmm-auth §3.3), PMM 3's own permission
  * tests (pmm-auth §5.2) and grpc-gateway bodies with unpopulated fields (pmm-auth §2.6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, basic, bearer, startTestMock, type TestMock, seedKey as seedKeyOf } from '../testing/harness.ts';
+import { ADMIN_AUTH, authLayerBody, basic, bearer, startInProcessMock, type InProcessTestMock, seedKey as seedKeyOf } from '../testing/harness.ts';
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock({ profile: pmm3 });
+  t = await startInProcessMock({ profile: pmm3 });
 });
 afterAll(() => t.close());
 

@@ -1,11 +1,11 @@
 /**
- * Grafana 11.1.8 (PMM 3.0, profile pmm3, in progress) under /graph/api over the real HTTPS
- * server: authn failure bodies (grafana-auth §3.4, grafana-auth §3.5, grafana-auth §6.1), role parsing of POST
+ * Grafana 11.1.8 (PMM 3.0, profile pmm3, in progress) under /graph/api through the app in
+ * process (startInProcessMock): authn failure bodies (grafana-auth §3.4, grafana-auth §3.5, grafana-auth §6.1), role parsing of POST
  * /api/auth/keys (grafana-auth §1.2), /api/user for API keys (grafana-auth §6.2) and /api/health (grafana-auth §6.3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, basic, bearer, createKey, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, basic, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -26,9 +26,9 @@ const UNAUTHORIZED_FALLBACK = { message: 'Unauthorized', traceID: '' };
 const PROBE = { login: 'pw-probe', password: 'pw-probe-pw' };
 
 /** One mock for the file; tests use unique key names. */
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock({
+  t = await startInProcessMock({
     profile: pmm3,
     users: [
       { login: 'viewer', password: 'viewer-pw', orgRole: 'Viewer' },

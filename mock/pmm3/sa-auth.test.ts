@@ -1,5 +1,5 @@
 /**
- * Service-account tokens as credentials on the pmm3 profile over the real HTTPS server: PMM 3's
+ * Service-account tokens as credentials on the pmm3 profile through the app in process (startInProcessMock): PMM 3's
  * own permission matrix (pmm-auth §5.2) for `Bearer`, Basic `service_token:` and Basic `api_key:`
  * (pmm-auth §2.3 3.x extraction), refused tokens (grafana-auth §2.2, grafana-auth §3.5; pmm-auth §1.4), a disabled
  * account, and what Grafana itself accepts (grafana-auth §3.4, grafana-auth §6.1, grafana-auth §6.2).
@@ -7,7 +7,7 @@
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, basic, bearer, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, authLayerBody, basic, bearer, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 type Role = 'viewer' | 'editor' | 'admin' | 'none';
 type Style = 'Bearer <token>' | 'Basic service_token:<token>' | 'Basic api_key:<token>';
@@ -19,9 +19,9 @@ const UNAUTHORIZED = authLayerBody(16, 'Unauthorized');
 /** grafana-auth §3.5 (LIKELY): an unknown or malformed `glsa_` token is not a typed error → the fallback body. */
 const GRAFANA_FALLBACK = { message: 'Unauthorized', traceID: '' };
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock({
+  t = await startInProcessMock({
     profile: pmm3,
     seedTokens: [
       { name: 'sa-viewer', role: 'Viewer' },
@@ -44,7 +44,7 @@ function credential(token: string, style: Style): string {
   return basic(style === 'Basic api_key:<token>' ? 'api_key' : 'service_token', token);
 }
 
-type Res = Awaited<ReturnType<ReturnType<TestMock['https']>['get']>>;
+type Res = Awaited<ReturnType<ReturnType<InProcessTestMock['https']>['get']>>;
 
 const get = (path: string, auth: string): Promise<Res> => t.https().get(path).set('Authorization', auth);
 

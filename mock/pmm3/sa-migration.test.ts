@@ -15,7 +15,7 @@ import { pmm3 } from '../profiles/pmm3.ts';
 import type { Profile } from '../profiles/types.ts';
 import { cryptoRandom } from '../random.ts';
 import { Store } from '../store.ts';
-import { ADMIN_AUTH, ADMIN_PASSWORD, authLayerBody, basic, bearer, createKey, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, ADMIN_PASSWORD, authLayerBody, basic, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 const SA = '/graph/api/serviceaccounts';
 const VERSION = '/v1/server/version';
@@ -24,14 +24,14 @@ const PROFILE_KEYS = ['id', 'name', 'login', 'orgId', 'isDisabled', 'createdAt',
 /** grafana-auth §5.1: the 11.3+ answer to POST /api/auth/keys. */
 const REMOVED = 'this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead';
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock({ profile: pmm3, seedKeys: [], seedTokens: [{ name: 'tok-admin', role: 'Admin' }] });
+  t = await startInProcessMock({ profile: pmm3, seedKeys: [], seedTokens: [{ name: 'tok-admin', role: 'Admin' }] });
 });
 afterAll(() => t.close());
 afterEach(() => t.clock.reset());
 
-type Res = Awaited<ReturnType<ReturnType<TestMock['https']>['get']>>;
+type Res = Awaited<ReturnType<ReturnType<InProcessTestMock['https']>['get']>>;
 const get = (path: string, auth = ADMIN_AUTH): Promise<Res> => t.https().get(path).set('Authorization', auth);
 const post = (path: string, body: unknown = {}, auth = ADMIN_AUTH): Promise<Res> =>
   t.https().post(path).set('Authorization', auth).set('Content-Type', 'application/json').send(JSON.stringify(body));

@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClock } from '../clock.ts';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, bearer, createKey, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, authLayerBody, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 const SA = '/graph/api/serviceaccounts';
 /**
@@ -23,14 +23,14 @@ const TOKEN_FORMAT = /^glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}$/;
 const ITEM_KEYS = ['id', 'name', 'created', 'lastUsedAt', 'expiration', 'secondsUntilExpiration', 'hasExpired', 'isRevoked'];
 const DAY_S = 24 * 3600;
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock({ profile: pmm3, clock: createClock(() => BASE_MS) });
+  t = await startInProcessMock({ profile: pmm3, clock: createClock(() => BASE_MS) });
 });
 afterAll(() => t.close());
 afterEach(() => t.clock.reset());
 
-type Res = Awaited<ReturnType<ReturnType<TestMock['https']>['get']>>;
+type Res = Awaited<ReturnType<ReturnType<InProcessTestMock['https']>['get']>>;
 
 const get = (path: string, auth = ADMIN_AUTH): Promise<Res> => t.https().get(path).set('Authorization', auth);
 const del = (path: string): Promise<Res> => t.https().delete(path).set('Authorization', ADMIN_AUTH);

@@ -1,11 +1,11 @@
 /**
  * Service accounts under /graph/api/serviceaccounts on the pmm3 profile (Grafana 11.1.8, Percona
- * fork) over the real HTTPS server: create (DTO, login, role parsing, Percona's `force`), who may
+ * fork) through the app in process (startInProcessMock): create (DTO, login, role parsing, Percona's `force`), who may
  * call (grafana-auth §1.1 RBAC), search paging, get, update and delete (grafana-auth §5.3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, basic, bearer, startTestMock, type TestMock } from '../testing/harness.ts';
+import { ADMIN_AUTH, authLayerBody, basic, bearer, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
 
 const SA = '/graph/api/serviceaccounts';
 /** grafana-auth §5.3: the ServiceAccountDTO of create and search, in this order. */
@@ -15,9 +15,9 @@ const PROFILE_KEYS = ['id', 'name', 'login', 'orgId', 'isDisabled', 'createdAt',
 /** Go's time.Time JSON of whole seconds (RFC 3339). */
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/;
 
-let t: TestMock;
+let t: InProcessTestMock;
 beforeAll(async () => {
-  t = await startTestMock({
+  t = await startInProcessMock({
     profile: pmm3,
     seedTokens: [
       { name: 'tok-viewer', role: 'Viewer' },
@@ -34,7 +34,7 @@ const seeded = (name: string): string => {
   return key;
 };
 
-type Res = Awaited<ReturnType<ReturnType<TestMock['https']>['get']>>;
+type Res = Awaited<ReturnType<ReturnType<InProcessTestMock['https']>['get']>>;
 
 function sendJson(method: 'post' | 'patch', path: string, body: unknown, auth = ADMIN_AUTH): Promise<Res> {
   return t.https()[method](path).set('Authorization', auth).set('Content-Type', 'application/json').send(typeof body === 'string' ? body : JSON.stringify(body));

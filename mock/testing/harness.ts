@@ -1,14 +1,18 @@
 /**
  * Test support for the `mock` project: starts the real mock (HTTPS + HTTP on 127.0.0.1, free
- * ports) and gives supertest agents that trust its certificate for their own requests only.
+ * ports) and gives supertest agents that trust its certificate for their own requests only; or,
+ * for tests that need only a request and an answer, the same mock in process with the same agent
+ * API (startInProcessMock, ./in-process.ts).
  */
 import request from 'supertest';
 import { createClock, type Clock } from '../clock.ts';
-import { pmm2 } from '../profiles/pmm2.ts';
 import { startMock, type MockOptions, type RunningMock } from '../server.ts';
 import { DEFAULT_CERT_DIR } from '../tls/certs.ts';
+import { ADMIN_PASSWORD, TEST_DEFAULTS } from './defaults.ts';
+import type { InProcessTestMock } from './in-process.ts';
 
-export const ADMIN_PASSWORD = 'admin-test-pw';
+export { ADMIN_PASSWORD };
+export { startInProcessMock, type InProcessMock, type InProcessTestMock, type TestAgent, type TestRequest, type TestResponse } from './in-process.ts';
 
 export interface TestMock {
   readonly mock: RunningMock;
@@ -43,26 +47,12 @@ export const ADMIN_AUTH = basic('admin', ADMIN_PASSWORD);
 /** Starts a mock with test defaults; `overrides` replace any option. The clock is manual-friendly (real time + offset). */
 export async function startTestMock(overrides: Partial<MockOptions> = {}): Promise<TestMock> {
   const clock = overrides.clock ?? createClock();
-  const logs: string[] = [];
   const mock = await startMock({
-    profile: pmm2,
+    ...TEST_DEFAULTS,
     host: '127.0.0.1',
     httpsPort: 0,
     httpPort: 0,
-    adminPassword: ADMIN_PASSWORD,
-    users: [
-      { login: 'viewer', password: 'viewer-pw', orgRole: 'Viewer' },
-      { login: 'editor', password: 'editor-pw', orgRole: 'Editor' },
-      { login: 'orgadmin', password: 'orgadmin-pw', orgRole: 'Admin' },
-    ],
-    seedKeys: [
-      { name: 'seed-viewer', role: 'Viewer' },
-      { name: 'seed-editor', role: 'Editor' },
-      { name: 'seed-admin', role: 'Admin' },
-    ],
-    keyMaxSecondsToLive: -1,
     tls: { certDir: DEFAULT_CERT_DIR, style: 'mock' },
-    log: (line) => logs.push(line),
     ...overrides,
     clock,
   });
@@ -76,7 +66,7 @@ export async function startTestMock(overrides: Partial<MockOptions> = {}): Promi
 }
 
 /** Creates a key as admin through the API and returns it (the product path, not the store). */
-export async function createKey(t: TestMock, name: string, role: string, secondsToLive?: number): Promise<{ id: number; key: string }> {
+export async function createKey(t: TestMock | InProcessTestMock, name: string, role: string, secondsToLive?: number): Promise<{ id: number; key: string }> {
   const res = await t
     .https()
     .post('/graph/api/auth/keys')
@@ -98,7 +88,7 @@ export function authLayerBody(code: number, message: string): string {
 }
 
 /** The harness's seeded key of a role (seed-viewer, seed-editor, seed-admin). */
-export function seedKey(t: TestMock, role: 'viewer' | 'editor' | 'admin'): string {
+export function seedKey(t: TestMock | InProcessTestMock, role: 'viewer' | 'editor' | 'admin'): string {
   const key = t.mock.keys[`seed-${role}`];
   if (key === undefined) throw new Error(`no seeded key seed-${role}`);
   return key;

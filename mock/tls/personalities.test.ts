@@ -28,6 +28,26 @@ afterAll(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** One set generated for the file (lazily), and when its generation began. */
+let base: Promise<{ dir: string; generatedAt: number }> | undefined;
+
+/**
+ * A directory holding a copy of that set, as a first call would have left it: the tests that start
+ * from a generated set copy it instead of generating their own (a set takes a few hundred ms of CPU).
+ */
+async function generatedCopy(): Promise<{ dir: string; generatedAt: number }> {
+  base ??= (async () => {
+    const dir = tempDir();
+    const generatedAt = Date.now();
+    expect((await ensurePersonalities(dir)).generated).toBe(true);
+    return { dir, generatedAt };
+  })();
+  const { dir: from, generatedAt } = await base;
+  const dir = tempDir();
+  cpSync(join(from, 'personalities'), join(dir, 'personalities'), { recursive: true });
+  return { dir, generatedAt };
+}
+
 /** Every file of the set, by name: what "same PEMs" compares. */
 function snapshot(set: PersonalitySet): Record<string, string> {
   const files = [set.rootCaFile, set.untrustedRootFile, set.intermediateFile];
@@ -85,7 +105,7 @@ describe('ensurePersonalities: generation, reuse, renewal (issue 3 §1)', () => 
   });
 
   it('issue 3 §1: a second call reuses the set (generated:false, the same PEMs)', async () => {
-    const dir = tempDir();
+    const { dir } = await generatedCopy();
     const first = await ensurePersonalities(dir);
     const second = await ensurePersonalities(dir);
     expect(second.generated).toBe(false);
@@ -93,7 +113,7 @@ describe('ensurePersonalities: generation, reuse, renewal (issue 3 §1)', () => 
   });
 
   it('issue 3 §1: {force:true} regenerates the set (generated:true, new PEMs)', async () => {
-    const dir = tempDir();
+    const { dir } = await generatedCopy();
     const first = snapshot(await ensurePersonalities(dir));
     const forced = await ensurePersonalities(dir, { force: true });
     expect(forced.generated).toBe(true);
@@ -106,7 +126,7 @@ describe('ensurePersonalities: generation, reuse, renewal (issue 3 §1)', () => 
     { days: 24, regenerated: true, why: 'not-yet-valid (from +30 days) would become valid within 7 days' },
     { days: 360, regenerated: true, why: 'the 365-day leaves would expire within 7 days' },
   ])('issue 3 §1: called $days days later → generated:$regenerated ($why)', async ({ days, regenerated }) => {
-    const dir = tempDir();
+    const { dir } = await generatedCopy();
     const now = Date.now();
     const first = snapshot(await ensurePersonalities(dir, { nowMs: now }));
     const later = await ensurePersonalities(dir, { nowMs: now + days * DAY_MS });
@@ -118,8 +138,8 @@ describe('ensurePersonalities: generation, reuse, renewal (issue 3 §1)', () => 
   it.each(['valid.crt', 'expired.key', 'root-ca.crt', 'intermediate.key', 'valid.chain.pem', 'manifest.json'])(
     'issue 3 §1: with %s deleted, the set is regenerated (generated:true, the file is back)',
     async (file) => {
-      const dir = tempDir();
-      await ensurePersonalities(dir);
+      const { dir } = await generatedCopy();
+      expect((await ensurePersonalities(dir)).generated).toBe(false);
       rmSync(join(dir, 'personalities', file));
       const again = await ensurePersonalities(dir);
       expect(again.generated).toBe(true);
@@ -134,8 +154,9 @@ describe('each certificate matches its declaration (issue 3 §1)', () => {
   const cert = (name: string) => new X509Certificate(readFileSync(join(set.dir, `${name}.crt`)));
 
   beforeAll(async () => {
-    generatedAt = Date.now();
-    set = await ensurePersonalities(tempDir());
+    const copy = await generatedCopy();
+    generatedAt = copy.generatedAt;
+    set = await ensurePersonalities(copy.dir);
   });
 
   it.each(DECLS.personalities.map((d) => [d.name, d] as const))('issue 3 §1: %s — subject, SANs, key, signature, validity, issuer and served chain as declared', async (name, d) => {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, TlsEvent } from '../journal.ts';
 import { startTestMock, type TestMock } from '../testing/harness.ts';
+import { python3 } from '../testing/python.ts';
 import { run } from '../testing/run.ts';
 import { DEFAULT_CERT_DIR } from './certs.ts';
 
@@ -100,7 +101,7 @@ function viaNode(mode: Mode, port: number): Promise<Attempt> {
 }
 
 async function viaPython(mode: Mode, port: number): Promise<Attempt> {
-  const r = await run('python3', ['-c', PYTHON_CLIENT, mode, String(port), ROOT_CA]);
+  const r = await run(await python3(), ['-c', PYTHON_CLIENT, mode, String(port), ROOT_CA]);
   const out = r.stdout.trim();
   if (r.code === 0 && /^status HTTP\/1\.1 200\b/.test(out)) return { outcome: 'accept', detail: out };
   if (r.code === 0 && out.startsWith('refuse SSLCertVerificationError')) return { outcome: 'refuse', detail: out };
@@ -163,9 +164,12 @@ interface Row {
   readonly name: string;
 }
 
-/** The cells whose expected verdict is `verdict`, each with its title: `issue 3: curl, mode ca, personality expired → refuse (exit 60)`. */
+/**
+ * The cells whose expected verdict is `verdict`, each with its title: `issue 3: curl, mode ca, personality expired → refuse (exit 60)`.
+ * Ordered round-robin over the personalities, so that the cells running at once are of different ones.
+ */
 function rows(verdict: Verdict, outcome: (client: Client) => string): [string, Row][] {
-  return CLIENTS.flatMap((client) =>
+  const cells = CLIENTS.flatMap((client) =>
     NAMES.flatMap((name) =>
       MODES.filter((mode) => CATALOGUE.personalities[name]!.expect[mode] === verdict).map((mode): [string, Row] => [
         `issue 3: ${client}, mode ${mode}, personality ${name} → ${verdict} (${outcome(client)})`,
@@ -173,9 +177,28 @@ function rows(verdict: Verdict, outcome: (client: Client) => string): [string, R
       ]),
     ),
   );
+  const seen = new Map<string, number>();
+  const round = cells.map(([, { name }]) => {
+    const n = seen.get(name) ?? 0;
+    seen.set(name, n + 1);
+    return n;
+  });
+  return cells.map((cell, i) => ({ cell, round: round[i]! })).sort((a, b) => a.round - b.round).map(({ cell }) => cell);
 }
 
 const port = (name: string): number => t.mock.personalities[name]!.port;
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs the cells of one personality one at a time (cells of different personalities run at once):
+ * a refusal is proven by that port's journal, which another cell on the same port would write to.
+ */
+function onePersonalityAtATime<T>(name: string, cell: () => Promise<T>): Promise<T> {
+  const next = (queues.get(name) ?? Promise.resolve()).then(cell, cell);
+  queues.set(name, next.catch(() => undefined));
+  return next;
+}
 
 describe('issue 3 §5: the verdict table of personalities.json, per client and mode', () => {
   it('issue 3 §3: the table has a verdict for every personality served and every mode', () => {
@@ -183,12 +206,13 @@ describe('issue 3 §5: the verdict table of personalities.json, per client and m
     expect(ACCEPT.length + REFUSE.length + EITHER.length).toBe(CLIENTS.length * NAMES.length * MODES.length);
   });
 
-  it.each(ACCEPT)('%s', async (_title, { client, mode, name }) => {
+  // Each cell waits on a client process: cells run concurrently (vitest's maxConcurrency at once).
+  it.concurrent.for(ACCEPT)('%s', ([, { client, mode, name }], { expect }) => onePersonalityAtATime(name, async () => {
     const r = await ATTEMPT[client](mode, port(name));
     expect(r.outcome, r.detail).toBe('accept');
-  });
+  }));
 
-  it.each(REFUSE)('%s', async (_title, { client, mode, name }) => {
+  it.concurrent.for(REFUSE)('%s', ([, { client, mode, name }], { expect }) => onePersonalityAtATime(name, async () => {
     const before = await highestSeq();
     const r = await ATTEMPT[client](mode, port(name));
     expect(r.outcome, r.detail).toBe('refuse');
@@ -197,14 +221,14 @@ describe('issue 3 §5: the verdict table of personalities.json, per client and m
     expect(['handshake-failed', 'closed-without-request']).toContain(event!.event);
     expect((await requests(before)).filter((e) => e.personality === name || e.port === port(name))).toEqual([]);
     expect(event!.port, `the event's port (${JSON.stringify(event)})`).toBe(port(name));
-  });
+  }));
 
-  it.for(EITHER)('%s', async ([, { client, mode, name }], { annotate }) => {
+  it.concurrent.for(EITHER)('%s', ([, { client, mode, name }], { annotate, expect }) => onePersonalityAtATime(name, async () => {
     const r = await ATTEMPT[client](mode, port(name));
     observed.push(`${client}, mode ${mode}, ${name}: ${r.outcome} (${r.detail})`);
     await annotate(`observed: ${r.outcome} (${r.detail})`);
     expect(['accept', 'refuse'], r.detail).toContain(r.outcome);
-  });
+  }));
 });
 
 describe('issue 3 §1, §5: the valid chain satisfies strict verifiers', () => {

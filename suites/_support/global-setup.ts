@@ -14,7 +14,7 @@ import type { TestProject } from 'vitest/node';
 import { adminAuth, closeAgents, send } from './http.ts';
 import { spawnMock } from './spawn-mock.ts';
 import { finishRun } from './cleanup.ts';
-import { targetFromEnv, TargetConfigError, type SuiteUser, type Target } from './target.ts';
+import { AUTH_CACHE_POLL_SECONDS, pollSecondsFor, targetFromEnv, TargetConfigError, type SuiteUser, type Target } from './target.ts';
 
 const CLEANUP_CLI = fileURLToPath(new URL('./cleanup-cli.ts', import.meta.url));
 
@@ -85,19 +85,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     child = mock.child;
     base = { baseUrl: mock.https, ca: readFileSync(mock.caFile, 'utf8'), insecure: false, admin: { login: 'admin', password }, readOnly: false, strict: true, users };
   }
-  const draft: Target = { ...base, kind: 'real', embedded: child !== undefined, runId, profile: 'unknown', version: null, grafanaVersion: null, project: project.name, ledgerFile };
+  const draft: Target = { ...base, kind: 'real', embedded: child !== undefined, runId, profile: 'unknown', version: null, grafanaVersion: null, project: project.name, ledgerFile, pollSeconds: AUTH_CACHE_POLL_SECONDS };
   let target: Target;
   try {
     // PMM_SUITE_AS_REAL=1 treats a mock as a real PMM (no control API): to see what a real run skips.
     const control = process.env.PMM_SUITE_AS_REAL === '1' ? false : await hasControlApi(draft);
-    target = { ...draft, kind: control ? 'mock' : 'real', ...(await detectProfile(draft)), grafanaVersion: await detectGrafanaVersion(draft) };
+    const kind = control ? 'mock' : 'real';
+    target = { ...draft, kind, ...(await detectProfile(draft)), grafanaVersion: await detectGrafanaVersion(draft), pollSeconds: pollSecondsFor(kind, process.env) };
   } catch (e) {
     child?.kill('SIGTERM');
     throw e;
   }
   project.provide('target', target);
+  const pollNote = target.pollSeconds === AUTH_CACHE_POLL_SECONDS ? '' : `, polls ${target.pollSeconds} s`;
   const mockNote = pinned ? `, mock ${pinned.join(' ') || 'pmm2'}${process.env.PMM_SERVER_URL ? '; PMM_SERVER_URL ignored: this project pins its mock' : ''}` : '';
-  process.stdout.write(`pmm-auth-conformance: [${project.name}] target ${target.baseUrl} (${target.kind}${target.embedded ? ', embedded' : ''}${mockNote}, ${target.profile} ${target.version ?? ''}, Grafana ${target.grafanaVersion ?? '?'}), run ${runId}\n`);
+  process.stdout.write(`pmm-auth-conformance: [${project.name}] target ${target.baseUrl} (${target.kind}${target.embedded ? ', embedded' : ''}${mockNote}, ${target.profile} ${target.version ?? ''}, Grafana ${target.grafanaVersion ?? '?'}${pollNote}), run ${runId}\n`);
 
   const onSignal = (): void => {
     // vitest exits 1 ms after SIGINT/SIGTERM: the clean-up runs in a detached process that outlives it.

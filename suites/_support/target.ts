@@ -36,6 +36,11 @@ export interface Target {
   readonly users: readonly SuiteUser[];
   /** Where workers log the keys they create and delete (for the final clean-up and count). */
   readonly ledgerFile: string;
+  /**
+   * How long cases poll for a change that PMM's auth cache may delay (a deleted or expired key
+   * still working, pmm-auth §2.4: 3–6 s): 10 s, or PMM_SUITE_MOCK_POLL_SECONDS on a mock target.
+   */
+  readonly pollSeconds: number;
 }
 
 export interface SuiteUser {
@@ -51,6 +56,23 @@ declare module 'vitest' {
 }
 
 export class TargetConfigError extends Error {}
+
+/** pmm-auth §2.4: PMM caches a successful authentication for 3–6 s; 10 s leaves a margin. */
+export const AUTH_CACHE_POLL_SECONDS = 10;
+
+/**
+ * The poll bound for a target: 10 s, except on a mock (`kind: 'mock'`, a target with the /__mock
+ * control API), which does not model PMM's auth cache: there PMM_SUITE_MOCK_POLL_SECONDS may
+ * shorten it (the self-check does, so that a deviation that never changes state fails sooner).
+ * A real PMM always gets 10 s.
+ */
+export function pollSecondsFor(kind: Target['kind'], env: NodeJS.ProcessEnv): number {
+  const raw = env.PMM_SUITE_MOCK_POLL_SECONDS;
+  if (kind !== 'mock' || raw === undefined || raw === '') return AUTH_CACHE_POLL_SECONDS;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new TargetConfigError(`PMM_SUITE_MOCK_POLL_SECONDS must be a positive number of seconds, got "${raw}"`);
+  return n;
+}
 
 const truthy = (v: string | undefined): boolean => v !== undefined && ['1', 'true', 'yes'].includes(v.toLowerCase());
 

@@ -101,9 +101,9 @@ area('expiry: keys with secondsToLive', () => {
         grafana: await send(t, { path: '/graph/api/auth/key', headers: bearer(key.key) }),
         pmm: await send(t, { path: F.versionPath, headers: bearer(key.key) }),
       });
-      const last = await eventually(probe, (r) => r.grafana.status === 401 && r.pmm.status === 401, 10);
+      const last = await eventually(probe, (r) => r.grafana.status === 401 && r.pmm.status === 401, t.pollSeconds);
       // pmm-auth §2.3: the wording of a real Grafana 9.2 is not asserted here (srv.expiry.002 does on the mock).
-      expectStatus(last.grafana, 401, '401 from Grafana for the expired key within 10 s');
+      expectStatus(last.grafana, 401, `401 from Grafana for the expired key within ${t.pollSeconds} s`);
       expectAuthLayerError(last.pmm, 16);
     },
   );

@@ -126,8 +126,8 @@ area('GET and DELETE /graph/api/auth/keys', () => {
     ref: 'grafana-auth §1.5, grafana-auth §4', source: LIST, ...LEGACY,
   }, async (t) => {
     const k = await createKey(t, 'list-ttl1', 'Viewer', 1);
-    const last = await eventually(() => list(t), ({ items }) => !items.some((i) => i.name === k.name), 10);
-    expect(last.items.some((i) => i.name === k.name), `key ${k.name} (secondsToLive 1) still in the default list after 10 s`).toBe(false);
+    const last = await eventually(() => list(t), ({ items }) => !items.some((i) => i.name === k.name), t.pollSeconds);
+    expect(last.items.some((i) => i.name === k.name), `key ${k.name} (secondsToLive 1) still in the default list after ${t.pollSeconds} s`).toBe(false);
     const { items } = await list(t, '?includeExpired=true');
     const item = itemNamed(items, k.name, '?includeExpired=true');
     expect(item).toMatchObject({ id: k.id, name: k.name, role: 'Viewer' });
@@ -178,9 +178,9 @@ area('GET and DELETE /graph/api/auth/keys', () => {
     const k = await createKey(t, 'delete-stops', 'Viewer');
     expectStatus(await send(t, { path: '/v1/version', headers: bearer(k.key) }), 200, '200 from /v1/version before the key is deleted');
     expectStatus(await deleteKey(t, k.id, k.name), 200, '200 for the DELETE');
-    const pmm = await eventually(() => send(t, { path: '/v1/version', headers: bearer(k.key) }), (r) => r.status !== 200, 10);
+    const pmm = await eventually(() => send(t, { path: '/v1/version', headers: bearer(k.key) }), (r) => r.status !== 200, t.pollSeconds);
     expectAuthLayerError(pmm, 16);
-    const grafana = await eventually(() => send(t, { path: '/graph/api/auth/key', headers: bearer(k.key) }), (r) => r.status !== 200, 10);
+    const grafana = await eventually(() => send(t, { path: '/graph/api/auth/key', headers: bearer(k.key) }), (r) => r.status !== 200, t.pollSeconds);
     expectStatus(grafana, 401, '401 from /graph/api/auth/key with the deleted key');
   });
 });

@@ -63,7 +63,7 @@ area('legacy keys on PMM 3: migration and removal', () => {
   }, async (t) => {
     const key = await createKey(t, 'migrate-hidden', 'Viewer');
     expectStatus(await version(t, bearer(key.key)), 200, '200 on first use');
-    const keys = await eventually(() => listedKeys(t), (l) => !l.some((k) => k.id === key.id), 10);
+    const keys = await eventually(() => listedKeys(t), (l) => !l.some((k) => k.id === key.id), t.pollSeconds);
     expect(keys.some((k) => k.id === key.id), `key ${key.name} still listed by GET /graph/api/auth/keys after its first use`).toBe(false);
     const sa = await autogenAccount(t, key);
     expect(sa, `an account named sa-autogen-${key.name}`).toBeDefined();

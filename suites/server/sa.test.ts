@@ -145,7 +145,7 @@ area('service accounts (PMM 3)', () => {
   }, async (t) => {
     const { sa, tok } = await workingToken(t, 'sa-delete');
     expectGrafanaError(await deleteServiceAccount(t, sa.id, sa.name), 200, { message: 'Service account deleted' });
-    const pmm = await eventually(() => send(t, { path: VERSION, headers: bearer(tok.key) }), (r) => r.status !== 200, 10);
+    const pmm = await eventually(() => send(t, { path: VERSION, headers: bearer(tok.key) }), (r) => r.status !== 200, t.pollSeconds);
     expectAuthLayerError(pmm, 16);
     expectStatus(await getAccount(t, sa.id), 404, '404 for the deleted account');
   });
@@ -182,7 +182,7 @@ area('service accounts (PMM 3)', () => {
   }, async (t) => {
     const { sa, tok } = await workingToken(t, 'sa-disabled');
     expectStatus(await patchAccount(t, sa.id, { isDisabled: true }), 200, '200 from the PATCH');
-    const pmm = await eventually(() => send(t, { path: VERSION, headers: bearer(tok.key) }), (r) => r.status !== 200, 10);
+    const pmm = await eventually(() => send(t, { path: VERSION, headers: bearer(tok.key) }), (r) => r.status !== 200, t.pollSeconds);
     expectAuthLayerError(pmm, 16);
     expectStatus(await send(t, { path: '/graph/api/auth/key', headers: bearer(tok.key) }), 401, '401 from Grafana for a disabled account\'s token');
   });

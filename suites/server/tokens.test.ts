@@ -186,7 +186,7 @@ area('service-account tokens (PMM 3)', () => {
     const gone = await createToken(t, shared().sa.id, 'tok-delete');
     expectStatus(await send(t, { path: VERSION, headers: bearer(gone.key) }), 200, '200 before the DELETE');
     expectGrafanaError(await deleteToken(t, gone), 200, { message: 'Service account token deleted' });
-    const pmm = await eventually(() => send(t, { path: VERSION, headers: bearer(gone.key) }), (r) => r.status !== 200, 10);
+    const pmm = await eventually(() => send(t, { path: VERSION, headers: bearer(gone.key) }), (r) => r.status !== 200, t.pollSeconds);
     expectAuthLayerError(pmm, 16);
     expectStatus(await send(t, { path: VERSION, headers: bearer(shared().tok.key) }), 200, '200 with the account\'s other token');
   });
@@ -210,7 +210,7 @@ area('service-account tokens (PMM 3)', () => {
   }, async (t) => {
     const used = await createToken(t, shared().sa.id, 'tok-last-used');
     expectStatus(await send(t, { path: VERSION, headers: bearer(used.key) }), 200, '200 with the fresh token');
-    const last = await eventually(() => items(t, shared().sa.id), ({ list }) => list.find((i) => i.id === used.id)?.lastUsedAt != null, 10);
+    const last = await eventually(() => items(t, shared().sa.id), ({ list }) => list.find((i) => i.id === used.id)?.lastUsedAt != null, t.pollSeconds);
     expect(last.list.find((i) => i.id === used.id)?.lastUsedAt, 'lastUsedAt of the used token').toMatch(RFC3339);
   });
 });
