@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Launcher for the `pmm-auth-check` bin: runs the TypeScript entry point through tsx.
-import { register } from 'tsx/esm/api';
+// Launcher for the `pmm-auth-check` bin: the bundle built by scripts/build.js when it is fresh,
+// else the TypeScript entry point through tsx (scripts/lib/launch.js).
+import { launch } from './lib/launch.js';
 
-register();
-await import('./pmm-auth-check.ts');
+await launch('pmm-auth-check');

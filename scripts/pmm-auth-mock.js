@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Launcher for the `pmm-auth-mock` bin: runs the TypeScript entry point through tsx, so that
-// `npm ci` is all a user needs (no build step to remember).
-import { register } from 'tsx/esm/api';
+// Launcher for the `pmm-auth-mock` bin: the bundle built by scripts/build.js when it is fresh,
+// else the TypeScript entry point through tsx (scripts/lib/launch.js).
+import { launch } from './lib/launch.js';
 
-register();
-await import('./pmm-auth-mock.ts');
+await launch('pmm-auth-mock');
