@@ -33,6 +33,10 @@ describe('pmm-auth-check clients: the built-in matrix on both profiles', () => {
     expect(run.code).toBe(0);
   });
 
+  it('issue 11: the run leaves nothing in its TMPDIR (the compiled Go adapter, the adapters\' temporary files)', () => {
+    expect(run.leftovers).toEqual([]);
+  });
+
   it.each(BUILTINS)('issues 5, 6: %s is installed here, reports its version and got a verdict in every case on both profiles', (name) => {
     const c = report.clients[name];
     expect(c, `no column for ${name}`).toBeDefined();

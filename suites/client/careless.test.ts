@@ -39,6 +39,7 @@ const version = (name: string): string => `[ "$1" = --version ] && { echo "${nam
 
 let report: Report;
 let codes: (number | null)[];
+let leftovers: string[];
 let pool: MockPool | undefined;
 
 beforeAll(async () => {
@@ -71,6 +72,7 @@ beforeAll(async () => {
   ]).then(([first, rest]) => [first, ...rest]);
   report = { ...runs[0]!.report, clients: Object.assign({}, ...runs.map((r) => r.report.clients)), unexpected: runs.flatMap((r) => r.report.unexpected) };
   codes = runs.map((r) => r.code);
+  leftovers = runs.flatMap((r) => r.leftovers);
 }, 600_000);
 afterAll(async () => {
   cleanupRuns();
@@ -121,6 +123,10 @@ describe('careless clients get FAIL on the right cases, on PMM 2 and PMM 3', () 
       expect(v.reason).toMatch(/no answer within the timeout/);
     }
     expect(report.clients['user-client']!.profiles.pmm3!.cases['client.bearer.exact']).toBeDefined();
+  });
+
+  it("issue 11: the README's client cleans up after itself: nothing is left in the runs' TMPDIR", () => {
+    expect(leftovers).toEqual([]);
   });
 
   it('issue 5: fixtures/clients/PROTOCOL.md shows the same my-client example as the README', () => {

@@ -2,10 +2,10 @@
  * Runs `pmm-auth-check clients …` as a user would (a process), and reads its report.json.
  * `cleanupRuns()` belongs in `afterAll`: it stops runs still going and removes their report directories.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,6 +41,21 @@ export function verdictOf(report: Report, client: string, profile: ProfileName, 
   return v;
 }
 
+/**
+ * PATH for the runs: the directory of the interpreter `python3` names first. Where `python3` is a
+ * shim (pyenv's bash script costs about 0.3 s per start, and the adapters start Python hundreds of
+ * times), the adapters then start the same interpreter directly. Same Python, same verdicts.
+ */
+const RUN_PATH: string = (() => {
+  const path = process.env.PATH ?? '';
+  try {
+    const exe = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return exe === '' ? path : `${dirname(exe)}${delimiter}${path}`;
+  } catch {
+    return path;
+  }
+})();
+
 const dirs: string[] = [];
 const children = new Set<ChildProcess>();
 
@@ -51,10 +66,19 @@ export function cleanupRuns(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-export async function runCheck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; dir: string; report: Report }> {
+/**
+ * One run in a report directory of its own, with TMPDIR an empty directory of its own: what the
+ * harness and the clients leave there is returned as `leftovers` (it should be nothing).
+ */
+export async function runCheck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; dir: string; report: Report; leftovers: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'pmmconf-clients-'));
   dirs.push(dir);
-  const child = spawn(process.execPath, [join(ROOT, 'scripts/pmm-auth-check.js'), 'clients', '--report-dir', dir, ...args], { cwd: ROOT });
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/pmm-auth-check.js'), 'clients', '--report-dir', join(dir, 'report'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: RUN_PATH, TMPDIR: tmp },
+  });
   children.add(child);
   child.on('close', () => children.delete(child));
   let stdout = '';
@@ -64,9 +88,9 @@ export async function runCheck(args: string[]): Promise<{ code: number | null; s
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   let report: Report;
   try {
-    report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+    report = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8')) as Report;
   } catch {
     throw new Error(`pmm-auth-check wrote no report.json (exit ${code}): ${stderr.slice(-1500)}`);
   }
-  return { code, stdout, stderr, dir, report };
+  return { code, stdout, stderr, dir: join(dir, 'report'), report, leftovers: readdirSync(tmp) };
 }
