@@ -25,7 +25,9 @@ class LongestFirst extends BaseSequencer {
       return i < 0 ? STARTS_FIRST.length : i;
     };
     // Stable: vitest's order (failed first, then longest first) holds within a project.
-    return (await super.sort(files)).sort((a, b) => a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder || rank(a) - rank(b));
+    return (await super.sort(files)).sort(
+      (a, b) => a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder || rank(a) - rank(b),
+    );
   }
 }
 

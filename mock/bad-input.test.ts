@@ -17,9 +17,12 @@ let t: TestMock;
 function rawTls(payload: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = connect({ host: '127.0.0.1', port: t.mock.httpsPort, ca: t.mock.certificate.certPem, servername: 'localhost' }, () => {
-      socket.write(payload);
-    });
+    const socket = connect(
+      { host: '127.0.0.1', port: t.mock.httpsPort, ca: t.mock.certificate.certPem, servername: 'localhost' },
+      () => {
+        socket.write(payload);
+      },
+    );
     const done = (): void => resolve(Buffer.concat(chunks).toString('latin1'));
     socket.on('data', (d: Buffer) => {
       chunks.push(d);
@@ -36,14 +39,30 @@ function rawTls(payload: string | Buffer): Promise<string> {
 }
 
 /** One HTTPS request with a body written as given (Content-Length or chunked), trusting the mock's certificate. */
-function send(opts: { method?: string; path: string; headers?: Record<string, string | number>; chunks: Buffer[] }): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+function send(opts: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string | number>;
+  chunks: Buffer[];
+}): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port: t.mock.httpsPort, method: opts.method ?? 'POST', path: opts.path, headers: opts.headers ?? {}, ca: t.mock.certificate.certPem, servername: 'localhost', agent: false },
+      {
+        host: '127.0.0.1',
+        port: t.mock.httpsPort,
+        method: opts.method ?? 'POST',
+        path: opts.path,
+        headers: opts.headers ?? {},
+        ca: t.mock.certificate.certPem,
+        servername: 'localhost',
+        agent: false,
+      },
       (res) => {
         const body: Buffer[] = [];
         res.on('data', (d: Buffer) => body.push(d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(body).toString('utf8'), headers: res.headers }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(body).toString('utf8'), headers: res.headers }),
+        );
         res.on('error', reject);
       },
     );
@@ -70,16 +89,22 @@ describe('headers (pmm-auth §1.1: large_client_header_buffers 128 64k)', () => 
     { name: 'X-Big', value: 'a'.repeat(64 * 1024) },
     { name: 'Cookie', value: `session=${'c'.repeat(70 * 1024)}` },
     { name: 'Authorization', value: `Bearer ${'A'.repeat(100 * 1024)}` },
-  ])('pmm-auth §1.1: a $name header line over 64 KiB → 400 nginx page "Request Header Or Cookie Too Large"', async ({ name, value }) => {
-    const res = await t.https().get('/v1/version').set(name, value);
-    expect(res.status).toBe(400);
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.text).toContain(TOO_LARGE_HEADER);
-    expect(res.text).toContain('<center>nginx</center>');
-  });
+  ])(
+    'pmm-auth §1.1: a $name header line over 64 KiB → 400 nginx page "Request Header Or Cookie Too Large"',
+    async ({ name, value }) => {
+      const res = await t.https().get('/v1/version').set(name, value);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain(TOO_LARGE_HEADER);
+      expect(res.text).toContain('<center>nginx</center>');
+    },
+  );
 
   it('pmm-auth §1.1: a 60 KiB header line fits in one buffer and is accepted', async () => {
-    const res = await t.https().get('/v1/readyz').set('X-Big', 'a'.repeat(60 * 1024));
+    const res = await t
+      .https()
+      .get('/v1/readyz')
+      .set('X-Big', 'a'.repeat(60 * 1024));
     expect(res.status).toBe(200);
   });
 
@@ -100,19 +125,42 @@ describe('Authorization garbage (grafana-auth §3.1, grafana-auth §3.2, grafana
     { what: 'an unknown scheme', header: 'Digest username="admin"', grafana: 'Invalid Basic Auth Header' },
     { what: 'lower-case bearer', header: 'bearer abc', grafana: 'Invalid Basic Auth Header' },
     { what: 'Bearer with invalid base64', header: 'Bearer %%%not-base64%%%', grafana: 'invalid Service Token/API key' },
-    { what: 'Bearer with base64 of non-JSON', header: `Bearer ${b64('not json at all')}`, grafana: 'invalid Service Token/API key' },
-    { what: 'Bearer with base64 of a JSON array', header: `Bearer ${b64('[1,2,3]')}`, grafana: 'invalid Service Token/API key' },
-    { what: 'Bearer with wrong field types', header: `Bearer ${b64('{"k":1,"n":2,"id":"x"}')}`, grafana: 'invalid Service Token/API key' },
-    { what: 'Basic api_key with garbage', header: `Basic ${b64('api_key:garbage')}`, grafana: 'invalid Service Token/API key' },
-    { what: 'Bearer with bytes 0x80-0xff', header: 'Bearer \u00ff\u00fe\u0080', grafana: 'invalid Service Token/API key' },
-  ])('grafana-auth §3.1: $what → 401 on /graph/api/user and 401 code 16 on /v1/version', async ({ header, grafana }) => {
-    const g = await t.https().get('/graph/api/user').set('Authorization', header);
-    expect(g.status).toBe(401);
-    expect(g.body).toEqual({ message: grafana, traceID: '' });
-    const p = await t.https().get('/v1/version').set('Authorization', header);
-    expect(p.status).toBe(401);
-    expect(p.body).toEqual({ code: 16, error: grafana, message: grafana });
-  });
+    {
+      what: 'Bearer with base64 of non-JSON',
+      header: `Bearer ${b64('not json at all')}`,
+      grafana: 'invalid Service Token/API key',
+    },
+    {
+      what: 'Bearer with base64 of a JSON array',
+      header: `Bearer ${b64('[1,2,3]')}`,
+      grafana: 'invalid Service Token/API key',
+    },
+    {
+      what: 'Bearer with wrong field types',
+      header: `Bearer ${b64('{"k":1,"n":2,"id":"x"}')}`,
+      grafana: 'invalid Service Token/API key',
+    },
+    {
+      what: 'Basic api_key with garbage',
+      header: `Basic ${b64('api_key:garbage')}`,
+      grafana: 'invalid Service Token/API key',
+    },
+    {
+      what: 'Bearer with bytes 0x80-0xff',
+      header: 'Bearer \u00ff\u00fe\u0080',
+      grafana: 'invalid Service Token/API key',
+    },
+  ])(
+    'grafana-auth §3.1: $what → 401 on /graph/api/user and 401 code 16 on /v1/version',
+    async ({ header, grafana }) => {
+      const g = await t.https().get('/graph/api/user').set('Authorization', header);
+      expect(g.status).toBe(401);
+      expect(g.body).toEqual({ message: grafana, traceID: '' });
+      const p = await t.https().get('/v1/version').set('Authorization', header);
+      expect(p.status).toBe(401);
+      expect(p.body).toEqual({ code: 16, error: grafana, message: grafana });
+    },
+  );
 
   it('grafana-auth §3.2: a malformed glsa_ token is the one documented 500 {"message":"invalid Service Token/API key"}', async () => {
     const res = await t.https().get('/graph/api/user').set('Authorization', 'Bearer glsa_short_bad');
@@ -138,7 +186,11 @@ describe('POST /graph/api/auth/keys bodies (grafana-auth §1.2: bind errors)', (
     const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
     const res = await send({
       path: '/graph/api/auth/keys',
-      headers: { Authorization: ADMIN_AUTH, 'Content-Length': buf.length, ...(type === undefined ? {} : { 'Content-Type': type }) },
+      headers: {
+        Authorization: ADMIN_AUTH,
+        'Content-Length': buf.length,
+        ...(type === undefined ? {} : { 'Content-Type': type }),
+      },
       chunks: [buf],
     });
     expect(res.status).toBe(400);
@@ -152,16 +204,23 @@ describe('body size (pmm-auth §1.1: client_max_body_size 10m)', () => {
     { path: '/graph/api/auth/keys', auth: undefined },
     { path: '/v1/Settings/Get', auth: undefined },
     { path: '/graph/api/auth/keys', auth: ADMIN_AUTH },
-  ])('pmm-auth §1.1: a body over 10 MiB with Content-Length on $path → 413 nginx page before auth (auth: $auth)', async ({ path, auth }) => {
-    const res = await send({
-      path,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': 10 * MIB + 1, ...(auth ? { Authorization: auth } : {}) },
-      chunks: [...Array.from({ length: 10 }, () => oneMiB), Buffer.from(' ')],
-    });
-    expect(res.status).toBe(413);
-    expect(res.text).toContain(TOO_LARGE_BODY);
-    expect(res.text).toContain('<center>nginx</center>');
-  });
+  ])(
+    'pmm-auth §1.1: a body over 10 MiB with Content-Length on $path → 413 nginx page before auth (auth: $auth)',
+    async ({ path, auth }) => {
+      const res = await send({
+        path,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': 10 * MIB + 1,
+          ...(auth ? { Authorization: auth } : {}),
+        },
+        chunks: [...Array.from({ length: 10 }, () => oneMiB), Buffer.from(' ')],
+      });
+      expect(res.status).toBe(413);
+      expect(res.text).toContain(TOO_LARGE_BODY);
+      expect(res.text).toContain('<center>nginx</center>');
+    },
+  );
 
   it('pmm-auth §1.1: a chunked body over 10 MiB → 413 nginx page', async () => {
     const res = await send({
@@ -173,16 +232,24 @@ describe('body size (pmm-auth §1.1: client_max_body_size 10m)', () => {
     expect(res.text).toContain(TOO_LARGE_BODY);
   });
 
-  it.each([{ framing: 'Content-Length' }, { framing: 'chunked' }])('pmm-auth §1.1: a body of exactly 10 MiB ($framing) is not 413 and binds', async ({ framing }) => {
-    const name = `ten-mib-${framing}`;
-    const json = Buffer.from(`{"name":"${name}","role":"Viewer"}`);
-    const body = Buffer.concat([json, Buffer.alloc(10 * MIB - json.length, 0x20)]);
-    expect(body.length).toBe(10 * MIB);
-    const framingHeader: Record<string, string | number> = framing === 'chunked' ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': body.length };
-    const res = await send({ path: '/graph/api/auth/keys', headers: { Authorization: ADMIN_AUTH, 'Content-Type': 'application/json', ...framingHeader }, chunks: [body] });
-    expect(res.status).toBe(200);
-    expect(JSON.parse(res.text)).toMatchObject({ name });
-  });
+  it.each([{ framing: 'Content-Length' }, { framing: 'chunked' }])(
+    'pmm-auth §1.1: a body of exactly 10 MiB ($framing) is not 413 and binds',
+    async ({ framing }) => {
+      const name = `ten-mib-${framing}`;
+      const json = Buffer.from(`{"name":"${name}","role":"Viewer"}`);
+      const body = Buffer.concat([json, Buffer.alloc(10 * MIB - json.length, 0x20)]);
+      expect(body.length).toBe(10 * MIB);
+      const framingHeader: Record<string, string | number> =
+        framing === 'chunked' ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': body.length };
+      const res = await send({
+        path: '/graph/api/auth/keys',
+        headers: { Authorization: ADMIN_AUTH, 'Content-Type': 'application/json', ...framingHeader },
+        chunks: [body],
+      });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.text)).toMatchObject({ name });
+    },
+  );
 });
 
 describe('DELETE /graph/api/auth/keys/:id (grafana-auth §1.6)', () => {
@@ -210,9 +277,15 @@ describe('raw request lines over TLS (issue 2 §9)', () => {
   it.each([
     { what: 'a garbage request line', bytes: 'GARBAGE\r\n\r\n' },
     { what: 'a method without a target', bytes: 'GET\r\n\r\n' },
-    { what: 'a header line without a colon', bytes: 'GET /v1/readyz HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n' },
+    {
+      what: 'a header line without a colon',
+      bytes: 'GET /v1/readyz HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n',
+    },
     { what: 'binary bytes', bytes: Buffer.from([0x00, 0x01, 0x02, 0xff, 0x0d, 0x0a, 0x0d, 0x0a]) },
-    { what: 'a bad Content-Length', bytes: 'POST /v1/readyz HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n' },
+    {
+      what: 'a bad Content-Length',
+      bytes: 'POST /v1/readyz HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n',
+    },
     { what: 'an HTTP/1.1 request without Host', bytes: 'GET /v1/readyz HTTP/1.1\r\n\r\n' },
   ])('issue 2 §9: $what → 400 and the mock keeps serving', async ({ bytes }) => {
     const response = await rawTls(bytes);

@@ -54,7 +54,8 @@ const ROLES: readonly OrgRole[] = ['Viewer', 'Editor', 'Admin'];
 
 function int(flag: string, value: string, min: number, max: number): number {
   const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -101,9 +102,15 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 
 /** `--deviate a,b --deviate c` → the test-only deviations named. */
 export function parseDeviations(values: readonly string[]): Deviation[] {
-  const names = values.flatMap((v) => v.split(',')).map((n) => n.trim()).filter((n) => n !== '');
+  const names = values
+    .flatMap((v) => v.split(','))
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   const unknown = names.filter((n) => !isDeviation(n));
-  if (unknown.length > 0) throw new UsageError(`--deviate: unknown deviation(s) ${unknown.join(', ')}; known: ${Object.keys(DEVIATIONS).join(', ')}`);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--deviate: unknown deviation(s) ${unknown.join(', ')}; known: ${Object.keys(DEVIATIONS).join(', ')}`,
+    );
   return [...new Set(names)] as Deviation[];
 }
 
@@ -113,7 +120,9 @@ export function parseTls(value: string): string[] {
   const names = value.split(',').map((n) => n.trim());
   const unknown = names.filter((n) => !PERSONALITY_NAMES.includes(n));
   if (names.length === 0 || unknown.length > 0) {
-    throw new UsageError(`--tls must be "all" or a comma list of ${PERSONALITY_NAMES.join(', ')}; unknown: "${unknown.join(', ')}"`);
+    throw new UsageError(
+      `--tls must be "all" or a comma list of ${PERSONALITY_NAMES.join(', ')}; unknown: "${unknown.join(', ')}"`,
+    );
   }
   return [...new Set(names)];
 }
@@ -151,39 +160,57 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new UsageError((e as Error).message.split('\n')[0]!);
   }
   const named = PROFILES[values.profile];
-  if (!named) throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${values.profile}"`);
+  if (!named)
+    throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${values.profile}"`);
   const version = values['grafana-version'];
   const profile = version === undefined ? named : withGrafanaVersion(named, version);
-  if (!profile) throw new UsageError(`--grafana-version for --profile ${named.name} must be one of ${grafanaVersionsOf(named).join(', ')}, got "${version}"`);
+  if (!profile)
+    throw new UsageError(
+      `--grafana-version for --profile ${named.name} must be one of ${grafanaVersionsOf(named).join(', ')}, got "${version}"`,
+    );
   if (values.host === '') throw new UsageError('--host must not be empty');
   const httpsPort = int('--https-port', values['https-port'], 0, 65535);
   const httpPort = int('--http-port', values['http-port'], -1, 65535);
-  if (httpsPort !== 0 && httpsPort === httpPort) throw new UsageError(`--https-port and --http-port must differ (both ${httpsPort})`);
+  if (httpsPort !== 0 && httpsPort === httpPort)
+    throw new UsageError(`--https-port and --http-port must differ (both ${httpsPort})`);
   if (values['admin-password'] === '') throw new UsageError('--admin-password must not be empty');
   const keyMaxSecondsToLive = int('--key-max-ttl', values['key-max-ttl'], -1, 2 ** 53 - 1);
   // grafana-auth §1.3: -1 = unlimited; 0 is not a usable limit.
-  if (keyMaxSecondsToLive === 0) throw new UsageError('--key-max-ttl must be -1 (unlimited) or a positive number of seconds');
-  if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key must be given together');
-  if (values.cert !== undefined && values['cert-style'] !== undefined) throw new UsageError('--cert-style applies to generated certificates; it cannot be combined with --cert/--key');
+  if (keyMaxSecondsToLive === 0)
+    throw new UsageError('--key-max-ttl must be -1 (unlimited) or a positive number of seconds');
+  if ((values.cert === undefined) !== (values.key === undefined))
+    throw new UsageError('--cert and --key must be given together');
+  if (values.cert !== undefined && values['cert-style'] !== undefined)
+    throw new UsageError('--cert-style applies to generated certificates; it cannot be combined with --cert/--key');
   const style = (values['cert-style'] ?? 'mock') as CertStyle;
-  if (!CERT_STYLES.includes(style)) throw new UsageError(`--cert-style must be one of ${CERT_STYLES.join(', ')}, got "${style}"`);
+  if (!CERT_STYLES.includes(style))
+    throw new UsageError(`--cert-style must be one of ${CERT_STYLES.join(', ')}, got "${style}"`);
   const personalities = values.tls === undefined ? undefined : parseTls(values.tls);
   if (personalities && (values.cert !== undefined || values['cert-style'] !== undefined)) {
-    throw new UsageError('--tls serves the "valid" personality on the main HTTPS port; it cannot be combined with --cert or --cert-style');
+    throw new UsageError(
+      '--tls serves the "valid" personality on the main HTTPS port; it cannot be combined with --cert or --cert-style',
+    );
   }
   const users = values.user.map(parseUser);
   const logins = new Set(['admin']);
   for (const u of users) {
-    if (logins.has(u.login)) throw new UsageError(`--user "${u.login}": login already taken${u.login === 'admin' ? ' (use --admin-password for admin)' : ''}`);
+    if (logins.has(u.login))
+      throw new UsageError(
+        `--user "${u.login}": login already taken${u.login === 'admin' ? ' (use --admin-password for admin)' : ''}`,
+      );
     logins.add(u.login);
   }
   const seedKeys = values['seed-key'].map((v) => parseSeedKey(v));
   const seedTokens = values['seed-token'].map((v) => parseSeedKey(v, '--seed-token'));
-  if (seedTokens.length > 0 && !profile.serviceAccounts) throw new UsageError(`--seed-token needs a profile with service accounts (pmm3); --profile is ${profile.name}`);
+  if (seedTokens.length > 0 && !profile.serviceAccounts)
+    throw new UsageError(`--seed-token needs a profile with service accounts (pmm3); --profile is ${profile.name}`);
   const names = new Set<string>();
   for (const k of [...seedKeys, ...seedTokens]) {
     // grafana-auth §1.3: keys and tokens share one unique (org, name) index.
-    if (names.has(k.name)) throw new UsageError(`--seed-key/--seed-token "${k.name}": name given twice (Grafana key and token names are unique)`);
+    if (names.has(k.name))
+      throw new UsageError(
+        `--seed-key/--seed-token "${k.name}": name given twice (Grafana key and token names are unique)`,
+      );
     names.add(k.name);
   }
   return {

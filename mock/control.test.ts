@@ -48,21 +48,42 @@ beforeEach(async () => {
 });
 
 describe('GET /__mock/requests (issue 2 §7: the journal)', () => {
-  it.each([
-    { listener: 'https' as const },
-    { listener: 'http' as const },
-  ])('issue 2 §7: an entry records time, method, path, query, scheme $listener and the listener port', async ({ listener }) => {
-    const agent = listener === 'https' ? t.https() : t.http();
-    const res = await agent.get('/v1/readyz?verbose=1&x=y');
-    expect(res.status).toBe(200);
-    const { body } = await journal();
-    expect(body.requests).toHaveLength(1);
-    const e = body.requests[0]!;
-    expect(e).toMatchObject({ method: 'GET', path: '/v1/readyz', query: 'verbose=1&x=y', scheme: listener, status: 200 });
-    expect(e.port).toBe(listener === 'https' ? t.mock.httpsPort : t.mock.httpPort);
-    expect(new Date(e.time).toISOString()).toBe(e.time);
-    expect(Object.keys(e)).toEqual(['seq', 'time', 'method', 'path', 'query', 'scheme', 'port', 'personality', 'host', 'authorizations', 'credential', 'failure', 'rule', 'status']);
-  });
+  it.each([{ listener: 'https' as const }, { listener: 'http' as const }])(
+    'issue 2 §7: an entry records time, method, path, query, scheme $listener and the listener port',
+    async ({ listener }) => {
+      const agent = listener === 'https' ? t.https() : t.http();
+      const res = await agent.get('/v1/readyz?verbose=1&x=y');
+      expect(res.status).toBe(200);
+      const { body } = await journal();
+      expect(body.requests).toHaveLength(1);
+      const e = body.requests[0]!;
+      expect(e).toMatchObject({
+        method: 'GET',
+        path: '/v1/readyz',
+        query: 'verbose=1&x=y',
+        scheme: listener,
+        status: 200,
+      });
+      expect(e.port).toBe(listener === 'https' ? t.mock.httpsPort : t.mock.httpPort);
+      expect(new Date(e.time).toISOString()).toBe(e.time);
+      expect(Object.keys(e)).toEqual([
+        'seq',
+        'time',
+        'method',
+        'path',
+        'query',
+        'scheme',
+        'port',
+        'personality',
+        'host',
+        'authorizations',
+        'credential',
+        'failure',
+        'rule',
+        'status',
+      ]);
+    },
+  );
 
   it('issue 2 §7: the entry time is the mock clock, not the wall clock', async () => {
     expect((await postClock('{"now":"2030-01-01T00:00:00Z"}')).status).toBe(200);
@@ -74,20 +95,42 @@ describe('GET /__mock/requests (issue 2 §7: the journal)', () => {
   const secrets = (): Record<string, string> => ({ key: t.mock.keys['seed-viewer']!, password: 'viewer-pw' });
   it.each([
     { kind: 'none', auth: () => undefined, status: 401, extra: () => ({}) },
-    { kind: 'bearer', auth: () => bearer(secrets().key!), status: 200, extra: () => ({ keyPrefix: secrets().key!.slice(0, 8), keyFingerprint: fingerprint(secrets().key!) }) },
-    { kind: 'basic-api-key', auth: () => basic('api_key', secrets().key!), status: 200, extra: () => ({ login: 'api_key', keyPrefix: secrets().key!.slice(0, 8), keyFingerprint: fingerprint(secrets().key!) }) },
-    { kind: 'basic-user', auth: () => basic('viewer', secrets().password!), status: 200, extra: () => ({ login: 'viewer' }) },
+    {
+      kind: 'bearer',
+      auth: () => bearer(secrets().key!),
+      status: 200,
+      extra: () => ({ keyPrefix: secrets().key!.slice(0, 8), keyFingerprint: fingerprint(secrets().key!) }),
+    },
+    {
+      kind: 'basic-api-key',
+      auth: () => basic('api_key', secrets().key!),
+      status: 200,
+      extra: () => ({
+        login: 'api_key',
+        keyPrefix: secrets().key!.slice(0, 8),
+        keyFingerprint: fingerprint(secrets().key!),
+      }),
+    },
+    {
+      kind: 'basic-user',
+      auth: () => basic('viewer', secrets().password!),
+      status: 200,
+      extra: () => ({ login: 'viewer' }),
+    },
     { kind: 'invalid', auth: () => 'Basic !!!not-base64!!!', status: 401, extra: () => ({}) },
-  ])('issue 2 §7: credential kind $kind is recorded with login or key prefix + fingerprint, never the secret', async ({ kind, auth, status, extra }) => {
-    const req = t.https().get('/v1/version');
-    const header = auth();
-    const res = header === undefined ? await req : await req.set('Authorization', header);
-    expect(res.status).toBe(status);
-    const { text, body } = await journal();
-    expect(body.requests[0]!.credential).toEqual({ kind, ...extra() });
-    expect(text).not.toContain(secrets().key);
-    expect(text).not.toContain(secrets().password);
-  });
+  ])(
+    'issue 2 §7: credential kind $kind is recorded with login or key prefix + fingerprint, never the secret',
+    async ({ kind, auth, status, extra }) => {
+      const req = t.https().get('/v1/version');
+      const header = auth();
+      const res = header === undefined ? await req : await req.set('Authorization', header);
+      expect(res.status).toBe(status);
+      const { text, body } = await journal();
+      expect(body.requests[0]!.credential).toEqual({ kind, ...extra() });
+      expect(text).not.toContain(secrets().key);
+      expect(text).not.toContain(secrets().password);
+    },
+  );
 
   it('issue 2 §7: a key created through the API never appears in the journal, not even in the creation request', async () => {
     const { key } = await createKey(t, 'journal-secret', 'Editor');
@@ -105,19 +148,22 @@ describe('GET /__mock/requests (issue 2 §7: the journal)', () => {
     { name: 'api_key', encode: true },
     { name: 'token', encode: true },
     { name: 'password', encode: true },
-  ])('issue 2 §7: a secret sent as ?$name= (url-encoded: $encode) is redacted in the journal query', async ({ name, encode }) => {
-    const key = t.mock.keys['seed-admin']!;
-    const value = encode ? encodeURIComponent(key) : key;
-    await t.https().get(`/v1/version?${name}=${value}&x=1`);
-    const { text, body } = await journal();
-    const e = body.requests[0]!;
-    expect(e.path).toBe('/v1/version');
-    expect(e.query.startsWith(`${name}=<`)).toBe(true);
-    expect(e.query.endsWith('>&x=1')).toBe(true);
-    expect(e.query).toContain(fingerprint(value));
-    expect(text).not.toContain(key);
-    expect(text).not.toContain(encodeURIComponent(key));
-  });
+  ])(
+    'issue 2 §7: a secret sent as ?$name= (url-encoded: $encode) is redacted in the journal query',
+    async ({ name, encode }) => {
+      const key = t.mock.keys['seed-admin']!;
+      const value = encode ? encodeURIComponent(key) : key;
+      await t.https().get(`/v1/version?${name}=${value}&x=1`);
+      const { text, body } = await journal();
+      const e = body.requests[0]!;
+      expect(e.path).toBe('/v1/version');
+      expect(e.query.startsWith(`${name}=<`)).toBe(true);
+      expect(e.query.endsWith('>&x=1')).toBe(true);
+      expect(e.query).toContain(fingerprint(value));
+      expect(text).not.toContain(key);
+      expect(text).not.toContain(encodeURIComponent(key));
+    },
+  );
 
   it.each([
     { path: '/v1/version', rule: { prefix: '/v1/version', role: 'viewer' } },
@@ -278,7 +324,12 @@ describe('POST /__mock/reset, GET /__mock/routes, unknown control paths (issue 2
         { method: 'DELETE', path: '/graph/api/auth/keys/:id' },
       ]),
     );
-    expect(res.body.authRules).toEqual(expect.arrayContaining([{ prefix: '/v1/version', role: 'viewer' }, { prefix: '/graph', role: 'none' }]));
+    expect(res.body.authRules).toEqual(
+      expect.arrayContaining([
+        { prefix: '/v1/version', role: 'viewer' },
+        { prefix: '/graph', role: 'none' },
+      ]),
+    );
   });
 
   it.each([

@@ -27,7 +27,8 @@ function parseClockChange(text: string): { advanceSeconds: number } | { nowMs: n
   if (Object.keys(rest).length > 0) return `unknown field(s): ${Object.keys(rest).join(', ')}`;
   if ((advanceSeconds === undefined) === (now === undefined)) return 'give exactly one of "advanceSeconds" and "now"';
   if (advanceSeconds !== undefined) {
-    if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds)) return '"advanceSeconds" must be a finite number';
+    if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds))
+      return '"advanceSeconds" must be a finite number';
     return { advanceSeconds };
   }
   const ms = typeof now === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(now) ? Date.parse(now) : NaN;
@@ -38,7 +39,8 @@ function parseClockChange(text: string): { advanceSeconds: number } | { nowMs: n
 /** `?since=SEQ` of the journal listings: a non-negative integer, 0 when absent. */
 function parseSince(value: string | undefined): number {
   const since = Number(value ?? 0);
-  if (!Number.isInteger(since) || since < 0) throw controlError(400, '"since" must be a non-negative integer (a journal seq)');
+  if (!Number.isInteger(since) || since < 0)
+    throw controlError(400, '"since" must be a non-negative integer (a journal seq)');
   return since;
 }
 
@@ -51,17 +53,29 @@ export interface ListenerUrls {
   readonly personalities: Readonly<Record<string, string>>;
 }
 
-export function controlApi(deps: AppDeps, routes: readonly RouteSpec[], listeners: () => ListenerUrls | null = () => null): Hono<Env> {
+export function controlApi(
+  deps: AppDeps,
+  routes: readonly RouteSpec[],
+  listeners: () => ListenerUrls | null = () => null,
+): Hono<Env> {
   const control = new Hono<Env>();
 
   control.get('/requests', function listRequests(c) {
     const since = parseSince(c.req.query('since'));
-    return json(200, { total: deps.journal.total, capacity: deps.journal.capacity, requests: deps.journal.list(since) });
+    return json(200, {
+      total: deps.journal.total,
+      capacity: deps.journal.capacity,
+      requests: deps.journal.list(since),
+    });
   });
 
   control.get('/tls', function listTlsEvents(c) {
     const since = parseSince(c.req.query('since'));
-    return json(200, { total: deps.journal.tlsTotal, capacity: deps.journal.capacity, events: deps.journal.listTls(since) });
+    return json(200, {
+      total: deps.journal.tlsTotal,
+      capacity: deps.journal.capacity,
+      events: deps.journal.listTls(since),
+    });
   });
 
   control.delete('/requests', function clearRequests() {
@@ -105,7 +119,8 @@ export function controlApi(deps: AppDeps, routes: readonly RouteSpec[], listener
   // For a client harness started separately (pmm-auth-check --mock-url): where the personalities listen.
   control.get('/listeners', function listListeners() {
     const urls = listeners();
-    if (!urls) throw controlError(503, 'the listeners are not known to this app (it was not started by mock/server.ts)');
+    if (!urls)
+      throw controlError(503, 'the listeners are not known to this app (it was not started by mock/server.ts)');
     return json(200, urls);
   });
 

@@ -20,8 +20,10 @@ export const DEVIATIONS = {
   'delete-noop': 'answers DELETE /api/auth/keys/:id with 200 but keeps the key working (grafana-auth §1.6)',
   'service-token-refused': 'PMM 3: the auth layer takes no token from Basic service_token: (pmm-auth §2.3 3.x)',
   'disabled-works': 'PMM 3: tokens of a disabled service account keep working (grafana-auth §3.2, grafana-auth §3.5)',
-  'sa-delete-noop': 'PMM 3: DELETE /api/serviceaccounts/:id answers 200 but keeps the account and its tokens (grafana-auth §5.3)',
-  'no-migration': 'PMM 3: a legacy key is not migrated on first use and fails on PMM paths (grafana-auth §5.3, pmm-auth §4.2)',
+  'sa-delete-noop':
+    'PMM 3: DELETE /api/serviceaccounts/:id answers 200 but keeps the account and its tokens (grafana-auth §5.3)',
+  'no-migration':
+    'PMM 3: a legacy key is not migrated on first use and fails on PMM paths (grafana-auth §5.3, pmm-auth §4.2)',
 } as const;
 
 export type Deviation = keyof typeof DEVIATIONS;

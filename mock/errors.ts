@@ -18,7 +18,12 @@ export const GRAFANA_API_HEADERS: Readonly<Record<string, string>> = {
   Pragma: 'no-cache',
 };
 
-export function json(status: number, body: unknown, contentType = JSON_CONTENT_TYPE, extra: Record<string, string> = {}): Response {
+export function json(
+  status: number,
+  body: unknown,
+  contentType = JSON_CONTENT_TYPE,
+  extra: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': contentType, ...extra } });
 }
 
@@ -58,7 +63,15 @@ export function accessDenied(action: string, accessErrorId: string): HTTPExcepti
 }
 
 /** gRPC codes used by PMM's errors (pmm-auth §1.4, pmm-auth §2.6). */
-export const GRPC = { InvalidArgument: 3, NotFound: 5, PermissionDenied: 7, Unimplemented: 12, Internal: 13, Unavailable: 14, Unauthenticated: 16 } as const;
+export const GRPC = {
+  InvalidArgument: 3,
+  NotFound: 5,
+  PermissionDenied: 7,
+  Unimplemented: 12,
+  Internal: 13,
+  Unavailable: 14,
+  Unauthenticated: 16,
+} as const;
 
 /** pmm-auth §1.4: the auth layer's compact body (Go map → sorted keys, json.Encoder → trailing newline). */
 export function authLayerError(profile: Profile, code: number, message: string): HTTPException {
@@ -70,18 +83,51 @@ export function authLayerError(profile: Profile, code: number, message: string):
 
 /** pmm-auth §2.6: standard gRPC → HTTP status mapping (grpc-gateway `HTTPStatusFromCode`). */
 const GRPC_HTTP_STATUS: Readonly<Record<number, number>> = {
-  0: 200, 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401,
+  0: 200,
+  1: 499,
+  2: 500,
+  3: 400,
+  4: 504,
+  5: 404,
+  6: 409,
+  7: 403,
+  8: 429,
+  9: 400,
+  10: 409,
+  11: 400,
+  12: 501,
+  13: 500,
+  14: 503,
+  15: 500,
+  16: 401,
 };
 
 export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
-  0: 'OK', 1: 'Canceled', 2: 'Unknown', 3: 'InvalidArgument', 4: 'DeadlineExceeded', 5: 'NotFound', 6: 'AlreadyExists', 7: 'PermissionDenied',
-  8: 'ResourceExhausted', 9: 'FailedPrecondition', 10: 'Aborted', 11: 'OutOfRange', 12: 'Unimplemented', 13: 'Internal', 14: 'Unavailable',
-  15: 'DataLoss', 16: 'Unauthenticated',
+  0: 'OK',
+  1: 'Canceled',
+  2: 'Unknown',
+  3: 'InvalidArgument',
+  4: 'DeadlineExceeded',
+  5: 'NotFound',
+  6: 'AlreadyExists',
+  7: 'PermissionDenied',
+  8: 'ResourceExhausted',
+  9: 'FailedPrecondition',
+  10: 'Aborted',
+  11: 'OutOfRange',
+  12: 'Unimplemented',
+  13: 'Internal',
+  14: 'Unavailable',
+  15: 'DataLoss',
+  16: 'Unauthenticated',
 };
 
 /** Pretty JSON as protojson with `Indent: "  "` writes it (pmm-auth §2.6). */
 export function protoJson(status: number, body: unknown, extra: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body, null, 2), { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...extra } });
+  return new Response(JSON.stringify(body, null, 2), {
+    status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...extra },
+  });
 }
 
 /**
@@ -101,7 +147,12 @@ export function grpcError(profile: Profile, code: number, message: string): HTTP
 }
 
 /** nginx's default error page (`server_tokens off`: no version), as PMM's nginx sends it (pmm-auth §1.1). */
-export function nginxPage(status: number, reason: string, extra: Record<string, string> = {}, detail?: string): Response {
+export function nginxPage(
+  status: number,
+  reason: string,
+  extra: Record<string, string> = {},
+  detail?: string,
+): Response {
   const title = `${status} ${detail ?? reason}`;
   const detailLine = detail ? `<center>${detail}</center>\r\n` : '';
   const html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n${detailLine}<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;

@@ -46,15 +46,18 @@ describe('API key expiry (Grafana 9.2)', () => {
     { label: 'at the expiry second (expires == now)', offset: 0, status: 401 },
     { label: '1 s after expiry', offset: 1, status: 401 },
     { label: 'a day after expiry', offset: 86_400, status: 401 },
-  ])('grafana-auth §4, grafana-auth §3.2: a key with secondsToLive 60 on /graph/api/auth/key $label → $status', async ({ offset, status }) => {
-    const name = uniq('ttl60');
-    const { key, expiresMs } = await keyWithTtl60(name);
-    t.clock.set(expiresMs + offset * 1000);
-    const res = await t.https().get('/graph/api/auth/key').set('Authorization', bearer(key));
-    expect(res.status).toBe(status);
-    if (status === 401) expect(res.body).toEqual(EXPIRED);
-    else expect(res.body).toMatchObject({ name, role: 'Admin' });
-  });
+  ])(
+    'grafana-auth §4, grafana-auth §3.2: a key with secondsToLive 60 on /graph/api/auth/key $label → $status',
+    async ({ offset, status }) => {
+      const name = uniq('ttl60');
+      const { key, expiresMs } = await keyWithTtl60(name);
+      t.clock.set(expiresMs + offset * 1000);
+      const res = await t.https().get('/graph/api/auth/key').set('Authorization', bearer(key));
+      expect(res.status).toBe(status);
+      if (status === 401) expect(res.body).toEqual(EXPIRED);
+      else expect(res.body).toMatchObject({ name, role: 'Admin' });
+    },
+  );
 
   it.each([
     { label: '1 s before expiry', offset: -1, status: 200 },
@@ -82,7 +85,11 @@ describe('API key expiry (Grafana 9.2)', () => {
   it('grafana-auth §4: POST /__mock/clock {"advanceSeconds":1} from 1 s before to the expiry second → 401 "Expired API key"', async () => {
     const { key, expiresMs } = await keyWithTtl60(uniq('control'));
     t.clock.set(expiresMs - 1000);
-    const moved = await t.https().post('/__mock/clock').set('Content-Type', 'application/json').send(JSON.stringify({ advanceSeconds: 1 }));
+    const moved = await t
+      .https()
+      .post('/__mock/clock')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ advanceSeconds: 1 }));
     expect(moved.status).toBe(200);
     const res = await t.https().get('/graph/api/auth/key').set('Authorization', bearer(key));
     expect(res.status).toBe(401);
@@ -93,7 +100,12 @@ describe('API key expiry (Grafana 9.2)', () => {
     { label: 'at the expiry second, without includeExpired', offset: 0, query: '', listed: true },
     { label: '1 s after expiry, without includeExpired', offset: 1, query: '', listed: false },
     { label: '1 s after expiry, with includeExpired=true', offset: 1, query: '?includeExpired=true', listed: true },
-    { label: 'a day after expiry, with includeExpired=true', offset: 86_400, query: '?includeExpired=true', listed: true },
+    {
+      label: 'a day after expiry, with includeExpired=true',
+      offset: 86_400,
+      query: '?includeExpired=true',
+      listed: true,
+    },
   ])('grafana-auth §1.5, grafana-auth §4: the key is listed $listed $label', async ({ offset, query, listed }) => {
     const name = uniq('listed');
     const { expiresMs } = await keyWithTtl60(name);

@@ -51,7 +51,13 @@ const seen = new Set<AuthFailure>();
 const BAD_CHECKSUM = 'glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58b';
 
 describe('journal failure (pmm2, /v1/version: the auth layer asks Grafana)', () => {
-  it.each<{ id: string; failure: AuthFailure | null; auth: (m: ReturnType<typeof mock>) => string | undefined; path?: string; status: number }>([
+  it.each<{
+    id: string;
+    failure: AuthFailure | null;
+    auth: (m: ReturnType<typeof mock>) => string | undefined;
+    path?: string;
+    status: number;
+  }>([
     { id: 'authenticated', failure: null, auth: (m) => `Bearer ${m.viewerKey}`, status: 200 },
     { id: 'no-check', failure: null, auth: () => 'Basic !!!', path: '/v1/readyz', status: 200 },
     { id: 'no-credentials', failure: 'no credentials', auth: () => undefined, status: 401 },
@@ -60,11 +66,22 @@ describe('journal failure (pmm2, /v1/version: the auth layer asks Grafana)', () 
     { id: 'malformed-glsa', failure: 'malformed key', auth: () => 'Bearer glsa_two_parts_four', status: 401 },
     { id: 'bad-checksum', failure: 'bad checksum', auth: () => `Bearer ${BAD_CHECKSUM}`, status: 401 },
     { id: 'unknown-key', failure: 'unknown key', auth: () => `Bearer ${unknownKey}`, status: 401 },
-    { id: 'wrong-secret', failure: 'wrong secret', auth: (m) => `Bearer ${withSecret(m.viewerKey, 'y'.repeat(32))}`, status: 401 },
+    {
+      id: 'wrong-secret',
+      failure: 'wrong secret',
+      auth: (m) => `Bearer ${withSecret(m.viewerKey, 'y'.repeat(32))}`,
+      status: 401,
+    },
     { id: 'unknown-user', failure: 'unknown user', auth: () => basicOf('nobody:pw'), status: 401 },
     { id: 'wrong-password', failure: 'wrong password', auth: () => basicOf('viewer:nope'), status: 401 },
     { id: 'empty-password', failure: 'empty password', auth: () => basicOf('viewer:'), status: 401 },
-    { id: 'role-too-low', failure: 'role too low', auth: (m) => `Bearer ${m.viewerKey}`, path: '/v1/Settings/Get', status: 401 },
+    {
+      id: 'role-too-low',
+      failure: 'role too low',
+      auth: (m) => `Bearer ${m.viewerKey}`,
+      path: '/v1/Settings/Get',
+      status: 401,
+    },
   ])('grafana-auth §3.2, pmm-auth §1.4: $id → failure $failure', async ({ failure, auth, path, status }) => {
     const m = mock(pmm2);
     const res = await m.send(path ?? '/v1/version', auth(m), path === '/v1/Settings/Get' ? 'POST' : 'GET');
@@ -74,7 +91,9 @@ describe('journal failure (pmm2, /v1/version: the auth layer asks Grafana)', () 
   it('grafana-auth §3.2: an unknown key and a wrong secret get the same body but different failures', async () => {
     const m = mock(pmm2);
     const a = await m.app.request('/v1/version', { headers: { Authorization: `Bearer ${unknownKey}` } });
-    const b = await m.app.request('/v1/version', { headers: { Authorization: `Bearer ${withSecret(m.viewerKey, 'y'.repeat(32))}` } });
+    const b = await m.app.request('/v1/version', {
+      headers: { Authorization: `Bearer ${withSecret(m.viewerKey, 'y'.repeat(32))}` },
+    });
     expect(await a.text()).toBe(await b.text());
   });
 
@@ -92,13 +111,43 @@ describe('journal failure (pmm2, /v1/version: the auth layer asks Grafana)', () 
 });
 
 describe('journal failure (Grafana under /graph)', () => {
-  it.each<{ id: string; failure: AuthFailure | null; auth: (m: ReturnType<typeof mock>) => string | undefined; path: string; status: number }>([
-    { id: 'no-credentials', failure: 'no credentials', auth: () => undefined, path: '/graph/api/auth/keys', status: 401 },
+  it.each<{
+    id: string;
+    failure: AuthFailure | null;
+    auth: (m: ReturnType<typeof mock>) => string | undefined;
+    path: string;
+    status: number;
+  }>([
+    {
+      id: 'no-credentials',
+      failure: 'no credentials',
+      auth: () => undefined,
+      path: '/graph/api/auth/keys',
+      status: 401,
+    },
     { id: 'no-credentials-ui', failure: 'no credentials', auth: () => undefined, path: '/graph/d/x', status: 302 },
     { id: 'no-check-health', failure: null, auth: () => 'Basic !!!', path: '/graph/api/health', status: 200 },
-    { id: 'wrong-secret', failure: 'wrong secret', auth: (m) => `Bearer ${withSecret(m.viewerKey, 'y'.repeat(32))}`, path: '/graph/api/user', status: 401 },
-    { id: 'role-too-low', failure: 'role too low', auth: (m) => `Bearer ${m.viewerKey}`, path: '/graph/api/auth/keys', status: 403 },
-    { id: 'not-an-auth-failure', failure: null, auth: (m) => `Bearer ${m.viewerKey}`, path: '/graph/api/user', status: 404 },
+    {
+      id: 'wrong-secret',
+      failure: 'wrong secret',
+      auth: (m) => `Bearer ${withSecret(m.viewerKey, 'y'.repeat(32))}`,
+      path: '/graph/api/user',
+      status: 401,
+    },
+    {
+      id: 'role-too-low',
+      failure: 'role too low',
+      auth: (m) => `Bearer ${m.viewerKey}`,
+      path: '/graph/api/auth/keys',
+      status: 403,
+    },
+    {
+      id: 'not-an-auth-failure',
+      failure: null,
+      auth: (m) => `Bearer ${m.viewerKey}`,
+      path: '/graph/api/user',
+      status: 404,
+    },
   ])('grafana-auth §3.6, grafana-auth §1.1: $id → failure $failure', async ({ failure, auth, path, status }) => {
     const m = mock(pmm2);
     expect(await m.send(path, auth(m))).toEqual({ status, failure });
@@ -114,22 +163,32 @@ describe('journal failure (pmm3: service accounts)', () => {
   it('grafana-auth §3.5: disabled service account', async () => {
     const m = mock(pmm3);
     const token = withAccount(m, true);
-    expect(await m.send('/v1/server/version', basicOf(`service_token:${token}`))).toEqual({ status: 401, failure: 'disabled service account' });
+    expect(await m.send('/v1/server/version', basicOf(`service_token:${token}`))).toEqual({
+      status: 401,
+      failure: 'disabled service account',
+    });
   });
 
   it('grafana-auth §3.2: missing service account (500)', async () => {
     const m = mock(pmm3);
     const token = 'glsa_' + 'a'.repeat(32);
     const full = `${token}_${prefixedKeyChecksum('sa', 'a'.repeat(32))}`;
-    m.store.addToken({ orgId: 1, name: 'orphan', role: 'Viewer', expires: null, createdMs: m.clock.nowMs(), serviceAccountId: 999 }, full);
-    expect(await m.send('/graph/api/user', `Bearer ${full}`)).toEqual({ status: 500, failure: 'missing service account' });
+    m.store.addToken(
+      { orgId: 1, name: 'orphan', role: 'Viewer', expires: null, createdMs: m.clock.nowMs(), serviceAccountId: 999 },
+      full,
+    );
+    expect(await m.send('/graph/api/user', `Bearer ${full}`)).toEqual({
+      status: 500,
+      failure: 'missing service account',
+    });
   });
 
   it('pmm-auth §2.3 (3.x): a token from Basic service_token: that is unknown', async () => {
     const m = mock(pmm3);
-    expect(await m.send('/v1/server/version', basicOf(`service_token:${newPrefixedKey(seededRandom('unknown'))}`))).toEqual({ status: 401, failure: 'unknown key' });
+    expect(
+      await m.send('/v1/server/version', basicOf(`service_token:${newPrefixedKey(seededRandom('unknown'))}`)),
+    ).toEqual({ status: 401, failure: 'unknown key' });
   });
-
 });
 
 describe('journal failure: coverage', () => {

@@ -12,12 +12,28 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function get(path: string, headers: Record<string, string | string[] | undefined>): Promise<{ status: number; location?: string }> {
+function get(
+  path: string,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<{ status: number; location?: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: t.mock.httpsPort, path, headers, ca: t.mock.certificate.certPem, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}) }));
-    });
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        servername: 'localhost',
+        port: t.mock.httpsPort,
+        path,
+        headers,
+        ca: t.mock.certificate.certPem,
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -49,9 +65,12 @@ describe('control API: GET /__mock/redirect', () => {
     expect(res).toEqual({ status: 302, location: to });
   });
 
-  it.each(['', 'to=/v1/version', 'to=javascript:alert(1)'])('issue 5: /__mock/redirect?%s → 400 (an absolute URL is required)', async (query) => {
-    const res = await t.https().get(`/__mock/redirect?${query}`);
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(/absolute/);
-  });
+  it.each(['', 'to=/v1/version', 'to=javascript:alert(1)'])(
+    'issue 5: /__mock/redirect?%s → 400 (an absolute URL is required)',
+    async (query) => {
+      const res = await t.https().get(`/__mock/redirect?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatch(/absolute/);
+    },
+  );
 });

@@ -11,8 +11,18 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_AUTH, basic, startTestMock, type TestMock } from './testing/harness.ts';
 
-const schema = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/schemas/${name}.schema.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, formats: { 'date-time': true } });
+const schema = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../fixtures/schemas/${name}.schema.json`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+const ajv = new Ajv2020({
+  allErrors: true,
+  strict: true,
+  strictTypes: false,
+  strictRequired: false,
+  formats: { 'date-time': true },
+});
 const journalEntry: ValidateFunction = ajv.compile(schema('journal-entry'));
 const tlsEvent: ValidateFunction = ajv.compile(schema('tls-event'));
 const errorsOf = (v: ValidateFunction): string => ajv.errorsText(v.errors);
@@ -23,10 +33,21 @@ let events: Record<string, unknown>[];
 
 function send(path: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: t.mock.httpsPort, path, headers, ca: t.mock.certificate.certPem, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        servername: 'localhost',
+        port: t.mock.httpsPort,
+        path,
+        headers,
+        ca: t.mock.certificate.certPem,
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -35,7 +56,12 @@ function send(path: string, headers: Record<string, string>): Promise<number> {
 /** A TLS connection without a request: refused by the client (no CA given) or closed right after the handshake. */
 function connectOnly(trust: boolean): Promise<void> {
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', servername: 'localhost', port: t.mock.httpsPort, ...(trust ? { ca: t.mock.certificate.certPem } : {}) });
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      servername: 'localhost',
+      port: t.mock.httpsPort,
+      ...(trust ? { ca: t.mock.certificate.certPem } : {}),
+    });
     socket.on('secureConnect', () => socket.end());
     socket.on('error', () => resolve());
     socket.on('close', () => resolve());
@@ -70,8 +96,12 @@ afterAll(() => t.close());
 
 describe('the control API answers entries its schemas describe', () => {
   it('issue 10: every /__mock/requests entry matches journal-entry.schema.json (bearer, basic-api-key, basic-user, none, invalid; rules viewer and none)', () => {
-    expect(requests.map((e) => (e.credential as { kind: string }).kind)).toEqual(expect.arrayContaining(['bearer', 'basic-api-key', 'basic-user', 'none', 'invalid']));
-    expect(requests.map((e) => (e.rule as { role: string } | null)?.role)).toEqual(expect.arrayContaining(['viewer', 'none']));
+    expect(requests.map((e) => (e.credential as { kind: string }).kind)).toEqual(
+      expect.arrayContaining(['bearer', 'basic-api-key', 'basic-user', 'none', 'invalid']),
+    );
+    expect(requests.map((e) => (e.rule as { role: string } | null)?.role)).toEqual(
+      expect.arrayContaining(['viewer', 'none']),
+    );
     for (const e of requests) expect(journalEntry(e), `seq ${String(e.seq)}: ${errorsOf(journalEntry)}`).toBe(true);
   });
 
@@ -82,7 +112,8 @@ describe('the control API answers entries its schemas describe', () => {
 
   it('issue 10: the optional "failure" field, when a mock sends it, is one of the documented reasons or null', () => {
     const entry = requests[0]!;
-    for (const failure of ['unknown key', 'wrong secret', 'expired', 'bad checksum', 'role too low', null]) expect(journalEntry({ ...entry, failure }), String(failure)).toBe(true);
+    for (const failure of ['unknown key', 'wrong secret', 'expired', 'bad checksum', 'role too low', null])
+      expect(journalEntry({ ...entry, failure }), String(failure)).toBe(true);
     const { failure: _omitted, ...without } = entry;
     expect(journalEntry(without)).toBe(true);
   });
@@ -98,7 +129,13 @@ describe('the schemas refuse wrong entries', () => {
     ['a failure reason nobody documented', (e) => ({ ...e, failure: 'bad luck' })],
     ['a status as a string', (e) => ({ ...e, status: '200' })],
     ['a credential kind nobody documented', (e) => ({ ...e, credential: { kind: 'cookie' } })],
-    ['a whole key where the fingerprint goes', (e) => ({ ...e, credential: { kind: 'bearer', keyPrefix: 'eyJrIjoi', keyFingerprint: 'eyJrIjoiUFg2dWs4NHU2VXhs' } })],
+    [
+      'a whole key where the fingerprint goes',
+      (e) => ({
+        ...e,
+        credential: { kind: 'bearer', keyPrefix: 'eyJrIjoi', keyFingerprint: 'eyJrIjoiUFg2dWs4NHU2VXhs' },
+      }),
+    ],
     ['a bearer credential without its fingerprint', (e) => ({ ...e, credential: { kind: 'bearer' } })],
     ['a rule with an unknown role', (e) => ({ ...e, rule: { prefix: '/v1/', role: 'superuser' } })],
   ];
@@ -111,7 +148,10 @@ describe('the schemas refuse wrong entries', () => {
     ['an unknown event', (e) => ({ ...e, event: 'handshake-ok' })],
     ['a missing alert', ({ alert: _a, ...rest }) => rest],
     ['an alert number as text', (e) => ({ ...e, alert: 'unknown ca' })],
-    ['a close without request that names an error', (e) => ({ ...e, event: 'closed-without-request', error: 'ECONNRESET' })],
+    [
+      'a close without request that names an error',
+      (e) => ({ ...e, event: 'closed-without-request', error: 'ECONNRESET' }),
+    ],
   ];
   it.each(tlsMutations)('issue 10: a TLS event with %s is refused', (_label, mutate) => {
     expect(tlsEvent(events[0]!)).toBe(true);

@@ -117,7 +117,8 @@ export class Journal {
   private seq = 0;
 
   constructor(readonly capacity = 1000) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`journal capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`journal capacity must be a positive integer, got ${capacity}`);
     this.requests = new Ring(capacity);
     this.tls = new Ring(capacity);
   }

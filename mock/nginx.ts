@@ -24,7 +24,12 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 const HSTS = 'max-age=63072000; includeSubdomains;';
 
 export function nginxPhase(): MiddlewareHandler<Env> {
-  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw bodyTooLarge(); } });
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw bodyTooLarge();
+    },
+  });
   return async function nginx(c, next) {
     for (const [name, value] of c.req.raw.headers) {
       // nginx: a header line larger than one buffer → 400 "Request Header Or Cookie Too Large".

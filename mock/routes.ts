@@ -3,7 +3,13 @@ import type { Handler } from 'hono';
 import type { AppDeps, Env } from './context.ts';
 import { createAPIKey, deleteAPIKey, getAPIKeyCurrentHandler, getAPIKeys } from './grafana/keys.ts';
 import { getHealth, getSignedInUserHandler, getSignedInUserOrgListHandler } from './grafana/user.ts';
-import { getCurrentServiceAccountHandler, getMigrationStatus, hideApiKeys, migrateAllKeys, migrateOneKey } from './grafana/sa-migration.ts';
+import {
+  getCurrentServiceAccountHandler,
+  getMigrationStatus,
+  hideApiKeys,
+  migrateAllKeys,
+  migrateOneKey,
+} from './grafana/sa-migration.ts';
 import { createToken, deleteToken, listTokens } from './grafana/sa-tokens.ts';
 import {
   createServiceAccountHandler,
@@ -15,7 +21,11 @@ import {
 import { getAlerts, getReadonlySettings, getReadyz, getSettings, getVersion, platformConnect } from './pmm/handlers.ts';
 import type { PmmOperation } from './profiles/types.ts';
 
-export type RouteSpec = readonly [method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, handler: Handler<Env>];
+export type RouteSpec = readonly [
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  handler: Handler<Env>,
+];
 
 /** The PMM handler of each operation a profile lists (mock/profiles/*: pmmEndpoints). */
 function pmmHandlers(deps: AppDeps): Record<PmmOperation, Handler<Env>> {

@@ -83,22 +83,38 @@ export interface RunningMock {
 const MAX_HEADER_BYTES = 1024 * 1024;
 
 /** Builds the initial state: the admin user, the `--user` users, the seeded keys and tokens. */
-function initialStore(opts: MockOptions, clock: Clock, random: RandomBytes): { store: Store; keys: Record<string, string> } {
+function initialStore(
+  opts: MockOptions,
+  clock: Clock,
+  random: RandomBytes,
+): { store: Store; keys: Record<string, string> } {
   const store = new Store();
   // grafana-auth §6.1: default admin user (Grafana server admin, org Admin).
-  store.addUser({ login: 'admin', password: opts.adminPassword, orgRole: 'Admin', isGrafanaAdmin: true }, clock.nowMs());
+  store.addUser(
+    { login: 'admin', password: opts.adminPassword, orgRole: 'Admin', isGrafanaAdmin: true },
+    clock.nowMs(),
+  );
   for (const u of opts.users) store.addUser(u, clock.nowMs());
   const keys: Record<string, string> = {};
   for (const k of opts.seedKeys) {
     if (store.keyByName(ORG_ID, k.name)) throw new Error(`--seed-key ${k.name}: a key with that name already exists`);
-    keys[k.name] = issueLegacyKey({ store, clock, random }, { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 }).key;
+    keys[k.name] = issueLegacyKey(
+      { store, clock, random },
+      { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 },
+    ).key;
   }
   for (const t of opts.seedTokens ?? []) {
-    if (!opts.profile.serviceAccounts) throw new Error(`--seed-token ${t.name}: profile ${opts.profile.name} has no service accounts`);
-    if (store.keyByName(ORG_ID, t.name)) throw new Error(`--seed-token ${t.name}: a key or token with that name already exists`);
-    if (serviceAccountNamed(store, t.name)) throw new Error(`--seed-token ${t.name}: a service account with that name already exists`);
+    if (!opts.profile.serviceAccounts)
+      throw new Error(`--seed-token ${t.name}: profile ${opts.profile.name} has no service accounts`);
+    if (store.keyByName(ORG_ID, t.name))
+      throw new Error(`--seed-token ${t.name}: a key or token with that name already exists`);
+    if (serviceAccountNamed(store, t.name))
+      throw new Error(`--seed-token ${t.name}: a service account with that name already exists`);
     const sa = createServiceAccount({ store, clock }, { name: t.name, role: t.role });
-    keys[t.name] = issueServiceAccountToken({ store, clock, random }, sa, { name: t.name, secondsToLive: t.secondsToLive ?? 0 }).key;
+    keys[t.name] = issueServiceAccountToken({ store, clock, random }, sa, {
+      name: t.name,
+      secondsToLive: t.secondsToLive ?? 0,
+    }).key;
   }
   store.saveInitialState();
   return { store, keys };
@@ -106,7 +122,8 @@ function initialStore(opts: MockOptions, clock: Clock, random: RandomBytes): { s
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`));
+    const onError = (e: NodeJS.ErrnoException) =>
+      reject(new Error(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
@@ -122,7 +139,9 @@ function answerClientErrors(server: HttpServer): void {
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
     const page = nginxPage(400, 'Bad Request', {}, tooLarge ? 'Request Header Or Cookie Too Large' : undefined);
     void page.text().then((body) => {
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     });
   });
 }
@@ -133,7 +152,11 @@ function urlHost(host: string): string {
 }
 
 /** The main listener's certificate and the file that verifies it. */
-async function mainCertificate(opts: MockOptions, set: PersonalitySet | null, nowMs: number): Promise<{ certificate: CertPair; caFile: string }> {
+async function mainCertificate(
+  opts: MockOptions,
+  set: PersonalitySet | null,
+  nowMs: number,
+): Promise<{ certificate: CertPair; caFile: string }> {
   const tls = opts.tls;
   if ('certFile' in tls) {
     const certificate = loadCertificatePair(tls.certFile, tls.keyFile);
@@ -146,7 +169,14 @@ async function mainCertificate(opts: MockOptions, set: PersonalitySet | null, no
   const p = set?.personalities.get(tls.personality);
   if (!set || !p) throw new Error(`unknown certificate personality "${tls.personality}"`);
   const x509 = new X509Certificate(p.chainPem);
-  const certificate = { certPem: p.chainPem, keyPem: p.keyPem, certFile: p.certFile, keyFile: p.keyFile, notBefore: new Date(x509.validFrom), notAfter: new Date(x509.validTo) };
+  const certificate = {
+    certPem: p.chainPem,
+    keyPem: p.keyPem,
+    certFile: p.certFile,
+    keyFile: p.keyFile,
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+  };
   return { certificate, caFile: set.rootCaFile };
 }
 
@@ -157,7 +187,10 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
   const setDir = opts.personalities?.certDir ?? ('personality' in opts.tls ? opts.tls.certDir : '');
   const set = wantsSet ? await ensurePersonalities(setDir) : null;
   for (const name of opts.personalities?.names ?? []) {
-    if (!set?.personalities.has(name)) throw new Error(`unknown certificate personality "${name}" (known: ${[...(set?.personalities.keys() ?? [])].join(', ')})`);
+    if (!set?.personalities.has(name))
+      throw new Error(
+        `unknown certificate personality "${name}" (known: ${[...(set?.personalities.keys() ?? [])].join(', ')})`,
+      );
   }
   // Certificates are dated by the wall clock (clients check them against it), not the mock's clock.
   const { certificate, caFile } = await mainCertificate(opts, set, Date.now());
@@ -185,8 +218,18 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
     const weak = tls?.weak ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {};
     const server = (
       tls
-        ? createAdaptorServer({ fetch: app.fetch, hostname: urlHost(opts.host), createServer: createHttpsServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, cert: tls.cert, key: tls.key, ...weak } })
-        : createAdaptorServer({ fetch: app.fetch, hostname: urlHost(opts.host), createServer: createHttpServer, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } })
+        ? createAdaptorServer({
+            fetch: app.fetch,
+            hostname: urlHost(opts.host),
+            createServer: createHttpsServer,
+            serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, cert: tls.cert, key: tls.key, ...weak },
+          })
+        : createAdaptorServer({
+            fetch: app.fetch,
+            hostname: urlHost(opts.host),
+            createServer: createHttpServer,
+            serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
+          })
     ) as HttpServer;
     answerClientErrors(server);
     if (tls) recordTlsEvents(server, journal, clock, tls.name);
@@ -207,18 +250,31 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
   };
   try {
     const host = urlHost(opts.host);
-    const httpsPort = await listen(make({ cert: certificate.certPem, key: certificate.keyPem, name: null }), opts.httpsPort, opts.host);
+    const httpsPort = await listen(
+      make({ cert: certificate.certPem, key: certificate.keyPem, name: null }),
+      opts.httpsPort,
+      opts.host,
+    );
     const httpPort = opts.httpPort === -1 ? null : await listen(make(null), opts.httpPort, opts.host);
     const personalities: Record<string, { url: string; port: number }> = {};
     for (const name of opts.personalities?.names ?? []) {
       const p = set!.personalities.get(name)!;
-      const port = await listen(make({ cert: p.chainPem, key: p.keyPem, name, weak: p.declaration.hash === 'SHA-1' }), 0, opts.host);
+      const port = await listen(
+        make({ cert: p.chainPem, key: p.keyPem, name, weak: p.declaration.hash === 'SHA-1' }),
+        0,
+        opts.host,
+      );
       portNames.set(port, name);
       personalities[name] = { url: `https://${host}:${port}`, port };
     }
     const httpsUrl = `https://${host}:${httpsPort}`;
     const httpUrl = httpPort === null ? null : `http://${host}:${httpPort}`;
-    listenerUrls = { https: httpsUrl, http: httpUrl, caFile, personalities: Object.fromEntries(Object.entries(personalities).map(([name, p]) => [name, p.url])) };
+    listenerUrls = {
+      https: httpsUrl,
+      http: httpUrl,
+      caFile,
+      personalities: Object.fromEntries(Object.entries(personalities).map(([name, p]) => [name, p.url])),
+    };
     return {
       httpsUrl,
       httpUrl,

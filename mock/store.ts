@@ -47,7 +47,9 @@ export interface ServiceAccount {
   readonly updatedMs: number;
 }
 
-export type NewKey = Omit<ApiKey, 'id' | 'secretDigest' | 'serviceAccountId' | 'format' | 'lastUsedMs'> & { readonly serviceAccountId?: number | null };
+export type NewKey = Omit<ApiKey, 'id' | 'secretDigest' | 'serviceAccountId' | 'format' | 'lastUsedMs'> & {
+  readonly serviceAccountId?: number | null;
+};
 
 export interface NewUser {
   login: string;
@@ -88,7 +90,13 @@ interface State {
   nextKeyId: number;
 }
 
-const emptyState = (): State => ({ users: new Map(), serviceAccounts: new Map(), keys: new Map(), nextUserId: 1, nextKeyId: 1 });
+const emptyState = (): State => ({
+  users: new Map(),
+  serviceAccounts: new Map(),
+  keys: new Map(),
+  nextUserId: 1,
+  nextKeyId: 1,
+});
 const nameIndex = (k: Pick<ApiKey, 'orgId' | 'name'>): string => `${k.orgId}\0${k.name}`;
 
 export class Store {
@@ -159,12 +167,25 @@ export class Store {
 
   /** Adds a legacy key (secret = its `k`); the caller has checked the unique (org, name) index. */
   addKey(k: NewKey, secret: string): ApiKey {
-    return this.putKey({ ...k, id: this.state.nextKeyId++, secretDigest: keyDigest(k.name, secret), serviceAccountId: k.serviceAccountId ?? null, format: 'legacy', lastUsedMs: null });
+    return this.putKey({
+      ...k,
+      id: this.state.nextKeyId++,
+      secretDigest: keyDigest(k.name, secret),
+      serviceAccountId: k.serviceAccountId ?? null,
+      format: 'legacy',
+      lastUsedMs: null,
+    });
   }
 
   /** Adds a `glsa_` token of a service account; the caller has checked the unique (org, name) index. */
   addToken(k: NewKey & { readonly serviceAccountId: number }, token: string): ApiKey {
-    return this.putKey({ ...k, id: this.state.nextKeyId++, secretDigest: tokenDigest(token), format: 'prefixed', lastUsedMs: null });
+    return this.putKey({
+      ...k,
+      id: this.state.nextKeyId++,
+      secretDigest: tokenDigest(token),
+      format: 'prefixed',
+      lastUsedMs: null,
+    });
   }
 
   private putKey(key: ApiKey): ApiKey {
@@ -214,7 +235,11 @@ export class Store {
     return [...this.state.serviceAccounts.values()].filter((s) => s.orgId === orgId);
   }
 
-  updateServiceAccount(id: number, patch: Partial<Pick<ServiceAccount, 'name' | 'login' | 'role' | 'isDisabled'>>, nowMs: number): ServiceAccount | undefined {
+  updateServiceAccount(
+    id: number,
+    patch: Partial<Pick<ServiceAccount, 'name' | 'login' | 'role' | 'isDisabled'>>,
+    nowMs: number,
+  ): ServiceAccount | undefined {
     const sa = this.state.serviceAccounts.get(id);
     if (!sa) return undefined;
     const updated: ServiceAccount = { ...sa, ...patch, updatedMs: nowMs };
@@ -241,11 +266,19 @@ export class Store {
     this.state = this.saved ? cloneState(this.saved) : emptyState();
     const keys = [...this.state.keys.values()];
     this.keysByName = new Map(keys.map((k) => [nameIndex(k), k]));
-    this.tokensByDigest = new Map(keys.filter((k) => k.format === 'prefixed').map((k) => [k.secretDigest.toString('hex'), k]));
+    this.tokensByDigest = new Map(
+      keys.filter((k) => k.format === 'prefixed').map((k) => [k.secretDigest.toString('hex'), k]),
+    );
     this.failedLogins.clear();
   }
 }
 
 function cloneState(s: State): State {
-  return { users: new Map(s.users), serviceAccounts: new Map(s.serviceAccounts), keys: new Map(s.keys), nextUserId: s.nextUserId, nextKeyId: s.nextKeyId };
+  return {
+    users: new Map(s.users),
+    serviceAccounts: new Map(s.serviceAccounts),
+    keys: new Map(s.keys),
+    nextUserId: s.nextUserId,
+    nextKeyId: s.nextKeyId,
+  };
 }

@@ -3,7 +3,13 @@ import type { RunningMock } from '../mock/server.ts';
 import type { Profile } from '../mock/profiles/types.ts';
 
 export function readyLine(m: RunningMock): string {
-  const line: Record<string, unknown> = { ready: true, https: m.httpsUrl, http: m.httpUrl, caFile: m.caFile, keys: m.keys };
+  const line: Record<string, unknown> = {
+    ready: true,
+    https: m.httpsUrl,
+    http: m.httpUrl,
+    caFile: m.caFile,
+    keys: m.keys,
+  };
   if (m.personalitySet && Object.keys(m.personalities).length > 0) {
     line.personalities = Object.fromEntries(Object.entries(m.personalities).map(([name, p]) => [name, p.url]));
     // The self-signed personality is its own CA: report its certificate too.
@@ -44,7 +50,10 @@ export function seedCurlCommands(m: RunningMock, key: string, profile: Profile):
 function howToSeed(m: RunningMock, profile: Profile, adminPassword: string): string[] {
   const auth = `-u ${shellQuote(`admin:${adminPassword}`)} --cacert ${shellQuote(m.caFile)} -H 'Content-Type: application/json'`;
   if (!profile.serviceAccounts) {
-    return ['', 'No key seeded: create one with POST /graph/api/auth/keys as admin, or start with --seed-key NAME:ROLE.'];
+    return [
+      '',
+      'No key seeded: create one with POST /graph/api/auth/keys as admin, or start with --seed-key NAME:ROLE.',
+    ];
   }
   const [bearer, basic] = seedCurlCommands(m, '$TOKEN', profile);
   return [

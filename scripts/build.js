@@ -38,12 +38,22 @@ const result = await esbuild.build({
   logLevel: 'warning',
 });
 const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
-const misplaced = inputs.filter((f) => f.split('/').length !== 3 && readFileSync(join(ROOT, f), 'utf8').includes('import.meta.url'));
+const misplaced = inputs.filter(
+  (f) => f.split('/').length !== 3 && readFileSync(join(ROOT, f), 'utf8').includes('import.meta.url'),
+);
 if (misplaced.length > 0) {
-  process.stderr.write(`build: ${misplaced.join(', ')} use import.meta.url but are not two directories below the root (see scripts/build.js)\n`);
+  process.stderr.write(
+    `build: ${misplaced.join(', ')} use import.meta.url but are not two directories below the root (see scripts/build.js)\n`,
+  );
   process.exit(1);
 }
 mkdirSync(OUT, { recursive: true });
 // The newest input wins: a launcher compares each input's mtime with `builtMs`.
-writeFileSync(join(OUT, 'manifest.json'), `${JSON.stringify({ builtMs: started, inputs: inputs.map((f) => f.split('/').join(sep)) }, null, 2)}\n`);
-if (!process.argv.includes('--quiet')) process.stdout.write(`build: ${ENTRIES.map((e) => relative(ROOT, join(OUT, `${e}.js`))).join(', ')} from ${inputs.length} sources in ${Date.now() - started} ms\n`);
+writeFileSync(
+  join(OUT, 'manifest.json'),
+  `${JSON.stringify({ builtMs: started, inputs: inputs.map((f) => f.split('/').join(sep)) }, null, 2)}\n`,
+);
+if (!process.argv.includes('--quiet'))
+  process.stdout.write(
+    `build: ${ENTRIES.map((e) => relative(ROOT, join(OUT, `${e}.js`))).join(', ')} from ${inputs.length} sources in ${Date.now() - started} ms\n`,
+  );

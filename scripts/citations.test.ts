@@ -48,9 +48,15 @@ export function citationProblems(text: string, sections: Readonly<Record<Doc, Se
   text.split('\n').forEach((line, i) => {
     for (const m of line.matchAll(CITATION)) {
       const [cited, doc, section] = m as unknown as [string, Doc, string];
-      if (!sections[doc].has(section)) problems.push({ line: i + 1, text: cited, problem: `no heading §${section} in ${doc}.md` });
+      if (!sections[doc].has(section))
+        problems.push({ line: i + 1, text: cited, problem: `no heading §${section} in ${doc}.md` });
       const after = line.slice(m.index! + cited.length);
-      if (HANGING.test(after)) problems.push({ line: i + 1, text: `${cited}${after.slice(0, 12)}`, problem: 'a bare section follows the citation: name the document again' });
+      if (HANGING.test(after))
+        problems.push({
+          line: i + 1,
+          text: `${cited}${after.slice(0, 12)}`,
+          problem: 'a bare section follows the citation: name the document again',
+        });
     }
     // A bare `§N` names no document; only an issue's own sections may chain (`issue 3 §1, §5`).
     let issueChain = false;
@@ -72,7 +78,9 @@ function trackedTextFiles(): string[] {
 }
 
 function loadSections(): Record<Doc, Set<string>> {
-  return Object.fromEntries(DOCS.map((d) => [d, sectionsOf(readFileSync(join(REFERENCE_DIR, `${d}.md`), 'utf8'))])) as Record<Doc, Set<string>>;
+  return Object.fromEntries(
+    DOCS.map((d) => [d, sectionsOf(readFileSync(join(REFERENCE_DIR, `${d}.md`), 'utf8'))]),
+  ) as Record<Doc, Set<string>>;
 }
 
 describe('citations of ../shared/reference grep', () => {
@@ -82,7 +90,10 @@ describe('citations of ../shared/reference grep', () => {
 
   it('a bad citation is caught: a missing section, and bare sections after a comma, slash or range', () => {
     const sections = loadSections();
-    const found = citationProblems('x grafana-auth §3.9 y\n(grafana-auth §2.2, §3.3) pmm-auth §2.2/§5.1 grafana-auth §5.2–5.3 pmm-auth §1.2-§1.3', sections);
+    const found = citationProblems(
+      'x grafana-auth §3.9 y\n(grafana-auth §2.2, §3.3) pmm-auth §2.2/§5.1 grafana-auth §5.2–5.3 pmm-auth §1.2-§1.3',
+      sections,
+    );
     expect(found.map((p) => `${p.line}: ${p.problem}`)).toEqual([
       '1: no heading §3.9 in grafana-auth.md',
       '2: a bare section follows the citation: name the document again',
@@ -93,7 +104,9 @@ describe('citations of ../shared/reference grep', () => {
       '2: a section without its document',
       '2: a section without its document',
     ]);
-    expect(citationProblems('grafana-auth §2.2, grafana-auth §3.3; pmm-auth §2.2 step 3, auth-bugs §B4', sections)).toEqual([]);
+    expect(
+      citationProblems('grafana-auth §2.2, grafana-auth §3.3; pmm-auth §2.2 step 3, auth-bugs §B4', sections),
+    ).toEqual([]);
     expect(citationProblems('issue 3 §1, §5 and ../shared/reference/clients-and-tls.md §2.3', sections)).toEqual([]);
     expect(citationProblems('(see §3.5)', sections).map((p) => p.problem)).toEqual(['a section without its document']);
   });
@@ -102,7 +115,11 @@ describe('citations of ../shared/reference grep', () => {
     const sections = loadSections();
     const files = trackedTextFiles();
     expect(files.length).toBeGreaterThan(50);
-    const problems = files.flatMap((f) => citationProblems(readFileSync(join(ROOT, f), 'utf8'), sections).map((p) => `${f}:${p.line}: ${p.text} — ${p.problem}`));
+    const problems = files.flatMap((f) =>
+      citationProblems(readFileSync(join(ROOT, f), 'utf8'), sections).map(
+        (p) => `${f}:${p.line}: ${p.text} — ${p.problem}`,
+      ),
+    );
     expect(problems).toEqual([]);
   });
 });

@@ -28,11 +28,16 @@ export async function stopAll(): Promise<void> {
 }
 
 export function startCli(args: string[]): Cli {
-  const child = spawn(process.execPath, ['scripts/pmm-auth-mock.js', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/pmm-auth-mock.js', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   const cli = { child, out, exited };
   running.push(cli);
   return cli;
@@ -47,18 +52,29 @@ export function waitForStdout(cli: Cli, marker: string): Promise<string> {
       cli.child.stdout!.off('data', check);
       resolve(cli.out.stdout);
     };
-    const timer = setTimeout(() => reject(new Error(`no ${JSON.stringify(marker)} on stdout; stdout=${cli.out.stdout} stderr=${cli.out.stderr}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`no ${JSON.stringify(marker)} on stdout; stdout=${cli.out.stdout} stderr=${cli.out.stderr}`)),
+      READY_TIMEOUT_MS,
+    );
     cli.child.stdout!.on('data', check);
     void cli.exited.then(() => {
       clearTimeout(timer);
       if (cli.out.stdout.includes(marker)) resolve(cli.out.stdout);
-      else reject(new Error(`exited before ${JSON.stringify(marker)}; stdout=${cli.out.stdout} stderr=${cli.out.stderr}`));
+      else
+        reject(new Error(`exited before ${JSON.stringify(marker)}; stdout=${cli.out.stdout} stderr=${cli.out.stderr}`));
     });
     check();
   });
 }
 
-export function httpsGet(url: string, ca: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; text: string }> {
+export function httpsGet(
+  url: string,
+  ca: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { ca, headers, agent: false, method }, (res) => {
       let text = '';

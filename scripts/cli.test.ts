@@ -32,7 +32,9 @@ describe.concurrent('pmm-auth-mock --json (issue 2 §8)', () => {
       expect(ready.https.split(':')[2]).not.toBe(ready.http!.split(':')[2]);
       expect(existsSync(ready.caFile)).toBe(true);
       expect(Object.keys(ready.keys)).toEqual(['demo']);
-      const res = await httpsGet(`${ready.https}/v1/version`, readFileSync(ready.caFile, 'utf8'), { Authorization: `Bearer ${ready.keys.demo}` });
+      const res = await httpsGet(`${ready.https}/v1/version`, readFileSync(ready.caFile, 'utf8'), {
+        Authorization: `Bearer ${ready.keys.demo}`,
+      });
       expect(res.status).toBe(200);
       expect(JSON.parse(res.text).version).toBe('2.41.0');
       cli.child.kill(signal);
@@ -42,14 +44,18 @@ describe.concurrent('pmm-auth-mock --json (issue 2 §8)', () => {
     PROCESS_TEST_TIMEOUT_MS,
   );
 
-  it('issue 2 §8: --http-port -1 turns the plain listener off ("http":null)', async () => {
-    const cli = startCli(['--json', '--https-port', '0', '--http-port', '-1']);
-    const ready = await readyLine(cli);
-    expect(ready.http).toBeNull();
-    expect(ready.keys).toEqual({});
-    cli.child.kill('SIGTERM');
-    expect((await cli.exited).code).toBe(0);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'issue 2 §8: --http-port -1 turns the plain listener off ("http":null)',
+    async () => {
+      const cli = startCli(['--json', '--https-port', '0', '--http-port', '-1']);
+      const ready = await readyLine(cli);
+      expect(ready.http).toBeNull();
+      expect(ready.keys).toEqual({});
+      cli.child.kill('SIGTERM');
+      expect((await cli.exited).code).toBe(0);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });
 
 describe.concurrent('bad flags (issue 2 §8: a one-line error and exit 2)', () => {
@@ -65,55 +71,78 @@ describe.concurrent('bad flags (issue 2 §8: a one-line error and exit 2)', () =
     ['an unknown --profile', ['--profile', 'pmm9']],
     ['the same non-zero ports', ['--https-port', '9443', '--http-port', '9443']],
     ['a positional argument', ['start']],
-  ])('issue 2 §8: %s → exactly one line on stderr, nothing on stdout, exit 2', async (_what, args) => {
-    const cli = startCli(args);
-    const { code } = await cli.exited;
-    expect(code).toBe(2);
-    expect(cli.out.stdout).toBe('');
-    expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  ])(
+    'issue 2 §8: %s → exactly one line on stderr, nothing on stdout, exit 2',
+    async (_what, args) => {
+      const cli = startCli(args);
+      const { code } = await cli.exited;
+      expect(code).toBe(2);
+      expect(cli.out.stdout).toBe('');
+      expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it.each(['https', 'http'] as const)('issue 2 §8: the %s port already in use → a one-line error naming it, exit 2', async (which) => {
-    const blocker = createServer();
-    servers.push(blocker);
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = String((blocker.address() as AddressInfo).port);
-    const cli = startCli(which === 'https' ? ['--https-port', port, '--http-port', '0'] : ['--https-port', '0', '--http-port', port]);
-    expect((await cli.exited).code).toBe(2);
-    expect(cli.out.stdout).toBe('');
-    expect(cli.out.stderr).toMatch(new RegExp(`^pmm-auth-mock: [^\\n]*127\\.0\\.0\\.1:${port}[^\\n]*EADDRINUSE[^\\n]*\\n$`));
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it.each(['https', 'http'] as const)(
+    'issue 2 §8: the %s port already in use → a one-line error naming it, exit 2',
+    async (which) => {
+      const blocker = createServer();
+      servers.push(blocker);
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const port = String((blocker.address() as AddressInfo).port);
+      const cli = startCli(
+        which === 'https' ? ['--https-port', port, '--http-port', '0'] : ['--https-port', '0', '--http-port', port],
+      );
+      expect((await cli.exited).code).toBe(2);
+      expect(cli.out.stdout).toBe('');
+      expect(cli.out.stderr).toMatch(
+        new RegExp(`^pmm-auth-mock: [^\\n]*127\\.0\\.0\\.1:${port}[^\\n]*EADDRINUSE[^\\n]*\\n$`),
+      );
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('issue 2 §8: --help prints the usage and exits 0', async () => {
-    const cli = startCli(['--help']);
-    expect((await cli.exited).code).toBe(0);
-    expect(cli.out.stdout).toMatch(/^Usage: pmm-auth-mock \[options\]/);
-    expect(cli.out.stdout).toContain('--seed-key NAME:ROLE[:SECONDS]');
-    expect(cli.out.stderr).toBe('');
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'issue 2 §8: --help prints the usage and exits 0',
+    async () => {
+      const cli = startCli(['--help']);
+      expect((await cli.exited).code).toBe(0);
+      expect(cli.out.stdout).toMatch(/^Usage: pmm-auth-mock \[options\]/);
+      expect(cli.out.stdout).toContain('--seed-key NAME:ROLE[:SECONDS]');
+      expect(cli.out.stderr).toBe('');
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });
 
-describe.concurrent('the seed: the banner\'s two curl commands (issue 2 §8, Tests)', () => {
-  it('issue 2 §8: both curl commands the banner prints return 200 with the version JSON (one --cacert, one -k)', async () => {
-    const cli = startCli(['--https-port', '0', '--http-port', '0', '--seed-key', 'demo:Admin']);
-    const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');
-    const commands = banner.split('\n').filter((l) => l.startsWith('  curl')).map((l) => l.trim());
-    expect(commands).toHaveLength(2);
-    expect(commands.filter((c) => c.includes(' --cacert '))).toHaveLength(1);
-    expect(commands.filter((c) => c.includes(' -k '))).toHaveLength(1);
-    for (const command of commands) {
-      const r = await run('sh', ['-c', `${command} -sS -w '\\n%{http_code}'`]);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      const cut = r.stdout.lastIndexOf('\n');
-      expect(r.stdout.slice(cut + 1)).toBe('200');
-      const body = JSON.parse(r.stdout.slice(0, cut)) as { version: string; server: { version: string } };
-      expect(body.version).toBe('2.41.0');
-      expect(body.server.version).toBe('2.41.0');
-    }
-    cli.child.kill('SIGINT');
-    expect((await cli.exited).code).toBe(0);
-  }, PROCESS_TEST_TIMEOUT_MS);
+describe.concurrent("the seed: the banner's two curl commands (issue 2 §8, Tests)", () => {
+  it(
+    'issue 2 §8: both curl commands the banner prints return 200 with the version JSON (one --cacert, one -k)',
+    async () => {
+      const cli = startCli(['--https-port', '0', '--http-port', '0', '--seed-key', 'demo:Admin']);
+      const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');
+      const commands = banner
+        .split('\n')
+        .filter((l) => l.startsWith('  curl'))
+        .map((l) => l.trim());
+      expect(commands).toHaveLength(2);
+      expect(commands.filter((c) => c.includes(' --cacert '))).toHaveLength(1);
+      expect(commands.filter((c) => c.includes(' -k '))).toHaveLength(1);
+      for (const command of commands) {
+        const r = await run('sh', ['-c', `${command} -sS -w '\\n%{http_code}'`]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        const cut = r.stdout.lastIndexOf('\n');
+        expect(r.stdout.slice(cut + 1)).toBe('200');
+        const body = JSON.parse(r.stdout.slice(0, cut)) as { version: string; server: { version: string } };
+        expect(body.version).toBe('2.41.0');
+        expect(body.server.version).toBe('2.41.0');
+      }
+      cli.child.kill('SIGINT');
+      expect((await cli.exited).code).toBe(0);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('flag parsers (issue 2 §5, §8)', () => {
@@ -121,13 +150,19 @@ describe('flag parsers (issue 2 §5, §8)', () => {
     { value: 'bob:pa:ss:word:Viewer', expected: { login: 'bob', password: 'pa:ss:word', orgRole: 'Viewer' } },
     { value: 'eve:pw:editor', expected: { login: 'eve', password: 'pw', orgRole: 'Editor' } },
     { value: 'ann:::ADMIN', expected: { login: 'ann', password: ':', orgRole: 'Admin' } },
-  ])('issue 2 §5: --user $value → login before the first ":", role after the last, roles case-insensitive', ({ value, expected }) => {
-    expect(parseUser(value)).toEqual(expected);
-  });
+  ])(
+    'issue 2 §5: --user $value → login before the first ":", role after the last, roles case-insensitive',
+    ({ value, expected }) => {
+      expect(parseUser(value)).toEqual(expected);
+    },
+  );
 
-  it.each(['bob:secret', 'bob::Viewer', ':pw:Viewer', 'bob:pw:Owner', 'bob'])('issue 2 §5: --user %s is a usage error', (value) => {
-    expect(() => parseUser(value)).toThrow(UsageError);
-  });
+  it.each(['bob:secret', 'bob::Viewer', ':pw:Viewer', 'bob:pw:Owner', 'bob'])(
+    'issue 2 §5: --user %s is a usage error',
+    (value) => {
+      expect(() => parseUser(value)).toThrow(UsageError);
+    },
+  );
 
   it.each([
     { value: 'demo:Admin', expected: { name: 'demo', role: 'Admin', secondsToLive: 0 } },
@@ -146,7 +181,16 @@ describe('flag parsers (issue 2 §5, §8)', () => {
     const cli = parseCli([]);
     expect(cli.json).toBe(false);
     expect(cli.help).toBe(false);
-    expect(cli.mock).toMatchObject({ host: '127.0.0.1', httpsPort: 8443, httpPort: 8080, adminPassword: 'admin', users: [], seedKeys: [], keyMaxSecondsToLive: -1, journalCapacity: 1000 });
+    expect(cli.mock).toMatchObject({
+      host: '127.0.0.1',
+      httpsPort: 8443,
+      httpPort: 8080,
+      adminPassword: 'admin',
+      users: [],
+      seedKeys: [],
+      keyMaxSecondsToLive: -1,
+      journalCapacity: 1000,
+    });
     expect(cli.mock.profile.name).toBe('pmm2');
     expect(cli.mock.tls).toEqual({ certDir: DEFAULT_CERT_DIR, style: 'mock' });
   });
@@ -156,7 +200,10 @@ describe('flag parsers (issue 2 §5, §8)', () => {
     { args: ['--http-port', '-1'], check: { httpPort: -1 } },
     { args: ['--http-port=-1'], check: { httpPort: -1 } },
     { args: ['--cert', 'c.pem', '--key', 'k.pem'], check: { tls: { certFile: 'c.pem', keyFile: 'k.pem' } } },
-    { args: ['--cert-style', 'pmm', '--cert-dir', '/tmp/certs'], check: { tls: { certDir: '/tmp/certs', style: 'pmm' } } },
+    {
+      args: ['--cert-style', 'pmm', '--cert-dir', '/tmp/certs'],
+      check: { tls: { certDir: '/tmp/certs', style: 'pmm' } },
+    },
     { args: ['--key-max-ttl', '3600'], check: { keyMaxSecondsToLive: 3600 } },
   ])('issue 2 §8: parseCli $args', ({ args, check }) => {
     expect(parseCli(args).mock).toMatchObject(check);

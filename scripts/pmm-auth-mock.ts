@@ -38,7 +38,8 @@ const certNote =
         ? 'PMM-style: self-signed, no SAN — --cacert fails on the host name, as with a real PMM; use -k'
         : 'self-signed, SAN localhost 127.0.0.1 ::1 — pass it to --cacert';
 const deviations = cli.mock.deviations ?? [];
-if (deviations.length > 0) process.stderr.write(`pmm-auth-mock: TEST ONLY — deviating from PMM on purpose: ${deviations.join(', ')}\n`);
+if (deviations.length > 0)
+  process.stderr.write(`pmm-auth-mock: TEST ONLY — deviating from PMM on purpose: ${deviations.join(', ')}\n`);
 
 let stopping = false;
 const stop = (signal: string): void => {
@@ -53,4 +54,8 @@ const stop = (signal: string): void => {
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 // Ready only once the signal handlers are in place: a supervisor may stop the mock at once.
-process.stdout.write(cli.json ? `${readyLine(running)}\n` : banner(running, cli.mock.profile, { adminPassword: cli.mock.adminPassword, certNote }));
+process.stdout.write(
+  cli.json
+    ? `${readyLine(running)}\n`
+    : banner(running, cli.mock.profile, { adminPassword: cli.mock.adminPassword, certNote }),
+);

@@ -54,11 +54,17 @@ export default class SummaryReporter implements Reporter {
         else counts.skipped++;
       }
       // A file that failed to load counts as a failure even with no test in it.
-      if (mod.state() === 'failed' && ![...mod.children.allTests()].some((t) => t.result().state === 'failed')) counts.failed++;
+      if (mod.state() === 'failed' && ![...mod.children.allTests()].some((t) => t.result().state === 'failed'))
+        counts.failed++;
     }
     const lines = [...this.projects.entries()]
       .sort(([, a], [, b]) => a.firstStart - b.firstStart)
-      .map(([name, p]) => `vitest project ${name}: ${p.files} file${p.files === 1 ? '' : 's'}, ${seconds(p.lastEnd - p.firstStart)} wall (from ${seconds(p.firstStart - this.runStart)} to ${seconds(p.lastEnd - this.runStart)}), ${seconds(p.summed)} summed over files`);
-    process.stdout.write(`\n${lines.map((l) => `${l}\n`).join('')}vitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+      .map(
+        ([name, p]) =>
+          `vitest project ${name}: ${p.files} file${p.files === 1 ? '' : 's'}, ${seconds(p.lastEnd - p.firstStart)} wall (from ${seconds(p.firstStart - this.runStart)} to ${seconds(p.lastEnd - this.runStart)}), ${seconds(p.summed)} summed over files`,
+      );
+    process.stdout.write(
+      `\n${lines.map((l) => `${l}\n`).join('')}vitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
 }

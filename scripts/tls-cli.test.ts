@@ -13,7 +13,11 @@ import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NAMES = Object.keys(
-  (JSON.parse(readFileSync(join(ROOT, 'fixtures/tls/personalities.json'), 'utf8')) as { personalities: Record<string, unknown> }).personalities,
+  (
+    JSON.parse(readFileSync(join(ROOT, 'fixtures/tls/personalities.json'), 'utf8')) as {
+      personalities: Record<string, unknown>;
+    }
+  ).personalities,
 );
 const ADMIN = `Basic ${Buffer.from('admin:tls-cli-pw').toString('base64')}`;
 const READY_TIMEOUT_MS = 30_000;
@@ -66,7 +70,10 @@ function readyLine(p: Proc): Promise<ReadyLine> {
       clearTimeout(timer);
       resolve(JSON.parse(p.out.stdout.slice(0, cut)) as ReadyLine);
     };
-    const timer = setTimeout(() => reject(new Error(`no ready line; stdout=${p.out.stdout} stderr=${p.out.stderr}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`no ready line; stdout=${p.out.stdout} stderr=${p.out.stderr}`)),
+      READY_TIMEOUT_MS,
+    );
     p.child.stdout!.on('data', check);
     void p.exited.then(() => {
       clearTimeout(timer);
@@ -76,14 +83,22 @@ function readyLine(p: Proc): Promise<ReadyLine> {
 }
 
 /** An HTTPS request trusting `ca`, or with verification off when `ca` is null. */
-function httpsCall(url: string, ca: string | null, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; text: string }> {
+function httpsCall(
+  url: string,
+  ca: string | null,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; text: string }> {
   const trust = ca === null ? { rejectUnauthorized: false } : { ca: readFileSync(ca, 'utf8') };
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, agent: false, ...trust }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = httpsRequest(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers ?? {}, agent: false, ...trust },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -99,64 +114,92 @@ describe.concurrent('pmm-auth-mock --tls (issue 3 §2)', () => {
     shared.catch(() => undefined); // each test that awaits it fails with the reason
   });
 
-  it('issue 3 §2: --tls all --json prints one ready line with every personality of personalities.json at https://127.0.0.1:PORT, each on its own port', async () => {
-    const cli = mockCli(TLS_ALL);
-    const ready = await readyLine(cli);
-    expect(Object.keys(ready.personalities ?? {}).sort()).toEqual([...NAMES].sort());
-    const urls = Object.values(ready.personalities ?? {});
-    for (const url of urls) expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(new Set([ready.https, ...urls]).size).toBe(urls.length + 1);
-    cli.child.kill('SIGTERM');
-    expect(await cli.exited).toBe(0);
-    expect(cli.out.stdout).toBe(`${JSON.stringify(ready)}\n`);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'issue 3 §2: --tls all --json prints one ready line with every personality of personalities.json at https://127.0.0.1:PORT, each on its own port',
+    async () => {
+      const cli = mockCli(TLS_ALL);
+      const ready = await readyLine(cli);
+      expect(Object.keys(ready.personalities ?? {}).sort()).toEqual([...NAMES].sort());
+      const urls = Object.values(ready.personalities ?? {});
+      for (const url of urls) expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(new Set([ready.https, ...urls]).size).toBe(urls.length + 1);
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+      expect(cli.out.stdout).toBe(`${JSON.stringify(ready)}\n`);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('issue 3 §2: with --tls, caFile is the test root CA, and it verifies the main port, which serves "valid"', async () => {
-    const ready = await shared;
-    expect(ready.caFile).toBe(join(DEFAULT_CERT_DIR, 'personalities', 'root-ca.crt'));
-    expect(readFileSync(ready.caFile, 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
-    expect((await httpsCall(`${ready.https}/v1/readyz`, ready.caFile)).status).toBe(200);
-    expect((await httpsCall(`${ready.personalities!.valid}/v1/readyz`, ready.caFile)).status).toBe(200);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'issue 3 §2: with --tls, caFile is the test root CA, and it verifies the main port, which serves "valid"',
+    async () => {
+      const ready = await shared;
+      expect(ready.caFile).toBe(join(DEFAULT_CERT_DIR, 'personalities', 'root-ca.crt'));
+      expect(readFileSync(ready.caFile, 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
+      expect((await httpsCall(`${ready.https}/v1/readyz`, ready.caFile)).status).toBe(200);
+      expect((await httpsCall(`${ready.personalities!.valid}/v1/readyz`, ready.caFile)).status).toBe(200);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('issue 3 §2: selfSignedCert is the self-signed personality\'s own certificate, and trusting it reaches that port', async () => {
-    const ready = await shared;
-    expect(ready.selfSignedCert).toBe(join(DEFAULT_CERT_DIR, 'personalities', 'self-signed.crt'));
-    expect((await httpsCall(`${ready.personalities!['self-signed']}/v1/readyz`, ready.selfSignedCert!)).status).toBe(200);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    "issue 3 §2: selfSignedCert is the self-signed personality's own certificate, and trusting it reaches that port",
+    async () => {
+      const ready = await shared;
+      expect(ready.selfSignedCert).toBe(join(DEFAULT_CERT_DIR, 'personalities', 'self-signed.crt'));
+      expect((await httpsCall(`${ready.personalities!['self-signed']}/v1/readyz`, ready.selfSignedCert!)).status).toBe(
+        200,
+      );
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('issue 3 §2: one store — a key created through the valid personality works through every other personality, an unknown key does not', async () => {
-    const ready = await shared;
-    const created = await httpsCall(`${ready.personalities!.valid}/graph/api/auth/keys`, ready.caFile, {
-      method: 'POST',
-      headers: { Authorization: ADMIN, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'shared', role: 'Admin' }),
-    });
-    expect(created.status, created.text).toBe(200);
-    const { key } = JSON.parse(created.text) as { key: string };
-    for (const name of NAMES.filter((n) => n !== 'valid')) {
-      const url = `${ready.personalities![name]}/v1/version`;
-      expect((await httpsCall(url, null, { headers: { Authorization: `Bearer ${key}` } })).status, name).toBe(200);
-      expect((await httpsCall(url, null, { headers: { Authorization: `Bearer ${key}x` } })).status, name).toBe(401);
-    }
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'issue 3 §2: one store — a key created through the valid personality works through every other personality, an unknown key does not',
+    async () => {
+      const ready = await shared;
+      const created = await httpsCall(`${ready.personalities!.valid}/graph/api/auth/keys`, ready.caFile, {
+        method: 'POST',
+        headers: { Authorization: ADMIN, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'shared', role: 'Admin' }),
+      });
+      expect(created.status, created.text).toBe(200);
+      const { key } = JSON.parse(created.text) as { key: string };
+      for (const name of NAMES.filter((n) => n !== 'valid')) {
+        const url = `${ready.personalities![name]}/v1/version`;
+        expect((await httpsCall(url, null, { headers: { Authorization: `Bearer ${key}` } })).status, name).toBe(200);
+        expect((await httpsCall(url, null, { headers: { Authorization: `Bearer ${key}x` } })).status, name).toBe(401);
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('issue 3 §2: --tls valid,expired serves exactly those two personalities (and no selfSignedCert)', async () => {
-    const ready = await readyLine(mockCli(['--tls', 'valid,expired', '--json', '--https-port', '0', '--http-port', '0']));
-    expect(Object.keys(ready.personalities ?? {}).sort()).toEqual(['expired', 'valid']);
-    expect(ready.selfSignedCert).toBeUndefined();
-    expect((await httpsCall(`${ready.personalities!.expired}/v1/readyz`, null)).status).toBe(200);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'issue 3 §2: --tls valid,expired serves exactly those two personalities (and no selfSignedCert)',
+    async () => {
+      const ready = await readyLine(
+        mockCli(['--tls', 'valid,expired', '--json', '--https-port', '0', '--http-port', '0']),
+      );
+      expect(Object.keys(ready.personalities ?? {}).sort()).toEqual(['expired', 'valid']);
+      expect(ready.selfSignedCert).toBeUndefined();
+      expect((await httpsCall(`${ready.personalities!.expired}/v1/readyz`, null)).status).toBe(200);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
   it.each([
     ['an unknown personality', ['--tls', 'nope']],
     ['--tls with --cert-style pmm', ['--tls', 'all', '--cert-style', 'pmm']],
-  ])('issue 3 §2: %s → exactly one line on stderr, nothing on stdout, exit 2', async (_what, args) => {
-    const cli = mockCli([...args, '--json', '--https-port', '0', '--http-port', '0']);
-    expect(await cli.exited).toBe(2);
-    expect(cli.out.stdout).toBe('');
-    expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  ])(
+    'issue 3 §2: %s → exactly one line on stderr, nothing on stdout, exit 2',
+    async (_what, args) => {
+      const cli = mockCli([...args, '--json', '--https-port', '0', '--http-port', '0']);
+      expect(await cli.exited).toBe(2);
+      expect(cli.out.stdout).toBe('');
+      expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });
 
 describe.concurrent('gen-certs (issue 3 §1)', () => {
@@ -166,25 +209,33 @@ describe.concurrent('gen-certs (issue 3 §1)', () => {
     return { code: await p.exited, ...p.out };
   };
 
-  it('issue 3 §1: gen-certs --cert-dir DIR generates, a second run reuses, --force generates again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmm-auth-gen-certs-'));
-    temps.push(dir);
-    const verb = (stdout: string) => /^gen-certs: (\w+) (\d+) personalities in (\S+) /.exec(stdout)?.slice(1);
-    const first = await genCerts(['--cert-dir', dir]);
-    expect(first.code, first.stderr).toBe(0);
-    expect(verb(first.stdout)).toEqual(['generated', String(NAMES.length), join(dir, 'personalities')]);
-    expect(first.stdout).toContain(join(dir, 'personalities', 'root-ca.crt'));
-    const second = await genCerts(['--cert-dir', dir]);
-    expect(verb(second.stdout)?.[0]).toBe('reused');
-    const forced = await genCerts(['--cert-dir', dir, '--force']);
-    expect(verb(forced.stdout)?.[0]).toBe('generated');
-    expect([second.code, forced.code]).toEqual([0, 0]);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'issue 3 §1: gen-certs --cert-dir DIR generates, a second run reuses, --force generates again',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pmm-auth-gen-certs-'));
+      temps.push(dir);
+      const verb = (stdout: string) => /^gen-certs: (\w+) (\d+) personalities in (\S+) /.exec(stdout)?.slice(1);
+      const first = await genCerts(['--cert-dir', dir]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(verb(first.stdout)).toEqual(['generated', String(NAMES.length), join(dir, 'personalities')]);
+      expect(first.stdout).toContain(join(dir, 'personalities', 'root-ca.crt'));
+      const second = await genCerts(['--cert-dir', dir]);
+      expect(verb(second.stdout)?.[0]).toBe('reused');
+      const forced = await genCerts(['--cert-dir', dir, '--force']);
+      expect(verb(forced.stdout)?.[0]).toBe('generated');
+      expect([second.code, forced.code]).toEqual([0, 0]);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('issue 3 §1: gen-certs --bogus → one line on stderr, exit 2', async () => {
-    const r = await genCerts(['--bogus']);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^gen-certs: [^\n]+\n$/);
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'issue 3 §1: gen-certs --bogus → one line on stderr, exit 2',
+    async () => {
+      const r = await genCerts(['--bogus']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^gen-certs: [^\n]+\n$/);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

@@ -11,7 +11,9 @@ describe('mediaType (Go mime.ParseMediaType)', () => {
     ['upper case', 'Application/JSON', 'application/json'],
     ['spaces around', '  application/json  ', 'application/json'],
   ])('grafana-auth §1.2: %s', (_label, input, expected) => expect(mediaType(input)).toBe(expected));
-  it.each([undefined, '', 'json', 'application/', 'a b/c'])('grafana-auth §1.2: %s does not parse', (input) => expect(mediaType(input)).toBeUndefined());
+  it.each([undefined, '', 'json', 'application/', 'a b/c'])('grafana-auth §1.2: %s does not parse', (input) =>
+    expect(mediaType(input)).toBeUndefined(),
+  );
 });
 
 describe('goTime (Go time.Time JSON, whole seconds)', () => {
@@ -33,6 +35,9 @@ describe('firstJsonValue (Go json.Decoder.Decode)', () => {
 
 describe('foldedFields (Go matches JSON field names case-insensitively)', () => {
   it('grafana-auth §1.2: names lower-cased, in order', () => {
-    expect(foldedFields({ Name: 'a', ROLE: 'b' })).toEqual([['name', 'a'], ['role', 'b']]);
+    expect(foldedFields({ Name: 'a', ROLE: 'b' })).toEqual([
+      ['name', 'a'],
+      ['role', 'b'],
+    ]);
   });
 });

@@ -29,8 +29,12 @@ describe('parseInt64 (Go strconv.ParseInt(s, 10, 64))', () => {
 });
 
 describe('parseBool (Go strconv.ParseBool, lenient)', () => {
-  it.each(['1', 't', 'T', 'TRUE', 'true', 'True'])('grafana-auth §1.5: %s is true', (s) => expect(parseBool(s)).toBe(true));
-  it.each(['0', 'false', 'yes', 'tRUE', '', undefined])('grafana-auth §1.5: %s is false', (s) => expect(parseBool(s)).toBe(false));
+  it.each(['1', 't', 'T', 'TRUE', 'true', 'True'])('grafana-auth §1.5: %s is true', (s) =>
+    expect(parseBool(s)).toBe(true),
+  );
+  it.each(['0', 'false', 'yes', 'tRUE', '', undefined])('grafana-auth §1.5: %s is false', (s) =>
+    expect(parseBool(s)).toBe(false),
+  );
 });
 
 describe('jsonInt64 (Go encoding/json into int64)', () => {

@@ -49,7 +49,8 @@ export function getAPIKeyCurrent(res: Resolution, profile: Profile): GrafanaAnsw
   if (isAnswer(who)) return who;
   // grafana-auth §1.1 (UNVERIFIED): a caller that is not a key has ApiKeyID 0 → lookup fails → 500.
   // A service-account token answers with its row and the account's role (UNVERIFIED, pmm-auth §2.3).
-  if (who.kind === 'user') return errorAnswer({ status: 500, message: 'Failed to list api keys', traceID: true }, false);
+  if (who.kind === 'user')
+    return errorAnswer({ status: 500, message: 'Failed to list api keys', traceID: true }, false);
   const k = who.key;
   // pmm-auth §2.3: PMM reads `orgId` and `role`, so the 9.2 fork must send orgId (field list UNVERIFIED).
   const body: Record<string, unknown> = { id: k.id, orgId: k.orgId, name: k.name, role: who.orgRole };

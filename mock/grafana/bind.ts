@@ -20,7 +20,12 @@ interface Fields {
 }
 
 /** Binds the body; undefined on any bind error (→ 400 "bad request data"). */
-export function bindAddKeyCommand(contentType: string | undefined, text: string, roles: readonly OrgRole[], anyCaseRoles = false): AddKeyCommand | undefined {
+export function bindAddKeyCommand(
+  contentType: string | undefined,
+  text: string,
+  roles: readonly OrgRole[],
+  anyCaseRoles = false,
+): AddKeyCommand | undefined {
   // grafana-auth §1.2: `anyCaseRoles` — 11.x title-cases the role first (profile `roleParsing`).
   // grafana-auth §1.2: a missing or other content type is a bind error.
   const entries = bindJsonEntries(contentType, text);
@@ -31,7 +36,12 @@ export function bindAddKeyCommand(contentType: string | undefined, text: string,
   return { name: cmd.name, role: cmd.role, secondsToLive: cmd.secondsToLive };
 }
 
-function assignFields(cmd: Fields, entries: readonly [string, unknown][], roles: readonly OrgRole[], anyCaseRoles: boolean): boolean {
+function assignFields(
+  cmd: Fields,
+  entries: readonly [string, unknown][],
+  roles: readonly OrgRole[],
+  anyCaseRoles: boolean,
+): boolean {
   let ok = true;
   for (const [field, v] of entries) {
     if (field === 'name') {

@@ -13,7 +13,12 @@ const uniq = (prefix: string): string => `${prefix}-${++seq}`;
  * POSTs `body` verbatim, so the test controls every header: a string after an explicit
  * Content-Type is sent as is; with `null`, a Buffer (superagent then adds no Content-Type).
  */
-function postKeys(t: InProcessTestMock, body: string, contentType: string | null = 'application/json', auth = ADMIN_AUTH) {
+function postKeys(
+  t: InProcessTestMock,
+  body: string,
+  contentType: string | null = 'application/json',
+  auth = ADMIN_AUTH,
+) {
   const req = t.https().post('/graph/api/auth/keys').set('Authorization', auth);
   if (contentType === null) return req.send(Buffer.from(body));
   return req.set('Content-Type', contentType).send(body);
@@ -36,10 +41,24 @@ describe('POST /graph/api/auth/keys', () => {
     { label: 'role "viewer" (case-sensitive)', body: () => JSON.stringify({ name: uniq('lc-role'), role: 'viewer' }) },
     { label: 'role "Superuser"', body: () => JSON.stringify({ name: uniq('su-role'), role: 'Superuser' }) },
     { label: 'role as a number', body: () => JSON.stringify({ name: uniq('num-role'), role: 1 }) },
-    { label: 'secondsToLive 1.5 (not an integer)', body: () => JSON.stringify({ name: uniq('frac-ttl'), role: 'Viewer', secondsToLive: 1.5 }) },
-    { label: 'secondsToLive "60" (a string)', body: () => JSON.stringify({ name: uniq('str-ttl'), role: 'Viewer', secondsToLive: '60' }) },
-    { label: 'Content-Type text/plain', body: () => JSON.stringify({ name: uniq('text-ct'), role: 'Viewer' }), contentType: 'text/plain' },
-    { label: 'no Content-Type', body: () => JSON.stringify({ name: uniq('no-ct'), role: 'Viewer' }), contentType: null },
+    {
+      label: 'secondsToLive 1.5 (not an integer)',
+      body: () => JSON.stringify({ name: uniq('frac-ttl'), role: 'Viewer', secondsToLive: 1.5 }),
+    },
+    {
+      label: 'secondsToLive "60" (a string)',
+      body: () => JSON.stringify({ name: uniq('str-ttl'), role: 'Viewer', secondsToLive: '60' }),
+    },
+    {
+      label: 'Content-Type text/plain',
+      body: () => JSON.stringify({ name: uniq('text-ct'), role: 'Viewer' }),
+      contentType: 'text/plain',
+    },
+    {
+      label: 'no Content-Type',
+      body: () => JSON.stringify({ name: uniq('no-ct'), role: 'Viewer' }),
+      contentType: null,
+    },
     { label: 'empty body', body: () => '' },
     { label: 'non-JSON body', body: () => `name=${uniq('form')}&role=Viewer` },
     { label: 'JSON array body', body: () => JSON.stringify([{ name: uniq('array'), role: 'Viewer' }]) },
@@ -51,9 +70,27 @@ describe('POST /graph/api/auth/keys', () => {
 
   it.each([
     { label: 'role "" → Viewer', fields: { role: '' }, role: 'Viewer', contentType: 'application/json', trailer: '' },
-    { label: 'role null → Viewer', fields: { role: null }, role: 'Viewer', contentType: 'application/json', trailer: '' },
-    { label: 'Content-Type with "; charset=utf-8"', fields: { role: 'Editor' }, role: 'Editor', contentType: 'application/json; charset=utf-8', trailer: '' },
-    { label: 'trailing garbage after the first JSON value', fields: { role: 'Admin' }, role: 'Admin', contentType: 'application/json', trailer: ' }{ garbage' },
+    {
+      label: 'role null → Viewer',
+      fields: { role: null },
+      role: 'Viewer',
+      contentType: 'application/json',
+      trailer: '',
+    },
+    {
+      label: 'Content-Type with "; charset=utf-8"',
+      fields: { role: 'Editor' },
+      role: 'Editor',
+      contentType: 'application/json; charset=utf-8',
+      trailer: '',
+    },
+    {
+      label: 'trailing garbage after the first JSON value',
+      fields: { role: 'Admin' },
+      role: 'Admin',
+      contentType: 'application/json',
+      trailer: ' }{ garbage',
+    },
   ])('grafana-auth §1.2: $label is accepted', async ({ fields, role, contentType, trailer }) => {
     const name = uniq('accepted');
     const res = await postKeys(t, JSON.stringify({ name, ...fields }) + trailer, contentType);
@@ -118,9 +155,20 @@ describe('POST /graph/api/auth/keys', () => {
     { label: 'Editor user', auth: () => basic('editor', 'editor-pw') },
   ];
   const actions = [
-    { action: 'apikeys:create', send: (x: InProcessTestMock, auth: string) => postKeys(x, JSON.stringify({ name: uniq('denied'), role: 'Viewer' }), 'application/json', auth) },
-    { action: 'apikeys:read', send: (x: InProcessTestMock, auth: string) => x.https().get('/graph/api/auth/keys').set('Authorization', auth) },
-    { action: 'apikeys:delete', send: (x: InProcessTestMock, auth: string) => x.https().delete('/graph/api/auth/keys/1').set('Authorization', auth) },
+    {
+      action: 'apikeys:create',
+      send: (x: InProcessTestMock, auth: string) =>
+        postKeys(x, JSON.stringify({ name: uniq('denied'), role: 'Viewer' }), 'application/json', auth),
+    },
+    {
+      action: 'apikeys:read',
+      send: (x: InProcessTestMock, auth: string) => x.https().get('/graph/api/auth/keys').set('Authorization', auth),
+    },
+    {
+      action: 'apikeys:delete',
+      send: (x: InProcessTestMock, auth: string) =>
+        x.https().delete('/graph/api/auth/keys/1').set('Authorization', auth),
+    },
   ];
   it.each(callers.flatMap((c) => actions.map((a) => ({ ...c, ...a }))))(
     'grafana-auth §1.1: $label lacks $action → 403 "Access denied"',
@@ -128,7 +176,11 @@ describe('POST /graph/api/auth/keys', () => {
       const res = await send(t, auth(t));
       expect(res.status).toBe(403);
       expect(Object.keys(res.body)).toEqual(['accessErrorId', 'message', 'title']);
-      expect(res.body).toEqual({ accessErrorId: expect.stringMatching(/^ACE\d{10}$/), message: ACCESS_MESSAGE + action, title: 'Access denied' });
+      expect(res.body).toEqual({
+        accessErrorId: expect.stringMatching(/^ACE\d{10}$/),
+        message: ACCESS_MESSAGE + action,
+        title: 'Access denied',
+      });
     },
   );
 
@@ -140,7 +192,10 @@ describe('POST /graph/api/auth/keys', () => {
   it.each([
     { label: 'an Admin key', auth: (x: InProcessTestMock) => bearer(x.mock.keys['seed-admin']!) },
     { label: 'an org-Admin user (not a server admin)', auth: () => basic('orgadmin', 'orgadmin-pw') },
-    { label: 'Basic api_key:<Admin key>', auth: (x: InProcessTestMock) => basic('api_key', x.mock.keys['seed-admin']!) },
+    {
+      label: 'Basic api_key:<Admin key>',
+      auth: (x: InProcessTestMock) => basic('api_key', x.mock.keys['seed-admin']!),
+    },
   ])('grafana-auth §1.1: $label may create keys', async ({ auth }) => {
     const name = uniq('by-admin');
     const res = await postKeys(t, JSON.stringify({ name, role: 'Admin' }), 'application/json', auth(t));
@@ -163,7 +218,12 @@ describe('POST /graph/api/auth/keys with api_key_max_seconds_to_live = 3600', ()
     { label: 'secondsToLive omitted', secondsToLive: undefined, status: 400, body: SHOULD_BE_SET },
     { label: 'secondsToLive 0', secondsToLive: 0, status: 400, body: SHOULD_BE_SET },
     { label: 'secondsToLive 3601 (over the limit)', secondsToLive: 3601, status: 400, body: OVER_LIMIT },
-    { label: 'secondsToLive -1 (passes the limit check, then negative)', secondsToLive: -1, status: 400, body: { message: 'negative value for SecondsToLive' } },
+    {
+      label: 'secondsToLive -1 (passes the limit check, then negative)',
+      secondsToLive: -1,
+      status: 400,
+      body: { message: 'negative value for SecondsToLive' },
+    },
   ])('grafana-auth §1.3 step 4: $label → $status', async ({ secondsToLive, status, body }) => {
     const res = await postKeys(t, JSON.stringify({ name: uniq('max'), role: 'Viewer', secondsToLive }));
     expect(res.status).toBe(status);

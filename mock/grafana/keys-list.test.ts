@@ -75,7 +75,8 @@ describe('GET /graph/api/auth/keys', () => {
     const res = await t.https().get('/graph/api/auth/keys').set('Authorization', ADMIN_AUTH);
     expect(res.text).not.toContain(key);
     expect(res.text).not.toContain(k);
-    for (const item of res.body as ListedKey[]) expect(Object.keys(item).every((f) => ['id', 'name', 'role', 'expiration'].includes(f))).toBe(true);
+    for (const item of res.body as ListedKey[])
+      expect(Object.keys(item).every((f) => ['id', 'name', 'role', 'expiration'].includes(f))).toBe(true);
   });
 
   describe('includeExpired', () => {
@@ -165,7 +166,9 @@ describe('DELETE /graph/api/auth/keys/:id', () => {
     expect(grafana.body).toEqual({ message: 'invalid Service Token/API key', traceID: '' });
     const pmm = await t.https().get('/v1/version').set('Authorization', bearer(key));
     expect(pmm.status).toBe(401);
-    expect(pmm.text).toBe(`${JSON.stringify({ code: 16, error: 'invalid Service Token/API key', message: 'invalid Service Token/API key' })}\n`);
+    expect(pmm.text).toBe(
+      `${JSON.stringify({ code: 16, error: 'invalid Service Token/API key', message: 'invalid Service Token/API key' })}\n`,
+    );
   });
 });
 
@@ -188,7 +191,13 @@ describe('GET /graph/api/auth/key (Percona)', () => {
     const res = await t.https().get('/graph/api/auth/key').set('Authorization', bearer(key));
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(['id', 'orgId', 'name', 'role', 'expiration']);
-    expect(res.body).toEqual({ id, orgId: 1, name, role: 'Viewer', expiration: expect.stringMatching(RFC3339_UTC_SECONDS) });
+    expect(res.body).toEqual({
+      id,
+      orgId: 1,
+      name,
+      role: 'Viewer',
+      expiration: expect.stringMatching(RFC3339_UTC_SECONDS),
+    });
     const listed = (await listKeys(t)).find((k) => k.name === name)!;
     expect(res.body.expiration).toBe(listed.expiration);
   });

@@ -40,7 +40,8 @@ export function requireOrgAdmin(c: Ctx, deps: AppDeps, action: string): Identity
 export function checkMaxSecondsToLive(deps: Pick<AppDeps, 'keyMaxSecondsToLive'>, seconds: number): void {
   if (deps.keyMaxSecondsToLive === -1) return;
   if (seconds === 0) throw grafanaError(400, 'Number of seconds before expiration should be set');
-  if (seconds > deps.keyMaxSecondsToLive) throw grafanaError(400, 'Number of seconds before expiration is greater than the global limit');
+  if (seconds > deps.keyMaxSecondsToLive)
+    throw grafanaError(400, 'Number of seconds before expiration is greater than the global limit');
 }
 
 /** createAPIKey — `POST /api/auth/keys`, validation in Grafana's order (grafana-auth §1.2, grafana-auth §1.3, grafana-auth §1.4). */
@@ -49,13 +50,22 @@ export function createAPIKey(deps: AppDeps) {
     const who = requireOrgAdmin(c, deps, 'apikeys:create');
     // grafana-auth §5.1: from 11.3 the handler only answers 410 (the route and its guards remain, LIKELY).
     if (deps.profile.legacyKeyCreation === 'removed') {
-      throw grafanaError(410, 'this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead');
+      throw grafanaError(
+        410,
+        'this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead',
+      );
     }
-    const cmd = bindAddKeyCommand(c.req.header('content-type'), await c.req.text(), deps.profile.keyRoles, deps.profile.roleParsing === 'titleCase');
+    const cmd = bindAddKeyCommand(
+      c.req.header('content-type'),
+      await c.req.text(),
+      deps.profile.keyRoles,
+      deps.profile.roleParsing === 'titleCase',
+    );
     // grafana-auth §1.3 step 1: any bind error → 400 "bad request data" with traceID.
     if (!cmd) throw grafanaError(400, 'bad request data', true);
     // grafana-auth §1.3 step 3: role ceiling (Admin includes every role, so unreachable in OSS).
-    if (deps.profile.behaviour.keyRoleCeiling && !includesRole(who.orgRole, cmd.role)) throw grafanaError(403, "Cannot assign a role higher than user's role");
+    if (deps.profile.behaviour.keyRoleCeiling && !includesRole(who.orgRole, cmd.role))
+      throw grafanaError(403, "Cannot assign a role higher than user's role");
     // grafana-auth §1.3 step 4: only when api_key_max_seconds_to_live != -1; a negative TTL passes here.
     checkMaxSecondsToLive(deps, cmd.secondsToLive);
     const negativeTtl = (): void => {
@@ -63,7 +73,8 @@ export function createAPIKey(deps: AppDeps) {
     };
     if (deps.profile.behaviour.keyCreateOrder === 'negativeTtlFirst') negativeTtl();
     // grafana-auth §1.3 step 6: duplicate (org, name) first → 409, even when the TTL is also negative.
-    if (deps.store.keyByName(ORG_ID, cmd.name)) throw grafanaError(409, 'API key, organization ID and name must be unique');
+    if (deps.store.keyByName(ORG_ID, cmd.name))
+      throw grafanaError(409, 'API key, organization ID and name must be unique');
     negativeTtl();
     // grafana-auth §1.3 step 6: other DB error → 500 "Failed to add API Key" (here: name too long for the column).
     if (cmd.name.length > NAME_COLUMN_LENGTH) throw grafanaError(500, 'Failed to add API Key', true);
@@ -74,11 +85,17 @@ export function createAPIKey(deps: AppDeps) {
 }
 
 /** Stores a new legacy key and returns it with its secret (the caller has validated the command). */
-export function issueLegacyKey(deps: Pick<AppDeps, 'store' | 'clock' | 'random'>, cmd: AddKeyCommand): { row: ApiKey; key: string } {
+export function issueLegacyKey(
+  deps: Pick<AppDeps, 'store' | 'clock' | 'random'>,
+  cmd: AddKeyCommand,
+): { row: ApiKey; key: string } {
   const { key, secret } = newLegacyKey(deps.random, cmd.name, ORG_ID);
   // grafana-auth §4: 0 → never; > 0 → now + seconds, in whole unix seconds.
   const expires = cmd.secondsToLive > 0 ? deps.clock.nowUnix() + cmd.secondsToLive : null;
-  const row = deps.store.addKey({ orgId: ORG_ID, name: cmd.name, role: cmd.role, expires, createdMs: deps.clock.nowMs() }, secret);
+  const row = deps.store.addKey(
+    { orgId: ORG_ID, name: cmd.name, role: cmd.role, expires, createdMs: deps.clock.nowMs() },
+    secret,
+  );
   return { row, key };
 }
 
@@ -125,7 +142,9 @@ export function deleteAPIKey(deps: AppDeps) {
     // grafana-auth §1.6: strconv.ParseInt(id, 10, 64) failure → 400 "id is invalid".
     if (id === undefined) throw grafanaError(400, 'id is invalid', true);
     // grafana-auth §1.6: no row in the caller's org → 404 "Failed to delete API key".
-    const deleted = deps.profile.behaviour.keyDeleteRemoves ? deps.store.deleteKey(ORG_ID, id) : deps.store.keyById(id)?.orgId === ORG_ID;
+    const deleted = deps.profile.behaviour.keyDeleteRemoves
+      ? deps.store.deleteKey(ORG_ID, id)
+      : deps.store.keyById(id)?.orgId === ORG_ID;
     if (!deleted) throw grafanaError(404, 'Failed to delete API key', true);
     return grafanaResponse(200, { message: 'API key deleted' });
   };

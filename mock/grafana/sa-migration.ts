@@ -22,7 +22,10 @@ export function migrateKey(deps: Pick<AppDeps, 'store' | 'clock'>, key: ApiKey):
   const name = `sa-autogen-${key.name}`;
   const login = `sa-autogen-${key.orgId}-${key.name}`;
   if (deps.store.serviceAccountsOfOrg(key.orgId).some((sa) => sa.name === name || sa.login === login)) return undefined;
-  const sa = deps.store.addServiceAccount({ orgId: key.orgId, name, login, role: key.role, isDisabled: false }, deps.clock.nowMs());
+  const sa = deps.store.addServiceAccount(
+    { orgId: key.orgId, name, login, role: key.role, isDisabled: false },
+    deps.clock.nowMs(),
+  );
   deps.store.updateKey(key.id, { serviceAccountId: sa.id });
   return sa;
 }
@@ -52,7 +55,13 @@ export function migrateAllKeys(deps: AppDeps) {
     const keys = plainKeys(deps);
     const failed = keys.filter((k) => !migrateKey(deps, k));
     const failedDetails = failed.map((k) => `API key name: ${k.name} - Error: service account already exists`); // wording UNVERIFIED
-    return grafanaResponse(200, { total: keys.length, migrated: keys.length - failed.length, failed: failed.length, failedApikeyIDs: failed.map((k) => k.id), failedDetails });
+    return grafanaResponse(200, {
+      total: keys.length,
+      migrated: keys.length - failed.length,
+      failed: failed.length,
+      failedApikeyIDs: failed.map((k) => k.id),
+      failedDetails,
+    });
   };
 }
 
@@ -77,7 +86,8 @@ export function getCurrentServiceAccount(res: Resolution, deps: AppDeps): Grafan
   const who = signedIn(res, deps.profile);
   if (isAnswer(who)) return who;
   const errors = facts(deps).errors;
-  if (who.kind === 'serviceAccount') return { status: 200, body: serviceAccountProfile(deps.store, who.serviceAccount) };
+  if (who.kind === 'serviceAccount')
+    return { status: 200, body: serviceAccountProfile(deps.store, who.serviceAccount) };
   // pmm-auth §2.3: a user caller → "Auth method is not service account token" (pmm-managed then falls back).
   if (who.kind !== 'apiKey') return errorAnswer(errors.notServiceAccountToken, false);
   const sa = deps.profile.behaviour.migrateKeyOnFirstUse ? migrateKey(deps, who.key) : undefined;

@@ -27,7 +27,17 @@ export function issueServiceAccountToken(
   // grafana-auth §4: 0 → never; > 0 → now + seconds (whole unix seconds).
   const expires = cmd.secondsToLive > 0 ? deps.clock.nowUnix() + cmd.secondsToLive : null;
   // grafana-auth §2.2: a token row's own role is always Viewer; the account's org role applies.
-  const row = deps.store.addToken({ orgId: sa.orgId, name: cmd.name, role: 'Viewer', expires, createdMs: deps.clock.nowMs(), serviceAccountId: sa.id }, key);
+  const row = deps.store.addToken(
+    {
+      orgId: sa.orgId,
+      name: cmd.name,
+      role: 'Viewer',
+      expires,
+      createdMs: deps.clock.nowMs(),
+      serviceAccountId: sa.id,
+    },
+    key,
+  );
   return { row, key };
 }
 
@@ -54,7 +64,10 @@ export function listTokens(deps: AppDeps) {
     const sa = accountOfPath(deps, c, 'tokenNotFoundForAccount');
     // Ordered by name (Grafana's SQL order UNVERIFIED).
     const rows = deps.store.tokensOf(sa.id).sort(byName);
-    return grafanaResponse(200, rows.map((k) => tokenDto(k, deps.clock.nowMs())));
+    return grafanaResponse(
+      200,
+      rows.map((k) => tokenDto(k, deps.clock.nowMs())),
+    );
   };
 }
 

@@ -40,7 +40,16 @@ function avatarUrl(sa: ServiceAccount): string {
 
 /** grafana-auth §5.3: search item / create answer — id, name, login, orgId, isDisabled, role, tokens, avatarUrl. */
 export function serviceAccountDto(store: Store, sa: ServiceAccount): Record<string, unknown> {
-  return { id: sa.id, name: sa.name, login: sa.login, orgId: sa.orgId, isDisabled: sa.isDisabled, role: sa.role, tokens: store.tokensOf(sa.id).length, avatarUrl: avatarUrl(sa) };
+  return {
+    id: sa.id,
+    name: sa.name,
+    login: sa.login,
+    orgId: sa.orgId,
+    isDisabled: sa.isDisabled,
+    role: sa.role,
+    tokens: store.tokensOf(sa.id).length,
+    avatarUrl: avatarUrl(sa),
+  };
 }
 
 /** grafana-auth §5.3: GET /:id profile — id, name, login, orgId, isDisabled, createdAt, updatedAt, avatarUrl, role, teams, tokens. */
@@ -67,12 +76,28 @@ export function serviceAccountNamed(store: Store, name: string): ServiceAccount 
 }
 
 /** Creates a service account in org 1 (the caller has checked that the name is free). */
-export function createServiceAccount(deps: Pick<AppDeps, 'store' | 'clock'>, cmd: { name: string; role: OrgRole; isDisabled?: boolean }): ServiceAccount {
-  return deps.store.addServiceAccount({ orgId: ORG_ID, name: cmd.name, login: serviceAccountLogin(cmd.name), role: cmd.role, isDisabled: cmd.isDisabled ?? false }, deps.clock.nowMs());
+export function createServiceAccount(
+  deps: Pick<AppDeps, 'store' | 'clock'>,
+  cmd: { name: string; role: OrgRole; isDisabled?: boolean },
+): ServiceAccount {
+  return deps.store.addServiceAccount(
+    {
+      orgId: ORG_ID,
+      name: cmd.name,
+      login: serviceAccountLogin(cmd.name),
+      role: cmd.role,
+      isDisabled: cmd.isDisabled ?? false,
+    },
+    deps.clock.nowMs(),
+  );
 }
 
 /** Binds the body of create/update: name, role (profile's parsing), isDisabled; undefined on a bind error. */
-function bindAccountCommand(deps: AppDeps, c: Ctx, text: string): { name?: string; role?: OrgRole; isDisabled?: boolean; force: boolean } | undefined {
+function bindAccountCommand(
+  deps: AppDeps,
+  c: Ctx,
+  text: string,
+): { name?: string; role?: OrgRole; isDisabled?: boolean; force: boolean } | undefined {
   const f = bindJsonFields(c.req.header('content-type'), text);
   if (!f) return undefined;
   const out: { name?: string; role?: OrgRole; isDisabled?: boolean; force: boolean } = { force: false };
@@ -85,7 +110,10 @@ function bindAccountCommand(deps: AppDeps, c: Ctx, text: string): { name?: strin
     if (!role) return undefined;
     out.role = role;
   }
-  for (const [field, key] of [['isdisabled', 'isDisabled'], ['force', 'force']] as const) {
+  for (const [field, key] of [
+    ['isdisabled', 'isDisabled'],
+    ['force', 'force'],
+  ] as const) {
     const v = f[field];
     if (v === undefined || v === null) continue;
     if (typeof v !== 'boolean') return undefined;
@@ -142,7 +170,11 @@ export function searchServiceAccounts(deps: AppDeps) {
       .serviceAccountsOfOrg(ORG_ID)
       .filter((sa) => query === '' || sa.name.toLowerCase().includes(query) || sa.login.toLowerCase().includes(query))
       .filter((sa) => !parseBool(c.req.query('disabled')) || sa.isDisabled)
-      .filter((sa) => !parseBool(c.req.query('expiredTokens')) || deps.store.tokensOf(sa.id).some((k) => k.expires !== null && k.expires <= now))
+      .filter(
+        (sa) =>
+          !parseBool(c.req.query('expiredTokens')) ||
+          deps.store.tokensOf(sa.id).some((k) => k.expires !== null && k.expires <= now),
+      )
       // Ordered by name (Grafana's SQL order UNVERIFIED).
       .sort(byName);
     const items = matches.slice((page - 1) * perPage, page * perPage).map((sa) => serviceAccountDto(deps.store, sa));
@@ -174,7 +206,12 @@ export function updateServiceAccount(deps: AppDeps) {
     };
     const updated = deps.store.updateServiceAccount(sa.id, patch, deps.clock.nowMs())!;
     // grafana-auth §5.3: 200 {"id","name","serviceaccount":{…},"message":"Service account updated"}.
-    return grafanaResponse(200, { id: updated.id, name: updated.name, serviceaccount: serviceAccountProfile(deps.store, updated), message: 'Service account updated' });
+    return grafanaResponse(200, {
+      id: updated.id,
+      name: updated.name,
+      serviceaccount: serviceAccountProfile(deps.store, updated),
+      message: 'Service account updated',
+    });
   };
 }
 

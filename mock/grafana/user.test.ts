@@ -5,7 +5,14 @@
  */
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
+import {
+  ADMIN_AUTH,
+  basic,
+  bearer,
+  createKey,
+  startInProcessMock,
+  type InProcessTestMock,
+} from '../testing/harness.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -32,21 +39,112 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { ref: 'grafana-auth §3.6', label: 'no Authorization header', header: () => undefined, status: 401, body: UNAUTHORIZED },
-  { ref: 'grafana-auth §3.1', label: '"bearer <key>" (lower case)', header: (k) => `bearer ${k}`, status: 401, body: INVALID_BASIC_HEADER },
-  { ref: 'grafana-auth §3.1', label: '"BEARER <key>" (upper case)', header: (k) => `BEARER ${k}`, status: 401, body: INVALID_BASIC_HEADER },
-  { ref: 'grafana-auth §3.1', label: '"Bearer" alone', header: () => 'Bearer', status: 401, body: INVALID_BASIC_HEADER },
-  { ref: 'grafana-auth §3.1', label: '"Bearer " with an empty key', header: () => 'Bearer ', status: 401, body: INVALID_BASIC_HEADER },
-  { ref: 'grafana-auth §3.1, grafana-auth §3.2', label: '"Bearer  <key>" (two spaces: the key starts with a space)', header: (k) => `Bearer  ${k}`, status: 401, body: INVALID_KEY },
-  { ref: 'grafana-auth §3.1, grafana-auth §6.1', label: 'Basic API_KEY:<key> (user name is case-sensitive)', header: (k) => basic('API_KEY', k), status: 401, body: INVALID_LOGIN },
-  { ref: 'grafana-auth §3.1, grafana-auth §6.1', label: 'Basic apikey:<key>', header: (k) => basic('apikey', k), status: 401, body: INVALID_LOGIN },
-  { ref: 'grafana-auth §3.1, grafana-auth §3.6', label: '?api_key=<key> in the query, no header', header: () => undefined, query: (k) => `?api_key=${encodeURIComponent(k)}`, status: 401, body: UNAUTHORIZED },
-  { ref: 'grafana-auth §6.1', label: '"Basic" with invalid base64', header: () => 'Basic !!!not-base64!!!', status: 401, body: INVALID_BASIC_HEADER },
-  { ref: 'grafana-auth §6.1', label: '"Basic" of text without a colon', header: () => `Basic ${b64('no-colon')}`, status: 401, body: INVALID_BASIC_HEADER },
-  { ref: 'grafana-auth §6.1', label: 'an unknown scheme "Token <key>"', header: (k) => `Token ${k}`, status: 401, body: INVALID_BASIC_HEADER },
-  { ref: 'grafana-auth §6.1', label: 'Basic with an unknown user', header: () => basic('no-such-user', 'pw'), status: 401, body: INVALID_LOGIN },
-  { ref: 'grafana-auth §3.2', label: 'a key that is not base64', header: () => bearer('not-base64!'), status: 401, body: INVALID_KEY },
-  { ref: 'grafana-auth §3.2', label: 'base64 of non-JSON', header: () => bearer(b64('hello world')), status: 401, body: INVALID_KEY },
+  {
+    ref: 'grafana-auth §3.6',
+    label: 'no Authorization header',
+    header: () => undefined,
+    status: 401,
+    body: UNAUTHORIZED,
+  },
+  {
+    ref: 'grafana-auth §3.1',
+    label: '"bearer <key>" (lower case)',
+    header: (k) => `bearer ${k}`,
+    status: 401,
+    body: INVALID_BASIC_HEADER,
+  },
+  {
+    ref: 'grafana-auth §3.1',
+    label: '"BEARER <key>" (upper case)',
+    header: (k) => `BEARER ${k}`,
+    status: 401,
+    body: INVALID_BASIC_HEADER,
+  },
+  {
+    ref: 'grafana-auth §3.1',
+    label: '"Bearer" alone',
+    header: () => 'Bearer',
+    status: 401,
+    body: INVALID_BASIC_HEADER,
+  },
+  {
+    ref: 'grafana-auth §3.1',
+    label: '"Bearer " with an empty key',
+    header: () => 'Bearer ',
+    status: 401,
+    body: INVALID_BASIC_HEADER,
+  },
+  {
+    ref: 'grafana-auth §3.1, grafana-auth §3.2',
+    label: '"Bearer  <key>" (two spaces: the key starts with a space)',
+    header: (k) => `Bearer  ${k}`,
+    status: 401,
+    body: INVALID_KEY,
+  },
+  {
+    ref: 'grafana-auth §3.1, grafana-auth §6.1',
+    label: 'Basic API_KEY:<key> (user name is case-sensitive)',
+    header: (k) => basic('API_KEY', k),
+    status: 401,
+    body: INVALID_LOGIN,
+  },
+  {
+    ref: 'grafana-auth §3.1, grafana-auth §6.1',
+    label: 'Basic apikey:<key>',
+    header: (k) => basic('apikey', k),
+    status: 401,
+    body: INVALID_LOGIN,
+  },
+  {
+    ref: 'grafana-auth §3.1, grafana-auth §3.6',
+    label: '?api_key=<key> in the query, no header',
+    header: () => undefined,
+    query: (k) => `?api_key=${encodeURIComponent(k)}`,
+    status: 401,
+    body: UNAUTHORIZED,
+  },
+  {
+    ref: 'grafana-auth §6.1',
+    label: '"Basic" with invalid base64',
+    header: () => 'Basic !!!not-base64!!!',
+    status: 401,
+    body: INVALID_BASIC_HEADER,
+  },
+  {
+    ref: 'grafana-auth §6.1',
+    label: '"Basic" of text without a colon',
+    header: () => `Basic ${b64('no-colon')}`,
+    status: 401,
+    body: INVALID_BASIC_HEADER,
+  },
+  {
+    ref: 'grafana-auth §6.1',
+    label: 'an unknown scheme "Token <key>"',
+    header: (k) => `Token ${k}`,
+    status: 401,
+    body: INVALID_BASIC_HEADER,
+  },
+  {
+    ref: 'grafana-auth §6.1',
+    label: 'Basic with an unknown user',
+    header: () => basic('no-such-user', 'pw'),
+    status: 401,
+    body: INVALID_LOGIN,
+  },
+  {
+    ref: 'grafana-auth §3.2',
+    label: 'a key that is not base64',
+    header: () => bearer('not-base64!'),
+    status: 401,
+    body: INVALID_KEY,
+  },
+  {
+    ref: 'grafana-auth §3.2',
+    label: 'base64 of non-JSON',
+    header: () => bearer(b64('hello world')),
+    status: 401,
+    body: INVALID_KEY,
+  },
   {
     ref: 'grafana-auth §3.2',
     label: 'the right name with a wrong secret',
@@ -64,15 +162,46 @@ const ROWS: Row[] = [
   {
     ref: 'grafana-auth §3.2',
     label: 'the right name and secret with another org id',
-    header: (k) => bearer(b64(JSON.stringify({ ...(JSON.parse(Buffer.from(k, 'base64').toString('utf8')) as object), id: 2 }))),
+    header: (k) =>
+      bearer(b64(JSON.stringify({ ...(JSON.parse(Buffer.from(k, 'base64').toString('utf8')) as object), id: 2 }))),
     status: 401,
     body: INVALID_KEY,
   },
-  { ref: 'grafana-auth §3.2', label: 'Basic api_key:<not base64>', header: () => basic('api_key', 'not-base64!'), status: 401, body: INVALID_KEY },
-  { ref: 'grafana-auth §3.2', label: 'a glsa_ token with a bad checksum (500 quirk)', header: () => bearer(`glsa_${'a'.repeat(32)}_00000000`), status: 500, body: INVALID_KEY },
-  { ref: 'grafana-auth §3.2', label: 'a glsa_ token with two parts (500 quirk)', header: () => bearer(`glsa_${'a'.repeat(32)}`), status: 500, body: INVALID_KEY },
-  { ref: 'grafana-auth §3.2', label: 'a gl… token with four parts (500 quirk)', header: () => bearer(`${glsaToken('b'.repeat(32))}_x`), status: 500, body: INVALID_KEY },
-  { ref: 'grafana-auth §2.2, grafana-auth §3.2', label: 'an unknown well-formed glsa_ token (valid CRC)', header: () => bearer(glsaToken('Z'.repeat(32))), status: 401, body: INVALID_KEY },
+  {
+    ref: 'grafana-auth §3.2',
+    label: 'Basic api_key:<not base64>',
+    header: () => basic('api_key', 'not-base64!'),
+    status: 401,
+    body: INVALID_KEY,
+  },
+  {
+    ref: 'grafana-auth §3.2',
+    label: 'a glsa_ token with a bad checksum (500 quirk)',
+    header: () => bearer(`glsa_${'a'.repeat(32)}_00000000`),
+    status: 500,
+    body: INVALID_KEY,
+  },
+  {
+    ref: 'grafana-auth §3.2',
+    label: 'a glsa_ token with two parts (500 quirk)',
+    header: () => bearer(`glsa_${'a'.repeat(32)}`),
+    status: 500,
+    body: INVALID_KEY,
+  },
+  {
+    ref: 'grafana-auth §3.2',
+    label: 'a gl… token with four parts (500 quirk)',
+    header: () => bearer(`${glsaToken('b'.repeat(32))}_x`),
+    status: 500,
+    body: INVALID_KEY,
+  },
+  {
+    ref: 'grafana-auth §2.2, grafana-auth §3.2',
+    label: 'an unknown well-formed glsa_ token (valid CRC)',
+    header: () => bearer(glsaToken('Z'.repeat(32))),
+    status: 401,
+    body: INVALID_KEY,
+  },
   {
     ref: 'grafana-auth §2.2, grafana-auth §3.2',
     label: "Grafana's public glsa_ test vector (valid CRC, unknown here)",
@@ -97,7 +226,7 @@ describe('Authorization header parsing (Grafana 9.2)', () => {
     adminKey = t.mock.keys['seed-admin']!;
   });
 
-  it('grafana-auth §2.2: the test helper builds tokens that match Grafana\'s public test vector', () => {
+  it("grafana-auth §2.2: the test helper builds tokens that match Grafana's public test vector", () => {
     expect(glsaToken('yscW25imSKJIuav8zF37RZmnbiDvB05G')).toBe('glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58a');
   });
 
@@ -126,7 +255,10 @@ describe('Authorization header parsing (Grafana 9.2)', () => {
   });
 
   it('grafana-auth §3.1: a valid key in ?api_key= next to a valid user header is ignored (the user is used)', async () => {
-    const res = await t.https().get(`/graph/api/auth/key?api_key=${encodeURIComponent(adminKey)}`).set('Authorization', basic('viewer', 'viewer-pw'));
+    const res = await t
+      .https()
+      .get(`/graph/api/auth/key?api_key=${encodeURIComponent(adminKey)}`)
+      .set('Authorization', basic('viewer', 'viewer-pw'));
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ message: 'Failed to list api keys', traceID: '' });
   });
@@ -142,7 +274,10 @@ describe('Brute-force protection (Grafana 9.2)', () => {
 
   it('grafana-auth §6.1: after 5 wrong passwords for "viewer" the right password → 401 "invalid username or password"', async () => {
     for (let i = 1; i <= 5; i++) {
-      const wrong = await fresh.https().get('/graph/api/user').set('Authorization', basic('viewer', `wrong-${i}`));
+      const wrong = await fresh
+        .https()
+        .get('/graph/api/user')
+        .set('Authorization', basic('viewer', `wrong-${i}`));
       expect(wrong.status).toBe(401);
       expect(wrong.body).toEqual(INVALID_LOGIN);
     }
@@ -155,7 +290,21 @@ describe('Brute-force protection (Grafana 9.2)', () => {
   });
 });
 
-const PROFILE_FIELDS = ['id', 'email', 'name', 'login', 'theme', 'orgId', 'isGrafanaAdmin', 'isDisabled', 'isExternal', 'authLabels', 'updatedAt', 'createdAt', 'avatarUrl'];
+const PROFILE_FIELDS = [
+  'id',
+  'email',
+  'name',
+  'login',
+  'theme',
+  'orgId',
+  'isGrafanaAdmin',
+  'isDisabled',
+  'isExternal',
+  'authLabels',
+  'updatedAt',
+  'createdAt',
+  'avatarUrl',
+];
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 
 const USERS = [
@@ -169,7 +318,10 @@ const KEYS = [
   { label: 'a Viewer key (Bearer)', auth: (t: InProcessTestMock) => bearer(t.mock.keys['seed-viewer']!) },
   { label: 'an Editor key (Bearer)', auth: (t: InProcessTestMock) => bearer(t.mock.keys['seed-editor']!) },
   { label: 'an Admin key (Bearer)', auth: (t: InProcessTestMock) => bearer(t.mock.keys['seed-admin']!) },
-  { label: 'an Admin key (Basic api_key)', auth: (t: InProcessTestMock) => basic('api_key', t.mock.keys['seed-admin']!) },
+  {
+    label: 'an Admin key (Basic api_key)',
+    auth: (t: InProcessTestMock) => basic('api_key', t.mock.keys['seed-admin']!),
+  },
 ];
 
 describe('GET /graph/api/user and /graph/api/user/orgs', () => {
@@ -179,7 +331,14 @@ describe('GET /graph/api/user and /graph/api/user/orgs', () => {
       const res = await t.https().get('/graph/api/user').set('Authorization', auth());
       expect(res.status).toBe(200);
       expect(Object.keys(res.body)).toEqual(PROFILE_FIELDS);
-      expect(res.body).toMatchObject({ login, orgId: 1, isGrafanaAdmin, isDisabled: false, isExternal: false, authLabels: [] });
+      expect(res.body).toMatchObject({
+        login,
+        orgId: 1,
+        isGrafanaAdmin,
+        isDisabled: false,
+        isExternal: false,
+        authLabels: [],
+      });
       expect(Number.isInteger(res.body.id)).toBe(true);
       expect(res.body.updatedAt).toMatch(RFC3339);
       expect(res.body.createdAt).toMatch(RFC3339);
@@ -193,12 +352,15 @@ describe('GET /graph/api/user and /graph/api/user/orgs', () => {
     expect(res.body).toEqual({ message: 'user not found' });
   });
 
-  it.each(USERS)('grafana-auth §6.2: /user/orgs for user "$login" → [{orgId:1, name:"Main Org.", role:"$role"}]', async ({ auth, role }) => {
-    const res = await t.https().get('/graph/api/user/orgs').set('Authorization', auth());
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual([{ orgId: 1, name: 'Main Org.', role }]);
-    expect(Object.keys(res.body[0])).toEqual(['orgId', 'name', 'role']);
-  });
+  it.each(USERS)(
+    'grafana-auth §6.2: /user/orgs for user "$login" → [{orgId:1, name:"Main Org.", role:"$role"}]',
+    async ({ auth, role }) => {
+      const res = await t.https().get('/graph/api/user/orgs').set('Authorization', auth());
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([{ orgId: 1, name: 'Main Org.', role }]);
+      expect(Object.keys(res.body[0])).toEqual(['orgId', 'name', 'role']);
+    },
+  );
 
   it.each(KEYS)('grafana-auth §6.2: /user/orgs for $label → []', async ({ auth }) => {
     const res = await t.https().get('/graph/api/user/orgs').set('Authorization', auth(t));
@@ -206,11 +368,14 @@ describe('GET /graph/api/user and /graph/api/user/orgs', () => {
     expect(res.body).toEqual([]);
   });
 
-  it.each(['/graph/api/user', '/graph/api/user/orgs'])('grafana-auth §3.6: %s without credentials → 401 "Unauthorized"', async (path) => {
-    const res = await t.https().get(path);
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({ message: 'Unauthorized' });
-  });
+  it.each(['/graph/api/user', '/graph/api/user/orgs'])(
+    'grafana-auth §3.6: %s without credentials → 401 "Unauthorized"',
+    async (path) => {
+      const res = await t.https().get(path);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ message: 'Unauthorized' });
+    },
+  );
 });
 
 describe('GET|HEAD /graph/api/health', () => {
@@ -241,7 +406,9 @@ describe('GET|HEAD /graph/api/health', () => {
 
   it('grafana-auth §6.3, grafana-auth §3.1: health requests are not counted as failed logins', async () => {
     for (let i = 0; i < 6; i++) {
-      expect((await t.https().get('/graph/api/health').set('Authorization', basic('viewer', 'wrong'))).status).toBe(200);
+      expect((await t.https().get('/graph/api/health').set('Authorization', basic('viewer', 'wrong'))).status).toBe(
+        200,
+      );
     }
     const res = await t.https().get('/graph/api/user').set('Authorization', basic('viewer', 'viewer-pw'));
     expect(res.status).toBe(200);

@@ -42,7 +42,9 @@ export function grafanaUi(deps: AppDeps) {
   return function grafanaUi(c: Ctx): Response {
     const res = resolutionOf(c, deps);
     if (c.req.path === '/graph/login' || res.ok) {
-      return c.html(`<!doctype html><title>Grafana</title><p>${deps.profile.title} — pmm-auth-mock stands in for Grafana's UI.</p>\n`);
+      return c.html(
+        `<!doctype html><title>Grafana</title><p>${deps.profile.title} — pmm-auth-mock stands in for Grafana's UI.</p>\n`,
+      );
     }
     noteFailure(c, res);
     return c.redirect('/graph/login', 302);

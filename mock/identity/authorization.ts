@@ -43,7 +43,11 @@ export function decodeBasicAuthHeader(header: string): BasicPair | undefined {
  * grafana-auth §3.1 on a header whose Basic decoding (`basic`, from decodeBasicAuthHeader) is
  * already known. `keyBasicUsers`: the Basic user names that carry a key (`api_key`).
  */
-export function credentialOf(header: string, basic: BasicPair | undefined, keyBasicUsers: readonly string[]): Credential {
+export function credentialOf(
+  header: string,
+  basic: BasicPair | undefined,
+  keyBasicUsers: readonly string[],
+): Credential {
   const parts = splitFirstSpace(header);
   // grafana-auth §3.1: "Bearer" case-sensitive, split on the first space; the rest (even more spaces) is the key.
   if (parts.length === 2 && parts[0] === BEARER) {

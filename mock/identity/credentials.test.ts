@@ -29,8 +29,12 @@ function appWith(profile: Profile) {
   store.addUser({ login: 'admin', password: 'admin-pw', orgRole: 'Admin', isGrafanaAdmin: true }, clock.nowMs());
   store.addUser({ login: 'viewer', password: 'viewer-pw', orgRole: 'Viewer' }, clock.nowMs());
   const legacy = issueLegacyKey({ store, clock, random }, { name: 'k-admin', role: 'Admin', secondsToLive: 0 }).key;
-  const sa = profile.serviceAccounts ? createServiceAccount({ store, clock }, { name: 'sa-admin', role: 'Admin' }) : undefined;
-  const token = sa ? issueServiceAccountToken({ store, clock, random }, sa, { name: 't-admin', secondsToLive: 0 }).key : legacy;
+  const sa = profile.serviceAccounts
+    ? createServiceAccount({ store, clock }, { name: 'sa-admin', role: 'Admin' })
+    : undefined;
+  const token = sa
+    ? issueServiceAccountToken({ store, clock, random }, sa, { name: 't-admin', secondsToLive: 0 }).key
+    : legacy;
   const journal = new Journal();
   const app = createApp({ profile, store, clock, journal, random, log: () => {} });
   return { app, journal, legacy, token };
@@ -53,48 +57,91 @@ describe('one parse of Authorization per request', () => {
     { id: 'none', auth: () => undefined },
   ];
   // The auth layer (a viewer path, an unlisted path), Grafana's context + handler, a path with role none.
-  const PATHS = (version: string) => [version, '/v1/unlisted', '/graph/api/auth/key', '/graph/api/user', '/graph/api/auth/keys', '/v1/readyz', '/graph/d/x'];
+  const PATHS = (version: string) => [
+    version,
+    '/v1/unlisted',
+    '/graph/api/auth/key',
+    '/graph/api/user',
+    '/graph/api/auth/keys',
+    '/v1/readyz',
+    '/graph/d/x',
+  ];
 
   for (const { profile, version } of PROFILES) {
-    it.each(SENDS)(`pmm-auth §2.3, grafana-auth §3.1: ${profile.name}, $id → one parse per request on every layer`, async ({ auth }) => {
-      const { app, journal, legacy, token } = appWith(profile);
-      const parse = vi.spyOn(credentialParser, 'parse');
-      for (const keys of [{ token }, { token: legacy }]) {
-        const header = auth(keys);
-        for (const path of PATHS(version)) {
-          parse.mockClear();
-          await app.request(path, { headers: header === undefined ? {} : { Authorization: header } });
-          expect(parse, `${path}`).toHaveBeenCalledTimes(1);
+    it.each(SENDS)(
+      `pmm-auth §2.3, grafana-auth §3.1: ${profile.name}, $id → one parse per request on every layer`,
+      async ({ auth }) => {
+        const { app, journal, legacy, token } = appWith(profile);
+        const parse = vi.spyOn(credentialParser, 'parse');
+        for (const keys of [{ token }, { token: legacy }]) {
+          const header = auth(keys);
+          for (const path of PATHS(version)) {
+            parse.mockClear();
+            await app.request(path, { headers: header === undefined ? {} : { Authorization: header } });
+            expect(parse, `${path}`).toHaveBeenCalledTimes(1);
+          }
         }
-      }
-      // The journal's credential depends on what was sent, never on the path or the layer that ran.
-      const kinds = new Set(journal.list().map((e) => JSON.stringify(e.credential)));
-      expect(kinds.size).toBeLessThanOrEqual(2); // one per key sent (token, legacy key)
-    });
+        // The journal's credential depends on what was sent, never on the path or the layer that ran.
+        const kinds = new Set(journal.list().map((e) => JSON.stringify(e.credential)));
+        expect(kinds.size).toBeLessThanOrEqual(2); // one per key sent (token, legacy key)
+      },
+    );
   }
 
   it('mock/identity: no other mock source reads the Authorization header', () => {
-    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'mock'], { encoding: 'utf8' })
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'mock'], {
+      encoding: 'utf8',
+    })
       .split('\n')
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('mock/testing/'));
-    const readers = files.filter((f) => /header\(\s*['"]authorization['"]|headers\.get\(\s*['"]authorization['"]|['"]authorization['"]\s*\)/i.test(readFileSync(f, 'utf8')));
+    const readers = files.filter((f) =>
+      /header\(\s*['"]authorization['"]|headers\.get\(\s*['"]authorization['"]|['"]authorization['"]\s*\)/i.test(
+        readFileSync(f, 'utf8'),
+      ),
+    );
     expect(readers).toEqual(['mock/pmm/request.ts']);
   });
 });
 
-describe('parseCredentials: each layer\'s view of one header', () => {
+describe("parseCredentials: each layer's view of one header", () => {
   const lines = (h?: string) => ({ lines: h === undefined ? [] : [h], query: () => undefined });
   it.each([
     { id: 'bearer', header: 'Bearer abc', grafana: 'apiKey', apiKeyAuth: true, token: 'abc', journal: 'bearer' },
     { id: 'bearer-empty', header: 'Bearer ', grafana: 'invalidBasic', apiKeyAuth: true, token: '', journal: 'invalid' },
-    { id: 'bearer-glued', header: 'Bearerabc', grafana: 'invalidBasic', apiKeyAuth: true, token: '', journal: 'invalid' },
-    { id: 'basic-api-key', header: basicOf('api_key:abc'), grafana: 'apiKey', apiKeyAuth: true, token: 'abc', journal: 'basic-api-key' },
-    { id: 'basic-service-token-pmm2', header: basicOf('service_token:abc'), grafana: 'basic', apiKeyAuth: false, token: '', journal: 'basic-user' },
+    {
+      id: 'bearer-glued',
+      header: 'Bearerabc',
+      grafana: 'invalidBasic',
+      apiKeyAuth: true,
+      token: '',
+      journal: 'invalid',
+    },
+    {
+      id: 'basic-api-key',
+      header: basicOf('api_key:abc'),
+      grafana: 'apiKey',
+      apiKeyAuth: true,
+      token: 'abc',
+      journal: 'basic-api-key',
+    },
+    {
+      id: 'basic-service-token-pmm2',
+      header: basicOf('service_token:abc'),
+      grafana: 'basic',
+      apiKeyAuth: false,
+      token: '',
+      journal: 'basic-user',
+    },
     { id: 'user', header: basicOf('viewer:pw'), grafana: 'basic', apiKeyAuth: false, token: '', journal: 'basic-user' },
     { id: 'none', header: undefined, grafana: 'none', apiKeyAuth: false, token: '', journal: 'none' },
   ])('pmm-auth §2.3, grafana-auth §3.1: pmm2 $id', ({ header, grafana, apiKeyAuth, token, journal }) => {
     const c = parseCredentials(lines(header), pmm2);
-    expect({ grafana: c.grafana.kind, apiKeyAuth: c.pmm.apiKeyAuth, token: c.pmm.token, journal: c.journal.kind }).toEqual({ grafana, apiKeyAuth, token, journal });
+    expect({
+      grafana: c.grafana.kind,
+      apiKeyAuth: c.pmm.apiKeyAuth,
+      token: c.pmm.token,
+      journal: c.journal.kind,
+    }).toEqual({ grafana, apiKeyAuth, token, journal });
   });
 
   it('pmm-auth §2.3 (3.x): pmm3 takes a token from Basic service_token: (Grafana reads a user login; the journal a key)', () => {

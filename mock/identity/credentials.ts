@@ -42,7 +42,9 @@ export function journalCredential(cred: Credential): JournalCredential {
     case 'basic':
       return { kind: 'basic-user', login: cred.login };
     case 'apiKey':
-      return cred.via === 'bearer' ? { kind: 'bearer', ...describeKey(cred.key) } : { kind: 'basic-api-key', login: cred.login, ...describeKey(cred.key) };
+      return cred.via === 'bearer'
+        ? { kind: 'bearer', ...describeKey(cred.key) }
+        : { kind: 'basic-api-key', login: cred.login, ...describeKey(cred.key) };
   }
 }
 
@@ -70,7 +72,10 @@ export function parseCredentials(input: AuthorizationInput, profile: Profile): R
   return {
     lines: input.lines.length,
     grafana: credentialOf(forGrafana, basic, profile.keyBasicUsers),
-    pmm: { apiKeyAuth: isAPIKeyAuth(header, profile.pmmTokenBasicUsers), token: extractToken(header, basic, profile.pmmTokenBasicUsers) },
+    pmm: {
+      apiKeyAuth: isAPIKeyAuth(header, profile.pmmTokenBasicUsers),
+      token: extractToken(header, basic, profile.pmmTokenBasicUsers),
+    },
     journal: journalCredential(credentialOf(forGrafana, basic, profile.pmmTokenBasicUsers)),
   };
 }

@@ -14,16 +14,36 @@ describe('parseAuthorization', () => {
     ['no header', undefined, { kind: 'none' }],
     ['an empty header', '', { kind: 'none' }],
     ['Bearer + one space + key', 'Bearer abc', { kind: 'apiKey', via: 'bearer', key: 'abc' }],
-    ['Bearer + two spaces (the second space is part of the key)', 'Bearer  abc', { kind: 'apiKey', via: 'bearer', key: ' abc' }],
+    [
+      'Bearer + two spaces (the second space is part of the key)',
+      'Bearer  abc',
+      { kind: 'apiKey', via: 'bearer', key: ' abc' },
+    ],
     ['Bearer with spaces inside the key', 'Bearer abc def', { kind: 'apiKey', via: 'bearer', key: 'abc def' }],
     ['Bearer with a trailing space', 'Bearer abc ', { kind: 'apiKey', via: 'bearer', key: 'abc ' }],
-    ['Basic api_key:<key>', basicOf('api_key:secret'), { kind: 'apiKey', via: 'basic', login: 'api_key', key: 'secret' }],
-    ['Basic api_key:<key with colons>', basicOf('api_key:a:b'), { kind: 'apiKey', via: 'basic', login: 'api_key', key: 'a:b' }],
+    [
+      'Basic api_key:<key>',
+      basicOf('api_key:secret'),
+      { kind: 'apiKey', via: 'basic', login: 'api_key', key: 'secret' },
+    ],
+    [
+      'Basic api_key:<key with colons>',
+      basicOf('api_key:a:b'),
+      { kind: 'apiKey', via: 'basic', login: 'api_key', key: 'a:b' },
+    ],
     ['Basic user login', basicOf('viewer:viewer-pw'), { kind: 'basic', login: 'viewer', password: 'viewer-pw' }],
     ['Basic split on the first colon', basicOf('user:pa:ss'), { kind: 'basic', login: 'user', password: 'pa:ss' }],
     ['Basic with an empty password', basicOf('user:'), { kind: 'basic', login: 'user', password: '' }],
-    ['Basic api_key with an empty key (falls to Basic user auth)', basicOf('api_key:'), { kind: 'basic', login: 'api_key', password: '' }],
-    ['Basic API_KEY (user name is case-sensitive)', basicOf('API_KEY:secret'), { kind: 'basic', login: 'API_KEY', password: 'secret' }],
+    [
+      'Basic api_key with an empty key (falls to Basic user auth)',
+      basicOf('api_key:'),
+      { kind: 'basic', login: 'api_key', password: '' },
+    ],
+    [
+      'Basic API_KEY (user name is case-sensitive)',
+      basicOf('API_KEY:secret'),
+      { kind: 'basic', login: 'API_KEY', password: 'secret' },
+    ],
     ['Bearer with an empty key (falls to Basic parsing)', 'Bearer ', { kind: 'invalidBasic' }],
     ['Bearer without a space', 'Bearer', { kind: 'invalidBasic' }],
     ['Bearer glued to the key', 'Bearerabc', { kind: 'invalidBasic' }],
@@ -40,7 +60,11 @@ describe('parseAuthorization', () => {
   });
 
   it('grafana-auth §3.1: Basic api_key:<key> is a user login when no key user is configured', () => {
-    expect(parseAuthorization(basicOf('api_key:secret'), [])).toEqual({ kind: 'basic', login: 'api_key', password: 'secret' });
+    expect(parseAuthorization(basicOf('api_key:secret'), [])).toEqual({
+      kind: 'basic',
+      login: 'api_key',
+      password: 'secret',
+    });
   });
 });
 
@@ -50,7 +74,11 @@ describe('decodeLegacyKey', () => {
   it.each([
     ['a well-formed key', '{"k":"abc","n":"name","id":1}', { secret: 'abc', name: 'name', orgId: 1 }],
     ['fields in another order', '{"id":2,"n":"x","k":"s"}', { secret: 's', name: 'x', orgId: 2 }],
-    ['upper-case field names (Go matches case-insensitively)', '{"K":"abc","N":"x","ID":3}', { secret: 'abc', name: 'x', orgId: 3 }],
+    [
+      'upper-case field names (Go matches case-insensitively)',
+      '{"K":"abc","N":"x","ID":3}',
+      { secret: 'abc', name: 'x', orgId: 3 },
+    ],
     ['mixed-case field name', '{"Id":4,"k":"a","n":"b"}', { secret: 'a', name: 'b', orgId: 4 }],
     ['JSON null (zero values)', 'null', { secret: '', name: '', orgId: 0 }],
     ['an empty object (zero values)', '{}', { secret: '', name: '', orgId: 0 }],
@@ -90,7 +118,11 @@ describe('prefixed (glsa_) keys', () => {
   const VECTOR = 'glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58a';
 
   it("grafana-auth §2.2: Grafana's public test vector decodes with checksum fcaaf58a", () => {
-    expect(decodePrefixedKey(VECTOR)).toEqual({ serviceId: 'sa', secret: 'yscW25imSKJIuav8zF37RZmnbiDvB05G', checksum: 'fcaaf58a' });
+    expect(decodePrefixedKey(VECTOR)).toEqual({
+      serviceId: 'sa',
+      secret: 'yscW25imSKJIuav8zF37RZmnbiDvB05G',
+      checksum: 'fcaaf58a',
+    });
   });
 
   it("grafana-auth §2.2: the checksum of Grafana's test vector is CRC-32 little-endian hex fcaaf58a", () => {
@@ -112,13 +144,16 @@ describe('prefixed (glsa_) keys', () => {
   it.each([
     ['seeded randomness', seededRandom('prefixed')],
     ['crypto randomness', cryptoRandom],
-  ])('grafana-auth §2.2: newPrefixedKey (%s) is glsa_ + 32 alnum + _ + 8 hex = 46 chars and decodes back', (_label, random) => {
-    const token = newPrefixedKey(random);
-    expect(token).toHaveLength(46);
-    expect(token).toMatch(/^glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}$/);
-    const [, secret, checksum] = token.split('_');
-    expect(decodePrefixedKey(token)).toEqual({ serviceId: 'sa', secret, checksum });
-  });
+  ])(
+    'grafana-auth §2.2: newPrefixedKey (%s) is glsa_ + 32 alnum + _ + 8 hex = 46 chars and decodes back',
+    (_label, random) => {
+      const token = newPrefixedKey(random);
+      expect(token).toHaveLength(46);
+      expect(token).toMatch(/^glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}$/);
+      const [, secret, checksum] = token.split('_');
+      expect(decodePrefixedKey(token)).toEqual({ serviceId: 'sa', secret, checksum });
+    },
+  );
 });
 
 describe('isAPIKeyAuth (pmm-managed client.go)', () => {

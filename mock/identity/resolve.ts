@@ -12,8 +12,20 @@ import type { Credential } from './authorization.ts';
 import { decodeLegacyKey, decodePrefixedKeyOrProblem, PREFIXED_KEY_START } from './key-codec.ts';
 
 export type Identity =
-  | { readonly kind: 'user'; readonly user: User; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: boolean }
-  | { readonly kind: 'apiKey'; readonly key: ApiKey; readonly orgId: number; readonly orgRole: OrgRole; readonly isGrafanaAdmin: false }
+  | {
+      readonly kind: 'user';
+      readonly user: User;
+      readonly orgId: number;
+      readonly orgRole: OrgRole;
+      readonly isGrafanaAdmin: boolean;
+    }
+  | {
+      readonly kind: 'apiKey';
+      readonly key: ApiKey;
+      readonly orgId: number;
+      readonly orgRole: OrgRole;
+      readonly isGrafanaAdmin: false;
+    }
   /** A token or a migrated key of a service account: the account's org role applies (grafana-auth §2.2, grafana-auth §3.3). */
   | {
       readonly kind: 'serviceAccount';
@@ -30,7 +42,12 @@ export type Resolution =
    * `failure`: how the profile's Grafana answers (null: no credentials at all, anonymous);
    * `reason`: why, for the journal (several reasons share one answer).
    */
-  | { readonly ok: false; readonly credential: Credential; readonly failure: AuthFailureKind | null; readonly reason: AuthFailure };
+  | {
+      readonly ok: false;
+      readonly credential: Credential;
+      readonly failure: AuthFailureKind | null;
+      readonly reason: AuthFailure;
+    };
 
 type Failed = { readonly failure: AuthFailureKind; readonly reason: AuthFailure };
 
@@ -88,14 +105,24 @@ function resolveKey(key: string, ctx: ResolveContext): Identity | Failed {
 /** grafana-auth §3.2, grafana-auth §3.3: expiry, then the linked service account (missing → 500, disabled → 401). */
 function checkRow(row: ApiKey, { store, clock, profile }: ResolveContext): Identity | Failed {
   // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
-  if (row.expires !== null && row.expires <= clock.nowUnix() && profile.behaviour.keysExpire) return { failure: 'expiredApiKey', reason: 'expired' };
+  if (row.expires !== null && row.expires <= clock.nowUnix() && profile.behaviour.keysExpire)
+    return { failure: 'expiredApiKey', reason: 'expired' };
   // grafana-auth §3.3: last use is recorded on every successful request.
   const used = store.updateKey(row.id, { lastUsedMs: clock.nowMs() }) ?? row;
-  if (used.serviceAccountId === null) return { kind: 'apiKey', key: used, orgId: used.orgId, orgRole: used.role, isGrafanaAdmin: false };
+  if (used.serviceAccountId === null)
+    return { kind: 'apiKey', key: used, orgId: used.orgId, orgRole: used.role, isGrafanaAdmin: false };
   const sa = store.serviceAccountById(used.serviceAccountId);
   if (!sa) return { failure: 'missingServiceAccount', reason: 'missing service account' };
-  if (sa.isDisabled && profile.behaviour.disabledAccountsRefused) return { failure: 'disabledServiceAccount', reason: 'disabled service account' };
-  return { kind: 'serviceAccount', serviceAccount: sa, key: used, orgId: used.orgId, orgRole: sa.role, isGrafanaAdmin: false };
+  if (sa.isDisabled && profile.behaviour.disabledAccountsRefused)
+    return { failure: 'disabledServiceAccount', reason: 'disabled service account' };
+  return {
+    kind: 'serviceAccount',
+    serviceAccount: sa,
+    key: used,
+    orgId: used.orgId,
+    orgRole: sa.role,
+    isGrafanaAdmin: false,
+  };
 }
 
 function resolveUser(login: string, password: string, { store, clock }: ResolveContext): Identity | Failed {

@@ -32,7 +32,8 @@ export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
     // pmm-auth §2.1: a path without a rule needs `unlistedPathRole` (grafanaAdmin; the table's fallback).
     const need = rule.prefix === null ? behaviour.unlistedPathRole : rule.role;
     // pmm-auth §2.2 step 7: grafanaAdmin passes everything; else minRole <= role; else code 7.
-    if (found.role === 'grafanaAdmin' || roleAtLeast(found.role, need) || !behaviour.authLayerChecksRoles) return next();
+    if (found.role === 'grafanaAdmin' || roleAtLeast(found.role, need) || !behaviour.authLayerChecksRoles)
+      return next();
     noteFailure(c, 'role too low');
     throw authLayerError(deps.profile, GRPC.PermissionDenied, 'Access denied.');
   };

@@ -5,7 +5,11 @@ import { cleanPath } from './clean-path.ts';
 describe('cleanPath', () => {
   it.each([
     // pmm-auth §5.1 (AST-24x) cases.
-    ['encoded traversal out of a none prefix', '/v1/AWSInstanceCheck/..%2finventory/Services/List', '/v1/inventory/Services/List'],
+    [
+      'encoded traversal out of a none prefix',
+      '/v1/AWSInstanceCheck/..%2finventory/Services/List',
+      '/v1/inventory/Services/List',
+    ],
     ['query string dropped', '/v1/version?dummy=grpccode-16', '/v1/version'],
     [
       'query with encoded newlines dropped',

@@ -15,7 +15,9 @@ import { GRPC } from '../errors.ts';
 import { ORG_ID } from '../store.ts';
 
 /** A role, or the auth layer's error: its gRPC code, Grafana's message, and why (for the journal; null when not an auth failure). */
-export type RoleLookup = { readonly role: PmmRole } | { readonly code: number; readonly message: string; readonly failure: AuthFailure | null };
+export type RoleLookup =
+  | { readonly role: PmmRole }
+  | { readonly code: number; readonly message: string; readonly failure: AuthFailure | null };
 
 /** pmm-auth §2.3: `Viewer`/`Editor`/`Admin` → viewer/editor/admin, anything else → none. */
 function convertRole(role: unknown): PmmRole {
@@ -56,7 +58,8 @@ export function lookupRole(c: Ctx, deps: AppDeps): RoleLookup {
       const res = resolveCredential({ kind: 'apiKey', via: 'bearer', key: pmm.token }, deps);
       const sa = getCurrentServiceAccount(res, deps);
       const message = (sa.body as { message?: unknown } | null)?.message;
-      if (typeof message === 'string' && message.includes(NOT_SERVICE_ACCOUNT_TOKEN)) return tokenRole(getAPIKeyCurrent(res, profile), res);
+      if (typeof message === 'string' && message.includes(NOT_SERVICE_ACCOUNT_TOKEN))
+        return tokenRole(getAPIKeyCurrent(res, profile), res);
       return tokenRole(sa, res);
     }
   } else if (pmm.apiKeyAuth) {

@@ -56,7 +56,11 @@ export function platformConnect(deps: AppDeps) {
     }
     const serverName = (body as { server_name?: unknown } | null)?.server_name;
     if (typeof serverName !== 'string' || serverName === '') {
-      throw grpcError(deps.profile, GRPC.InvalidArgument, 'invalid ConnectRequest.ServerName: value length must be at least 1 runes');
+      throw grpcError(
+        deps.profile,
+        GRPC.InvalidArgument,
+        'invalid ConnectRequest.ServerName: value length must be at least 1 runes',
+      );
     }
     throw grpcError(deps.profile, GRPC.Unavailable, 'Failed to connect to Percona Platform: pmm-auth-mock is offline.');
   };
@@ -79,7 +83,11 @@ export function notFound(deps: AppDeps) {
     const path = new URL(c.req.url).pathname;
     const res =
       deps.profile.unknownRoute === 'gatewayDefault'
-        ? protoJson(404, { code: GRPC.NotFound, message: `Endpoint not found: ${path}, http method: ${c.req.method}`, details: [] })
+        ? protoJson(404, {
+            code: GRPC.NotFound,
+            message: `Endpoint not found: ${path}, http method: ${c.req.method}`,
+            details: [],
+          })
         : grpcErrorResponse(deps.profile, GRPC.NotFound, 'Not Found');
     res.headers.set('X-Pmm-Mock-Explain', `no route for ${c.req.method} ${path}; see GET /__mock/routes`);
     return res;

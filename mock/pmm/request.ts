@@ -26,7 +26,8 @@ export function authorizationLines(c: Ctx): string[] {
     return h === null ? [] : [h];
   }
   const lines: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'authorization') lines.push(raw[i + 1]!.replace(HTTP_WHITESPACE, ''));
+  for (let i = 0; i < raw.length; i += 2)
+    if (raw[i]!.toLowerCase() === 'authorization') lines.push(raw[i + 1]!.replace(HTTP_WHITESPACE, ''));
   return lines;
 }
 

@@ -58,7 +58,14 @@ describe('nextPrefix', () => {
   it('pmm-auth §2.1: /inventory.Nodes/ListNodes walks to / cutting at "/" and "."', () => {
     const chain = ['/inventory.Nodes/ListNodes'];
     while (chain[chain.length - 1] !== '/') chain.push(nextPrefix(chain[chain.length - 1]!));
-    expect(chain).toEqual(['/inventory.Nodes/ListNodes', '/inventory.Nodes/', '/inventory.Nodes', '/inventory.', '/inventory', '/']);
+    expect(chain).toEqual([
+      '/inventory.Nodes/ListNodes',
+      '/inventory.Nodes/',
+      '/inventory.Nodes',
+      '/inventory.',
+      '/inventory',
+      '/',
+    ]);
   });
 
   it.each([
@@ -112,9 +119,19 @@ describe('RuleTable.match on the 2.41 table', () => {
 
   it.each([
     ['a Grafana API path', '/graph/api/auth/keys', '/graph', 'none'],
-    ['a more specific rule under a broader one', '/management.Actions/StartMySQLShowCreateTableAction', '/management.Actions/', 'viewer'],
+    [
+      'a more specific rule under a broader one',
+      '/management.Actions/StartMySQLShowCreateTableAction',
+      '/management.Actions/',
+      'viewer',
+    ],
     ['the broader rule beside a specific one', '/management.Nodes/Register', '/management.', 'admin'],
-    ['a viewer rule inside an admin tree', '/v1/inventory/Services/ListTypes', '/v1/inventory/Services/ListTypes', 'viewer'],
+    [
+      'a viewer rule inside an admin tree',
+      '/v1/inventory/Services/ListTypes',
+      '/v1/inventory/Services/ListTypes',
+      'viewer',
+    ],
     ['the admin tree beside it', '/v1/inventory/Services/List', '/v1/inventory/', 'admin'],
     ['Updates/Check (viewer) beside Updates/ (admin)', '/v1/Updates/Check', '/v1/Updates/Check', 'viewer'],
     ['Updates/Start under Updates/ (admin)', '/v1/Updates/Start', '/v1/Updates/', 'admin'],
@@ -126,7 +143,13 @@ describe('RuleTable.match on the 2.41 table', () => {
   });
 
   it('pmm-auth §2.1: a table with a duplicate prefix is refused', () => {
-    expect(() => new RuleTable([['/ping', 'none'], ['/ping', 'admin']])).toThrow(/duplicate/);
+    expect(
+      () =>
+        new RuleTable([
+          ['/ping', 'none'],
+          ['/ping', 'admin'],
+        ]),
+    ).toThrow(/duplicate/);
   });
 });
 
@@ -134,7 +157,10 @@ describe('roleAtLeast', () => {
   const ORDER: readonly PmmRole[] = ['none', 'viewer', 'editor', 'admin', 'grafanaAdmin'];
   const rows = ORDER.flatMap((have, i) => ORDER.map((need, j) => ({ have, need, expected: i >= j })));
 
-  it.each(rows)('pmm-auth §2.1: none < viewer < editor < admin < grafanaAdmin — $have ≥ $need is $expected', ({ have, need, expected }) => {
-    expect(roleAtLeast(have, need)).toBe(expected);
-  });
+  it.each(rows)(
+    'pmm-auth §2.1: none < viewer < editor < admin < grafanaAdmin — $have ≥ $need is $expected',
+    ({ have, need, expected }) => {
+      expect(roleAtLeast(have, need)).toBe(expected);
+    },
+  );
 });

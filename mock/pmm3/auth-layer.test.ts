@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, basic, bearer, startInProcessMock, type InProcessTestMock, seedKey as seedKeyOf } from '../testing/harness.ts';
+import {
+  ADMIN_AUTH,
+  authLayerBody,
+  basic,
+  bearer,
+  startInProcessMock,
+  type InProcessTestMock,
+  seedKey as seedKeyOf,
+} from '../testing/harness.ts';
 
 let t: InProcessTestMock;
 beforeAll(async () => {
@@ -43,16 +51,19 @@ function expectGatewayError(res: { text: string; body: Record<string, unknown> }
 }
 
 describe('version (pmm-auth §3.1, pmm-auth §2.3 3.x token extraction)', () => {
-  it.each(everyKey)('pmm-auth §3.1, pmm-auth §2.3: GET /v1/server/version with the $role key ($style) → 200, version "3."', async ({ role, style }) => {
-    const res = await t.https().get('/v1/server/version').set('Authorization', credential(role, style));
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe('application/json');
-    expect(res.body.version).toMatch(/^3\./);
-    expect(res.body.server.version.startsWith(res.body.version)).toBe(true);
-    expect(res.body.managed.full_version).toEqual(expect.any(String));
-    expect(res.body.managed.full_version).not.toBe('');
-    expect(res.text).toBe(JSON.stringify(res.body, null, 2));
-  });
+  it.each(everyKey)(
+    'pmm-auth §3.1, pmm-auth §2.3: GET /v1/server/version with the $role key ($style) → 200, version "3."',
+    async ({ role, style }) => {
+      const res = await t.https().get('/v1/server/version').set('Authorization', credential(role, style));
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.body.version).toMatch(/^3\./);
+      expect(res.body.server.version.startsWith(res.body.version)).toBe(true);
+      expect(res.body.managed.full_version).toEqual(expect.any(String));
+      expect(res.body.managed.full_version).not.toBe('');
+      expect(res.text).toBe(JSON.stringify(res.body, null, 2));
+    },
+  );
 
   it.each(STYLES.map((style) => ({ style })))(
     'pmm-auth §1.3, pmm-auth §2.1: GET /v1/version (compatibility rewrite, viewer) with the viewer key ($style) → 200 the 3.x version body',
@@ -78,19 +89,25 @@ describe('health (pmm-auth §1.3 3.x rewrites, pmm-auth §3.2)', () => {
 });
 
 describe('settings (pmm-auth §3.3, pmm-auth §5.2 TestBasicAuthPermissions / TestServiceAccountPermissions)', () => {
-  it.each(lowKeys)('pmm-auth §3.3, pmm-auth §1.4: GET /v1/server/settings with the $role key ($style) → 401 code 7', async ({ role, style }) => {
-    const res = await t.https().get('/v1/server/settings').set('Authorization', credential(role, style));
-    expect(res.status).toBe(401);
-    expect(res.headers['content-type']).toBe('application/json');
-    expect(res.text).toBe(DENIED);
-  });
+  it.each(lowKeys)(
+    'pmm-auth §3.3, pmm-auth §1.4: GET /v1/server/settings with the $role key ($style) → 401 code 7',
+    async ({ role, style }) => {
+      const res = await t.https().get('/v1/server/settings').set('Authorization', credential(role, style));
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.text).toBe(DENIED);
+    },
+  );
 
-  it.each(STYLES.map((style) => ({ style })))('pmm-auth §3.3: GET /v1/server/settings with the admin key ($style) → 200 settings', async ({ style }) => {
-    const res = await t.https().get('/v1/server/settings').set('Authorization', credential('admin', style));
-    expect(res.status).toBe(200);
-    expect(res.body.settings).toEqual(expect.any(Object));
-    expect(Array.isArray(res.body.settings)).toBe(false);
-  });
+  it.each(STYLES.map((style) => ({ style })))(
+    'pmm-auth §3.3: GET /v1/server/settings with the admin key ($style) → 200 settings',
+    async ({ style }) => {
+      const res = await t.https().get('/v1/server/settings').set('Authorization', credential('admin', style));
+      expect(res.status).toBe(200);
+      expect(res.body.settings).toEqual(expect.any(Object));
+      expect(Array.isArray(res.body.settings)).toBe(false);
+    },
+  );
 
   it.each([
     { label: 'an empty Bearer token', auth: 'Bearer ' },
@@ -123,32 +140,47 @@ describe('settings (pmm-auth §3.3, pmm-auth §5.2 TestBasicAuthPermissions / Te
 });
 
 describe('POST /v1/platform:connect and the ":" cut (pmm-auth §2.1, pmm-auth §3.3, pmm-auth §5.2)', () => {
-  it.each(lowKeys)('pmm-auth §5.2, pmm-auth §1.4: POST /v1/platform:connect without a body, $role key ($style) → 401 code 7', async ({ role, style }) => {
-    const res = await t.https().post('/v1/platform:connect').set('Authorization', credential(role, style));
-    expect(res.status).toBe(401);
-    expect(res.text).toBe(DENIED);
-  });
+  it.each(lowKeys)(
+    'pmm-auth §5.2, pmm-auth §1.4: POST /v1/platform:connect without a body, $role key ($style) → 401 code 7',
+    async ({ role, style }) => {
+      const res = await t.https().post('/v1/platform:connect').set('Authorization', credential(role, style));
+      expect(res.status).toBe(401);
+      expect(res.text).toBe(DENIED);
+    },
+  );
 
   it.each([
     ...STYLES.map((style) => ({ who: `the admin key (${style})`, auth: () => credential('admin', style) })),
     { who: 'the Grafana server admin (Basic)', auth: () => ADMIN_AUTH },
-  ])('pmm-auth §5.2, pmm-auth §2.6: POST /v1/platform:connect without a body as $who → 400 code 3 with "details": []', async ({ auth }) => {
-    const res = await t.https().post('/v1/platform:connect').set('Authorization', auth());
-    expect(res.status).toBe(400);
-    expect(res.headers['content-type']).toBe('application/json');
-    expectGatewayError(res, 3);
-  });
+  ])(
+    'pmm-auth §5.2, pmm-auth §2.6: POST /v1/platform:connect without a body as $who → 400 code 3 with "details": []',
+    async ({ auth }) => {
+      const res = await t.https().post('/v1/platform:connect').set('Authorization', auth());
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toBe('application/json');
+      expectGatewayError(res, 3);
+    },
+  );
 
   it('pmm-auth §2.1 (3.x cuts at ":"): /v1/platform:connect matches /v1/platform: (admin), not the Grafana-admin fallback', async () => {
     const since = ((await t.https().get('/__mock/requests')).body as { total: number }).total;
-    const admin = await t.https().post('/v1/platform:connect').set('Authorization', bearer(seedKey('admin')));
-    const viewer = await t.https().post('/v1/platform:connect').set('Authorization', bearer(seedKey('viewer')));
+    const admin = await t
+      .https()
+      .post('/v1/platform:connect')
+      .set('Authorization', bearer(seedKey('admin')));
+    const viewer = await t
+      .https()
+      .post('/v1/platform:connect')
+      .set('Authorization', bearer(seedKey('viewer')));
     // An Admin key never reaches grafanaAdmin (pmm-auth §2.1): passing proves a table rule matched.
     expect(admin.status).toBe(400);
     expect(viewer.status).toBe(401);
     expect(viewer.text).toBe(DENIED);
     const journal = await t.https().get(`/__mock/requests?since=${since}`);
-    const rules = (journal.body.requests as { path: string; rule: unknown }[]).map(({ path, rule }) => ({ path, rule }));
+    const rules = (journal.body.requests as { path: string; rule: unknown }[]).map(({ path, rule }) => ({
+      path,
+      rule,
+    }));
     expect(rules).toEqual([
       { path: '/v1/platform:connect', rule: { prefix: '/v1/platform:', role: 'admin' } },
       { path: '/v1/platform:connect', rule: { prefix: '/v1/platform:', role: 'admin' } },
@@ -161,14 +193,19 @@ describe('unknown routes and handler errors (pmm-auth §2.1, pmm-auth §2.6, pmm
     const res = await t.https().get('/v1/nope').set('Authorization', ADMIN_AUTH);
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toBe('application/json');
-    expect(res.text).toBe(JSON.stringify({ code: 5, message: 'Endpoint not found: /v1/nope, http method: GET', details: [] }, null, 2));
+    expect(res.text).toBe(
+      JSON.stringify({ code: 5, message: 'Endpoint not found: /v1/nope, http method: GET', details: [] }, null, 2),
+    );
   });
 
-  it.each(STYLES.map((style) => ({ style })))('pmm-auth §2.1: GET /v1/nope with the admin key ($style) → 401 code 7 (no rule)', async ({ style }) => {
-    const res = await t.https().get('/v1/nope').set('Authorization', credential('admin', style));
-    expect(res.status).toBe(401);
-    expect(res.text).toBe(DENIED);
-  });
+  it.each(STYLES.map((style) => ({ style })))(
+    'pmm-auth §2.1: GET /v1/nope with the admin key ($style) → 401 code 7 (no rule)',
+    async ({ style }) => {
+      const res = await t.https().get('/v1/nope').set('Authorization', credential('admin', style));
+      expect(res.status).toBe(401);
+      expect(res.text).toBe(DENIED);
+    },
+  );
 
   it.each([
     { who: 'the Grafana server admin', auth: () => ADMIN_AUTH, code: 16, status: 401, name: 'Unauthenticated' },
@@ -199,11 +236,14 @@ describe('authentication errors (pmm-auth §1.4, pmm-auth §2.3, pmm-auth §5.2 
     { label: 'Basic bad:wrong', auth: basic('bad', 'wrong') },
     { label: 'Bearer wrong', auth: bearer('wrong') },
     { label: 'Basic service_token:wrong', auth: basic('service_token', 'wrong') },
-  ])('pmm-auth §5.2, pmm-auth §2.3: GET /v1/server/version with $label → 401 code 16, JSON not HTML', async ({ auth }) => {
-    const res = await t.https().get('/v1/server/version').set('Authorization', auth);
-    expect(res.status).toBe(401);
-    expect(res.headers['content-type']).toBe('application/json');
-    expect(res.body.code).toBe(16);
-    expect(res.text).not.toContain('<html>');
-  });
+  ])(
+    'pmm-auth §5.2, pmm-auth §2.3: GET /v1/server/version with $label → 401 code 16, JSON not HTML',
+    async ({ auth }) => {
+      const res = await t.https().get('/v1/server/version').set('Authorization', auth);
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.body.code).toBe(16);
+      expect(res.text).not.toContain('<html>');
+    },
+  );
 });

@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, basic, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
+import {
+  ADMIN_AUTH,
+  basic,
+  bearer,
+  createKey,
+  startInProcessMock,
+  type InProcessTestMock,
+} from '../testing/harness.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -13,7 +20,13 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const legacyKey = (name: string): string => b64(JSON.stringify({ k: 'A'.repeat(32), n: name, id: 1 }));
 
 /** grafana-auth §3.5: a Grafana-typed error body (keys sorted, `extra` null). */
-const typed = (message: string, messageId: string) => ({ extra: null, message, messageId, statusCode: 401, traceID: '' });
+const typed = (message: string, messageId: string) => ({
+  extra: null,
+  message,
+  messageId,
+  statusCode: 401,
+  traceID: '',
+});
 
 const UNAUTHORIZED_TYPED = typed('Unauthorized', 'auth.unauthorized');
 const EXPIRED = typed('Expired API key', 'api-key.expired');
@@ -55,24 +68,67 @@ const PATHS = ['/graph/api/auth/key', '/graph/api/user'];
 describe('authn failures (Grafana 11.1)', () => {
   const rows: { ref: string; label: string; header: () => string | undefined; body: object }[] = [
     { ref: 'grafana-auth §3.5', label: 'no Authorization header', header: () => undefined, body: UNAUTHORIZED_TYPED },
-    { ref: 'grafana-auth §3.5', label: 'the right key name with a wrong secret', header: () => bearer(legacyKey('seed-admin')), body: INVALID_KEY },
-    { ref: 'grafana-auth §3.5', label: 'a key that is not base64', header: () => bearer('not-base64!'), body: INVALID_KEY },
-    { ref: 'grafana-auth §3.5', label: 'an unknown key name', header: () => bearer(legacyKey('no-such-key')), body: UNAUTHORIZED_FALLBACK },
-    { ref: 'grafana-auth §3.5', label: 'a glsa_ token with a bad checksum (no 500 in 11.x)', header: () => bearer(`glsa_${'a'.repeat(32)}_00000000`), body: UNAUTHORIZED_FALLBACK },
-    { ref: 'grafana-auth §3.5', label: 'a glsa_ token with two parts (no 500 in 11.x)', header: () => bearer(`glsa_${'a'.repeat(32)}`), body: UNAUTHORIZED_FALLBACK },
-    { ref: 'grafana-auth §3.4', label: 'lower-case "bearer <key>"', header: () => `bearer ${seedKey('seed-admin')}`, body: UNAUTHORIZED_TYPED },
-    { ref: 'grafana-auth §6.1', label: 'Basic with a wrong password for a Grafana admin', header: () => basic(PROBE.login, 'wrong'), body: INVALID_LOGIN },
-    { ref: 'grafana-auth §6.1', label: 'Basic with an unknown user', header: () => basic('no-such-user', 'pw'), body: INVALID_LOGIN },
+    {
+      ref: 'grafana-auth §3.5',
+      label: 'the right key name with a wrong secret',
+      header: () => bearer(legacyKey('seed-admin')),
+      body: INVALID_KEY,
+    },
+    {
+      ref: 'grafana-auth §3.5',
+      label: 'a key that is not base64',
+      header: () => bearer('not-base64!'),
+      body: INVALID_KEY,
+    },
+    {
+      ref: 'grafana-auth §3.5',
+      label: 'an unknown key name',
+      header: () => bearer(legacyKey('no-such-key')),
+      body: UNAUTHORIZED_FALLBACK,
+    },
+    {
+      ref: 'grafana-auth §3.5',
+      label: 'a glsa_ token with a bad checksum (no 500 in 11.x)',
+      header: () => bearer(`glsa_${'a'.repeat(32)}_00000000`),
+      body: UNAUTHORIZED_FALLBACK,
+    },
+    {
+      ref: 'grafana-auth §3.5',
+      label: 'a glsa_ token with two parts (no 500 in 11.x)',
+      header: () => bearer(`glsa_${'a'.repeat(32)}`),
+      body: UNAUTHORIZED_FALLBACK,
+    },
+    {
+      ref: 'grafana-auth §3.4',
+      label: 'lower-case "bearer <key>"',
+      header: () => `bearer ${seedKey('seed-admin')}`,
+      body: UNAUTHORIZED_TYPED,
+    },
+    {
+      ref: 'grafana-auth §6.1',
+      label: 'Basic with a wrong password for a Grafana admin',
+      header: () => basic(PROBE.login, 'wrong'),
+      body: INVALID_LOGIN,
+    },
+    {
+      ref: 'grafana-auth §6.1',
+      label: 'Basic with an unknown user',
+      header: () => basic('no-such-user', 'pw'),
+      body: INVALID_LOGIN,
+    },
   ];
 
-  it.each(PATHS.flatMap((path) => rows.map((row) => ({ ...row, path }))))('$ref: $label on $path → 401', async ({ path, header, body }) => {
-    const req = t.https().get(path);
-    const value = header();
-    const res = await (value === undefined ? req : req.set('Authorization', value));
-    expect(res.status).toBe(401);
-    expectBody(res, body);
-    expect(res.headers['www-authenticate']).toBeUndefined();
-  });
+  it.each(PATHS.flatMap((path) => rows.map((row) => ({ ...row, path }))))(
+    '$ref: $label on $path → 401',
+    async ({ path, header, body }) => {
+      const req = t.https().get(path);
+      const value = header();
+      const res = await (value === undefined ? req : req.set('Authorization', value));
+      expect(res.status).toBe(401);
+      expectBody(res, body);
+      expect(res.headers['www-authenticate']).toBeUndefined();
+    },
+  );
 
   it('grafana-auth §6.1: the probe user exists (its right password → 200), so the wrong-password rows hit a real user', async () => {
     const res = await t.https().get('/graph/api/user').set('Authorization', basic(PROBE.login, PROBE.password));
@@ -114,18 +170,21 @@ describe('POST /graph/api/auth/keys role parsing (grafana-auth §1.2, 11.x)', ()
     expect(await listedRole(name)).toBe(role);
   });
 
-  it.each([{ input: 'Superuser' }, { input: 'Owner' }])('grafana-auth §1.2, grafana-auth §1.3: role $input → 400 "bad request data"', async ({ input }) => {
-    const name = `g11-bad-${input}`;
-    const res = await t
-      .https()
-      .post('/graph/api/auth/keys')
-      .set('Authorization', ADMIN_AUTH)
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ name, role: input }));
-    expect(res.status).toBe(400);
-    expectBody(res, { message: 'bad request data', traceID: '' });
-    expect(await listedRole(name)).toBeUndefined();
-  });
+  it.each([{ input: 'Superuser' }, { input: 'Owner' }])(
+    'grafana-auth §1.2, grafana-auth §1.3: role $input → 400 "bad request data"',
+    async ({ input }) => {
+      const name = `g11-bad-${input}`;
+      const res = await t
+        .https()
+        .post('/graph/api/auth/keys')
+        .set('Authorization', ADMIN_AUTH)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ name, role: input }));
+      expect(res.status).toBe(400);
+      expectBody(res, { message: 'bad request data', traceID: '' });
+      expect(await listedRole(name)).toBeUndefined();
+    },
+  );
 });
 
 describe('GET /graph/api/user with an API key (grafana-auth §6.2, 10.x+)', () => {

@@ -7,7 +7,14 @@
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, basic, bearer, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
+import {
+  ADMIN_AUTH,
+  authLayerBody,
+  basic,
+  bearer,
+  startInProcessMock,
+  type InProcessTestMock,
+} from '../testing/harness.ts';
 
 type Role = 'viewer' | 'editor' | 'admin' | 'none';
 type Style = 'Bearer <token>' | 'Basic service_token:<token>' | 'Basic api_key:<token>';
@@ -63,41 +70,57 @@ function flip(s: string, i: number): string {
 
 type Expect = 'ok' | 'denied' | 'badRequest';
 /** pmm-auth §5.2 TestServiceAccountPermissions (+ pmm-auth §3.1: version is viewer). */
-const MATRIX: readonly { method: 'get' | 'post'; path: string; want: Record<'viewer' | 'editor' | 'admin', Expect> }[] = [
-  { method: 'get', path: '/v1/server/version', want: { viewer: 'ok', editor: 'ok', admin: 'ok' } },
-  { method: 'get', path: '/v1/server/settings', want: { viewer: 'denied', editor: 'denied', admin: 'ok' } },
-  { method: 'post', path: '/v1/platform:connect', want: { viewer: 'denied', editor: 'denied', admin: 'badRequest' } },
-];
+const MATRIX: readonly { method: 'get' | 'post'; path: string; want: Record<'viewer' | 'editor' | 'admin', Expect> }[] =
+  [
+    { method: 'get', path: '/v1/server/version', want: { viewer: 'ok', editor: 'ok', admin: 'ok' } },
+    { method: 'get', path: '/v1/server/settings', want: { viewer: 'denied', editor: 'denied', admin: 'ok' } },
+    { method: 'post', path: '/v1/platform:connect', want: { viewer: 'denied', editor: 'denied', admin: 'badRequest' } },
+  ];
 
 const cases = MATRIX.flatMap((row) =>
   (['viewer', 'editor', 'admin'] as const).flatMap((role) =>
-    STYLES.map((style) => ({ ...row, role, style, want: row.want[role], op: `${row.method.toUpperCase()} ${row.path}` })),
+    STYLES.map((style) => ({
+      ...row,
+      role,
+      style,
+      want: row.want[role],
+      op: `${row.method.toUpperCase()} ${row.path}`,
+    })),
   ),
 );
 
 describe('the PMM 3 permission matrix with service-account tokens (pmm-auth §5.2, pmm-auth §2.3)', () => {
-  it.each(cases)('pmm-auth §5.2: $op with the $role account token ($style) → $want', async ({ method, path, role, style, want }) => {
-    const res = await t.https()[method](path).set('Authorization', credential(tokenOf(role), style));
-    if (want === 'ok') {
-      expect(res.status).toBe(200);
-      if (path === '/v1/server/version') expect(res.body.version).toMatch(/^3\./);
-      else expect(res.body.settings).toEqual(expect.any(Object));
-    } else if (want === 'denied') {
-      // pmm-auth §1.4: role too low → 401 code 7 in 3.0.x.
+  it.each(cases)(
+    'pmm-auth §5.2: $op with the $role account token ($style) → $want',
+    async ({ method, path, role, style, want }) => {
+      const res = await t
+        .https()
+        [method](path)
+        .set('Authorization', credential(tokenOf(role), style));
+      if (want === 'ok') {
+        expect(res.status).toBe(200);
+        if (path === '/v1/server/version') expect(res.body.version).toMatch(/^3\./);
+        else expect(res.body.settings).toEqual(expect.any(Object));
+      } else if (want === 'denied') {
+        // pmm-auth §1.4: role too low → 401 code 7 in 3.0.x.
+        expect(res.status).toBe(401);
+        expect(res.text).toBe(DENIED);
+      } else {
+        // pmm-auth §5.2: admin passes the auth layer, the empty body is a bad request.
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ code: 3, details: [] });
+      }
+    },
+  );
+
+  it.each(STYLES.map((style) => ({ style })))(
+    'pmm-auth §2.3: a role None account token ($style) on /v1/server/version → 401 code 7',
+    async ({ style }) => {
+      const res = await get('/v1/server/version', credential(tokenOf('none'), style));
       expect(res.status).toBe(401);
       expect(res.text).toBe(DENIED);
-    } else {
-      // pmm-auth §5.2: admin passes the auth layer, the empty body is a bad request.
-      expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ code: 3, details: [] });
-    }
-  });
-
-  it.each(STYLES.map((style) => ({ style })))('pmm-auth §2.3: a role None account token ($style) on /v1/server/version → 401 code 7', async ({ style }) => {
-    const res = await get('/v1/server/version', credential(tokenOf('none'), style));
-    expect(res.status).toBe(401);
-    expect(res.text).toBe(DENIED);
-  });
+    },
+  );
 });
 
 describe('refused tokens (grafana-auth §2.2, grafana-auth §3.5; pmm-auth §1.4, pmm-auth §2.3)', () => {
@@ -124,27 +147,45 @@ describe('refused tokens (grafana-auth §2.2, grafana-auth §3.5; pmm-auth §1.4
     },
   );
 
-  it.each(refused)('grafana-auth §3.5: $label (Bearer) on /graph/api/user → 401 the untyped fallback body', async ({ token }) => {
-    const res = await get('/graph/api/user', bearer(token()));
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual(GRAFANA_FALLBACK);
-    expect(Object.keys(res.body)).toEqual(['message', 'traceID']);
-  });
+  it.each(refused)(
+    'grafana-auth §3.5: $label (Bearer) on /graph/api/user → 401 the untyped fallback body',
+    async ({ token }) => {
+      const res = await get('/graph/api/user', bearer(token()));
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(GRAFANA_FALLBACK);
+      expect(Object.keys(res.body)).toEqual(['message', 'traceID']);
+    },
+  );
 });
 
 describe('a disabled service account (grafana-auth §3.2, grafana-auth §3.5; pmm-auth §2.3)', () => {
   let key = '';
   let id = 0;
   beforeAll(async () => {
-    const created = await t.https().post(SA).set('Authorization', ADMIN_AUTH).set('Content-Type', 'application/json').send('{"name":"to-disable","role":"Admin"}');
+    const created = await t
+      .https()
+      .post(SA)
+      .set('Authorization', ADMIN_AUTH)
+      .set('Content-Type', 'application/json')
+      .send('{"name":"to-disable","role":"Admin"}');
     id = created.body.id as number;
-    const tok = await t.https().post(`${SA}/${id}/tokens`).set('Authorization', ADMIN_AUTH).set('Content-Type', 'application/json').send('{"name":"to-disable-token"}');
+    const tok = await t
+      .https()
+      .post(`${SA}/${id}/tokens`)
+      .set('Authorization', ADMIN_AUTH)
+      .set('Content-Type', 'application/json')
+      .send('{"name":"to-disable-token"}');
     key = tok.body.key as string;
   });
 
   it('control: the Admin account token works on /v1/server/settings before the account is disabled', async () => {
     expect((await get('/v1/server/settings', bearer(key))).status).toBe(200);
-    const patched = await t.https().patch(`${SA}/${id}`).set('Authorization', ADMIN_AUTH).set('Content-Type', 'application/json').send('{"isDisabled":true}');
+    const patched = await t
+      .https()
+      .patch(`${SA}/${id}`)
+      .set('Authorization', ADMIN_AUTH)
+      .set('Content-Type', 'application/json')
+      .send('{"isDisabled":true}');
     expect(patched.status).toBe(200);
   });
 
@@ -154,7 +195,13 @@ describe('a disabled service account (grafana-auth §3.2, grafana-auth §3.5; pm
       const res = await get(path, bearer(key));
       expect(res.status).toBe(401);
       expect(Object.keys(res.body)).toEqual(['extra', 'message', 'messageId', 'statusCode', 'traceID']);
-      expect(res.body).toEqual({ extra: null, message: expect.any(String), messageId: 'identity.disabled', statusCode: 401, traceID: '' });
+      expect(res.body).toEqual({
+        extra: null,
+        message: expect.any(String),
+        messageId: 'identity.disabled',
+        statusCode: 401,
+        traceID: '',
+      });
       expect(res.body.message).not.toBe('');
     },
   );
@@ -170,7 +217,12 @@ describe('a disabled service account (grafana-auth §3.2, grafana-auth §3.5; pm
   );
 
   it('grafana-auth §5.3: enabled again → its token works again', async () => {
-    await t.https().patch(`${SA}/${id}`).set('Authorization', ADMIN_AUTH).set('Content-Type', 'application/json').send('{"isDisabled":false}');
+    await t
+      .https()
+      .patch(`${SA}/${id}`)
+      .set('Authorization', ADMIN_AUTH)
+      .set('Content-Type', 'application/json')
+      .send('{"isDisabled":false}');
     expect((await get('/v1/server/settings', bearer(key))).status).toBe(200);
   });
 });
@@ -180,16 +232,25 @@ describe('what Grafana itself accepts (grafana-auth §3.4, grafana-auth §6.1, g
     { label: 'Bearer', auth: () => bearer(tokenOf('admin')) },
     { label: 'Basic api_key:', auth: () => basic('api_key', tokenOf('admin')) },
     { label: 'Basic api_key: (Viewer account)', auth: () => basic('api_key', tokenOf('viewer')) },
-  ])('grafana-auth §6.2: GET /graph/api/user with a token ($label) → 403 "Endpoint only available for users"', async ({ auth }) => {
-    const res = await get('/graph/api/user', auth());
-    expect(res.status).toBe(403);
-    expect(res.body).toEqual({ message: 'Endpoint only available for users' });
-  });
+  ])(
+    'grafana-auth §6.2: GET /graph/api/user with a token ($label) → 403 "Endpoint only available for users"',
+    async ({ auth }) => {
+      const res = await get('/graph/api/user', auth());
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ message: 'Endpoint only available for users' });
+    },
+  );
 
   it('grafana-auth §3.4, grafana-auth §6.1: Basic service_token:<token> on /graph/api/user is a login of user "service_token" → 401 password-auth.failed', async () => {
     const res = await get('/graph/api/user', basic('service_token', tokenOf('admin')));
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ extra: null, message: 'Invalid username or password', messageId: 'password-auth.failed', statusCode: 401, traceID: '' });
+    expect(res.body).toEqual({
+      extra: null,
+      message: 'Invalid username or password',
+      messageId: 'password-auth.failed',
+      statusCode: 401,
+      traceID: '',
+    });
   });
 
   it('grafana-auth §3.4: the Admin token may search accounts as Basic api_key: (200) but not as Basic service_token: (401)', async () => {

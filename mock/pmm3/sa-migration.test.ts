@@ -15,14 +15,36 @@ import { pmm3 } from '../profiles/pmm3.ts';
 import type { Profile } from '../profiles/types.ts';
 import { cryptoRandom } from '../random.ts';
 import { Store } from '../store.ts';
-import { ADMIN_AUTH, ADMIN_PASSWORD, authLayerBody, basic, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
+import {
+  ADMIN_AUTH,
+  ADMIN_PASSWORD,
+  authLayerBody,
+  basic,
+  bearer,
+  createKey,
+  startInProcessMock,
+  type InProcessTestMock,
+} from '../testing/harness.ts';
 
 const SA = '/graph/api/serviceaccounts';
 const VERSION = '/v1/server/version';
 /** grafana-auth §5.3: the profile of GET /:id (Percona's current-account route answers the same). */
-const PROFILE_KEYS = ['id', 'name', 'login', 'orgId', 'isDisabled', 'createdAt', 'updatedAt', 'avatarUrl', 'role', 'teams', 'tokens'];
+const PROFILE_KEYS = [
+  'id',
+  'name',
+  'login',
+  'orgId',
+  'isDisabled',
+  'createdAt',
+  'updatedAt',
+  'avatarUrl',
+  'role',
+  'teams',
+  'tokens',
+];
 /** grafana-auth §5.1: the 11.3+ answer to POST /api/auth/keys. */
-const REMOVED = 'this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead';
+const REMOVED =
+  'this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead';
 
 let t: InProcessTestMock;
 beforeAll(async () => {
@@ -61,9 +83,18 @@ describe('a legacy key on its first PMM use (pmm-auth §2.3, pmm-auth §4.2; gra
       expect((await get(VERSION, bearer(key))).status).toBe(200);
       const [sa, ...more] = await accountsNamed(`sa-autogen-${name}`);
       expect(more).toEqual([]);
-      expect(sa).toMatchObject({ name: `sa-autogen-${name}`, login: `sa-autogen-1-${name}`, orgId: 1, role, isDisabled: false, tokens: 1 });
+      expect(sa).toMatchObject({
+        name: `sa-autogen-${name}`,
+        login: `sa-autogen-1-${name}`,
+        orgId: 1,
+        role,
+        isDisabled: false,
+        tokens: 1,
+      });
       const tokens = await get(`${SA}/${sa!.id}/tokens`);
-      expect(tokens.body).toEqual([expect.objectContaining({ id, name, lastUsedAt: expect.any(String), isRevoked: false })]);
+      expect(tokens.body).toEqual([
+        expect.objectContaining({ id, name, lastUsedAt: expect.any(String), isRevoked: false }),
+      ]);
       expect(await listedKeys()).not.toContain(name);
     },
   );
@@ -71,7 +102,8 @@ describe('a legacy key on its first PMM use (pmm-auth §2.3, pmm-auth §4.2; gra
   it('pmm-auth §4.2: the migrated key keeps working (Bearer, Basic api_key:), keeps its role, and is not migrated twice', async () => {
     const name = 'keeps-working';
     const { key } = await createKey(t, name, 'Editor');
-    for (const auth of [bearer(key), basic('api_key', key), bearer(key)]) expect((await get(VERSION, auth)).status).toBe(200);
+    for (const auth of [bearer(key), basic('api_key', key), bearer(key)])
+      expect((await get(VERSION, auth)).status).toBe(200);
     // Editor < admin (pmm-auth §2.1): the role came with the key.
     const settings = await get('/v1/server/settings', basic('api_key', key));
     expect(settings.status).toBe(401);
@@ -84,13 +116,16 @@ describe('a legacy key on its first PMM use (pmm-auth §2.3, pmm-auth §4.2; gra
   it.each([
     { path: '/v1/server/readyz', slug: 'readyz' },
     { path: '/graph/api/auth/key', slug: 'grafana' },
-  ])('pmm-auth §2.2, pmm-auth §2.3: a key used only on $path (none rule, or Grafana itself: no PMM role lookup) stays a plain key', async ({ path, slug }) => {
-    const name = `not-migrated-${slug}`;
-    const { key } = await createKey(t, name, 'Admin');
-    expect((await get(path, bearer(key))).status).toBe(200);
-    expect(await listedKeys()).toContain(name);
-    expect(await accountsNamed(`sa-autogen-${name}`)).toEqual([]);
-  });
+  ])(
+    'pmm-auth §2.2, pmm-auth §2.3: a key used only on $path (none rule, or Grafana itself: no PMM role lookup) stays a plain key',
+    async ({ path, slug }) => {
+      const name = `not-migrated-${slug}`;
+      const { key } = await createKey(t, name, 'Admin');
+      expect((await get(path, bearer(key))).status).toBe(200);
+      expect(await listedKeys()).toContain(name);
+      expect(await accountsNamed(`sa-autogen-${name}`)).toEqual([]);
+    },
+  );
 
   it('grafana-auth §4/pmm-auth §2.3: an expired key → 401 code 16 "Expired API key" on PMM, and it is not migrated', async () => {
     const name = 'expired-legacy';
@@ -110,7 +145,14 @@ describe("Percona's GET /graph/api/auth/serviceaccount (grafana-auth §5.3; pmm-
     const res = await current(bearer(t.mock.keys['tok-admin']!));
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(PROFILE_KEYS);
-    expect(res.body).toMatchObject({ name: 'tok-admin', login: 'sa-tok-admin', orgId: 1, role: 'Admin', isDisabled: false, tokens: 1 });
+    expect(res.body).toMatchObject({
+      name: 'tok-admin',
+      login: 'sa-tok-admin',
+      orgId: 1,
+      role: 'Admin',
+      isDisabled: false,
+      tokens: 1,
+    });
   });
 
   it('grafana-auth §5.3: with a plain legacy key → 200 the new sa-autogen account (side effect), the same one on the next call', async () => {
@@ -119,7 +161,12 @@ describe("Percona's GET /graph/api/auth/serviceaccount (grafana-auth §5.3; pmm-
     const res = await current(bearer(key));
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(PROFILE_KEYS);
-    expect(res.body).toMatchObject({ name: `sa-autogen-${name}`, login: `sa-autogen-1-${name}`, role: 'Editor', tokens: 1 });
+    expect(res.body).toMatchObject({
+      name: `sa-autogen-${name}`,
+      login: `sa-autogen-1-${name}`,
+      role: 'Editor',
+      tokens: 1,
+    });
     expect(await listedKeys()).not.toContain(name);
     const again = await current(basic('api_key', key));
     expect(again.status).toBe(200);
@@ -171,7 +218,9 @@ describe('migration endpoints (grafana-auth §5.2; pmm-auth §4.2)', () => {
     expect(res.body).toMatchObject({ total: 3, migrated: 2, failed: 1, failedApikeyIDs: [c.id] });
     expect(res.body.failedDetails).toEqual([expect.any(String)]);
     expect(await listedKeys()).toEqual(['bulk-c']);
-    expect(await accountsNamed('sa-autogen-bulk-a')).toEqual([expect.objectContaining({ login: 'sa-autogen-1-bulk-a', role: 'Viewer', tokens: 1 })]);
+    expect(await accountsNamed('sa-autogen-bulk-a')).toEqual([
+      expect.objectContaining({ login: 'sa-autogen-1-bulk-a', role: 'Viewer', tokens: 1 }),
+    ]);
     expect(await accountsNamed('sa-autogen-bulk-b')).toEqual([expect.objectContaining({ role: 'Admin' })]);
     expect((await get(VERSION, bearer(a.key))).status).toBe(200);
   });
@@ -205,15 +254,28 @@ describe('migration endpoints (grafana-auth §5.2; pmm-auth §4.2)', () => {
 type Answer = { status: number; body: any; text: string };
 
 /** A profile's app in process: the admin user and one key created before (as if before an upgrade). */
-function inProcess(profile: Profile): { call: (method: string, path: string, auth?: string, body?: unknown) => Promise<Answer>; key: string } {
+function inProcess(profile: Profile): {
+  call: (method: string, path: string, auth?: string, body?: unknown) => Promise<Answer>;
+  key: string;
+} {
   const clock = createClock();
   const store = new Store();
   store.addUser({ login: 'admin', password: ADMIN_PASSWORD, orgRole: 'Admin', isGrafanaAdmin: true }, clock.nowMs());
-  const { key } = issueLegacyKey({ store, clock, random: cryptoRandom }, { name: 'before-upgrade', role: 'Admin', secondsToLive: 0 });
+  const { key } = issueLegacyKey(
+    { store, clock, random: cryptoRandom },
+    { name: 'before-upgrade', role: 'Admin', secondsToLive: 0 },
+  );
   const app = createApp({ profile, store, clock, journal: new Journal(), log: () => {} });
   async function call(method: string, path: string, auth = ADMIN_AUTH, body?: unknown): Promise<Answer> {
-    const headers: Record<string, string> = { Authorization: auth, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
-    const res = await app.request(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const headers: Record<string, string> = {
+      Authorization: auth,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    };
+    const res = await app.request(path, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await res.text();
     let parsed: unknown;
     try {
@@ -235,7 +297,9 @@ describe("Grafana 11.3 (withGrafanaVersion(pmm3, '11.3'), in process; grafana-au
     const res = await app.call('POST', '/graph/api/auth/keys', ADMIN_AUTH, { name: 'too-late', role: 'Viewer' });
     expect(res.status).toBe(410);
     expect(res.text).toBe(JSON.stringify({ message: REMOVED }));
-    expect((await app.call('GET', '/graph/api/auth/keys')).body.map((k: { name: string }) => k.name)).not.toContain('too-late');
+    expect((await app.call('GET', '/graph/api/auth/keys')).body.map((k: { name: string }) => k.name)).not.toContain(
+      'too-late',
+    );
   });
 
   it('grafana-auth §5.1: GET /graph/api/auth/keys still → 200, listing the key created before', async () => {
@@ -252,7 +316,9 @@ describe("Grafana 11.3 (withGrafanaVersion(pmm3, '11.3'), in process; grafana-au
 
   it('grafana-auth §5.1: the key created before keeps authenticating (PMM and Grafana)', async () => {
     expect((await app.call('GET', VERSION, bearer(app.key))).status).toBe(200);
-    expect((await app.call('GET', '/graph/api/auth/serviceaccount', bearer(app.key))).body).toMatchObject({ name: 'sa-autogen-before-upgrade' });
+    expect((await app.call('GET', '/graph/api/auth/serviceaccount', bearer(app.key))).body).toMatchObject({
+      name: 'sa-autogen-before-upgrade',
+    });
   });
 
   it('grafana-auth §5.1, grafana-auth §5.3: service accounts and tokens replace it: a new token authenticates on PMM', async () => {

@@ -9,7 +9,14 @@ import { crc32 } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClock } from '../clock.ts';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, bearer, createKey, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
+import {
+  ADMIN_AUTH,
+  authLayerBody,
+  bearer,
+  createKey,
+  startInProcessMock,
+  type InProcessTestMock,
+} from '../testing/harness.ts';
 
 const SA = '/graph/api/serviceaccounts';
 /**
@@ -20,7 +27,16 @@ const BASE_MS = Math.floor(Date.now() / 1000) * 1000;
 /** grafana-auth §2.2: `glsa_` + 32 alphanumerics + `_` + 8 lower-case hex = 46 characters. */
 const TOKEN_FORMAT = /^glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}$/;
 /** grafana-auth §4: the list item fields, in this order. */
-const ITEM_KEYS = ['id', 'name', 'created', 'lastUsedAt', 'expiration', 'secondsUntilExpiration', 'hasExpired', 'isRevoked'];
+const ITEM_KEYS = [
+  'id',
+  'name',
+  'created',
+  'lastUsedAt',
+  'expiration',
+  'secondsUntilExpiration',
+  'hasExpired',
+  'isRevoked',
+];
 const DAY_S = 24 * 3600;
 
 let t: InProcessTestMock;
@@ -36,7 +52,12 @@ const get = (path: string, auth = ADMIN_AUTH): Promise<Res> => t.https().get(pat
 const del = (path: string): Promise<Res> => t.https().delete(path).set('Authorization', ADMIN_AUTH);
 
 function post(path: string, body: unknown): Promise<Res> {
-  return t.https().post(path).set('Authorization', ADMIN_AUTH).set('Content-Type', 'application/json').send(JSON.stringify(body));
+  return t
+    .https()
+    .post(path)
+    .set('Authorization', ADMIN_AUTH)
+    .set('Content-Type', 'application/json')
+    .send(JSON.stringify(body));
 }
 
 let seq = 0;
@@ -47,7 +68,11 @@ async function account(label: string): Promise<number> {
   return res.body.id as number;
 }
 
-async function token(saId: number, name: string, secondsToLive?: number): Promise<{ id: number; name: string; key: string }> {
+async function token(
+  saId: number,
+  name: string,
+  secondsToLive?: number,
+): Promise<{ id: number; name: string; key: string }> {
   const res = await post(`${SA}/${saId}/tokens`, secondsToLive === undefined ? { name } : { name, secondsToLive });
   if (res.status !== 200) throw new Error(`creating token ${name}: ${res.status} ${res.text}`);
   return res.body;
@@ -103,17 +128,25 @@ describe('POST /:id/tokens (grafana-auth §5.3, grafana-auth §2.2)', () => {
   it.each([
     { label: 'another token', first: 'token' as const },
     { label: 'a legacy API key', first: 'key' as const },
-  ])('grafana-auth §5.3, grafana-auth §1.3: a name taken by $label → 400 typed serviceaccounts.ErrTokenAlreadyExists', async ({ first }) => {
-    const name = `dup-${first}`;
-    if (first === 'key') await createKey(t, name, 'Viewer');
-    else await token(await account('dup-other'), name);
-    const sa = await account('dup');
-    const res = await post(`${SA}/${sa}/tokens`, { name });
-    expectTyped(res, 400, 'service account token with given name already exists in the organization', 'serviceaccounts.ErrTokenAlreadyExists');
-    expect(await get(`${SA}/${sa}/tokens`).then((r) => r.body)).toEqual([]);
-  });
+  ])(
+    'grafana-auth §5.3, grafana-auth §1.3: a name taken by $label → 400 typed serviceaccounts.ErrTokenAlreadyExists',
+    async ({ first }) => {
+      const name = `dup-${first}`;
+      if (first === 'key') await createKey(t, name, 'Viewer');
+      else await token(await account('dup-other'), name);
+      const sa = await account('dup');
+      const res = await post(`${SA}/${sa}/tokens`, { name });
+      expectTyped(
+        res,
+        400,
+        'service account token with given name already exists in the organization',
+        'serviceaccounts.ErrTokenAlreadyExists',
+      );
+      expect(await get(`${SA}/${sa}/tokens`).then((r) => r.body)).toEqual([]);
+    },
+  );
 
-  it('grafana-auth §1.3: POST /graph/api/auth/keys with a token\'s name → 409 (one unique index)', async () => {
+  it("grafana-auth §1.3: POST /graph/api/auth/keys with a token's name → 409 (one unique index)", async () => {
     await token(await account('idx'), 'idx-token');
     const res = await post('/graph/api/auth/keys', { name: 'idx-token', role: 'Viewer' });
     expect(res.status).toBe(409);
@@ -144,7 +177,12 @@ describe('POST /:id/tokens (grafana-auth §5.3, grafana-auth §2.2)', () => {
   });
 
   it('grafana-auth §5.3: an unknown account → 404 "Failed to retrieve service account" (checked before the body)', async () => {
-    const res = await t.https().post(`${SA}/999999/tokens`).set('Authorization', ADMIN_AUTH).set('Content-Type', 'application/json').send('not json');
+    const res = await t
+      .https()
+      .post(`${SA}/999999/tokens`)
+      .set('Authorization', ADMIN_AUTH)
+      .set('Content-Type', 'application/json')
+      .send('not json');
     expect(res.status).toBe(404);
     expect(res.body.message).toBe('Failed to retrieve service account');
   });
@@ -174,7 +212,9 @@ describe('GET /:id/tokens and expiry (grafana-auth §4)', () => {
     expect((await listItem(sa, 'used-token')).lastUsedAt).toBeNull();
     t.clock.advance(90);
     expect((await get('/v1/server/version', bearer(key))).status).toBe(200);
-    expect((await listItem(sa, 'used-token')).lastUsedAt).toBe(new Date(BASE_MS + 90_000).toISOString().replace('.000Z', 'Z'));
+    expect((await listItem(sa, 'used-token')).lastUsedAt).toBe(
+      new Date(BASE_MS + 90_000).toISOString().replace('.000Z', 'Z'),
+    );
   });
 
   it('grafana-auth §4: secondsToLive 3600 → expiration now+3600, secondsUntilExpiration 3600 then 1 after 3599 s', async () => {
@@ -190,7 +230,11 @@ describe('GET /:id/tokens and expiry (grafana-auth §4)', () => {
   it('grafana-auth §4: an expiry 8 days away → secondsUntilExpiration 0 (only within 7 days)', async () => {
     const sa = await account('far');
     await token(sa, 'far-token', 8 * DAY_S);
-    expect(await listItem(sa, 'far-token')).toMatchObject({ secondsUntilExpiration: 0, hasExpired: false, expiration: expect.any(String) });
+    expect(await listItem(sa, 'far-token')).toMatchObject({
+      secondsUntilExpiration: 0,
+      hasExpired: false,
+      expiration: expect.any(String),
+    });
     t.clock.advance(DAY_S + 1);
     expect((await listItem(sa, 'far-token')).secondsUntilExpiration).toBe(7 * DAY_S - 1);
   });
@@ -199,21 +243,30 @@ describe('GET /:id/tokens and expiry (grafana-auth §4)', () => {
     { label: '1 s before expiry', offset: -1, status: 200, hasExpired: false },
     { label: 'at the expiry second (expires == now)', offset: 0, status: 401, hasExpired: false },
     { label: '1 s after expiry', offset: 1, status: 401, hasExpired: true },
-  ])('grafana-auth §4: a token with secondsToLive 60, $label → $status on PMM and Grafana, hasExpired $hasExpired', async ({ label, offset, status, hasExpired }) => {
-    const sa = await account('ttl');
-    const name = `ttl-token-${label.replaceAll(' ', '-')}`;
-    const { key } = await token(sa, name, 60);
-    t.clock.advance(60 + offset);
-    const pmm = await get('/v1/server/version', bearer(key));
-    const grafana = await get('/graph/api/auth/key', bearer(key));
-    expect(pmm.status).toBe(status);
-    expect(grafana.status).toBe(status);
-    if (status === 401) {
-      expect(pmm.text).toBe(authLayerBody(16, 'Expired API key'));
-      expect(grafana.body).toEqual({ extra: null, message: 'Expired API key', messageId: 'api-key.expired', statusCode: 401, traceID: '' });
-    }
-    expect(await listItem(sa, name)).toMatchObject({ hasExpired, secondsUntilExpiration: offset < 0 ? 1 : 0 });
-  });
+  ])(
+    'grafana-auth §4: a token with secondsToLive 60, $label → $status on PMM and Grafana, hasExpired $hasExpired',
+    async ({ label, offset, status, hasExpired }) => {
+      const sa = await account('ttl');
+      const name = `ttl-token-${label.replaceAll(' ', '-')}`;
+      const { key } = await token(sa, name, 60);
+      t.clock.advance(60 + offset);
+      const pmm = await get('/v1/server/version', bearer(key));
+      const grafana = await get('/graph/api/auth/key', bearer(key));
+      expect(pmm.status).toBe(status);
+      expect(grafana.status).toBe(status);
+      if (status === 401) {
+        expect(pmm.text).toBe(authLayerBody(16, 'Expired API key'));
+        expect(grafana.body).toEqual({
+          extra: null,
+          message: 'Expired API key',
+          messageId: 'api-key.expired',
+          statusCode: 401,
+          traceID: '',
+        });
+      }
+      expect(await listItem(sa, name)).toMatchObject({ hasExpired, secondsUntilExpiration: offset < 0 ? 1 : 0 });
+    },
+  );
 });
 
 describe('DELETE /:id/tokens/:tokenId and the legacy-key routes (grafana-auth §5.3, grafana-auth §1.5, grafana-auth §1.6)', () => {

@@ -5,13 +5,32 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../profiles/pmm3.ts';
-import { ADMIN_AUTH, authLayerBody, basic, bearer, startInProcessMock, type InProcessTestMock } from '../testing/harness.ts';
+import {
+  ADMIN_AUTH,
+  authLayerBody,
+  basic,
+  bearer,
+  startInProcessMock,
+  type InProcessTestMock,
+} from '../testing/harness.ts';
 
 const SA = '/graph/api/serviceaccounts';
 /** grafana-auth §5.3: the ServiceAccountDTO of create and search, in this order. */
 const DTO_KEYS = ['id', 'name', 'login', 'orgId', 'isDisabled', 'role', 'tokens', 'avatarUrl'];
 /** grafana-auth §5.3: the profile of GET /:id, in this order. */
-const PROFILE_KEYS = ['id', 'name', 'login', 'orgId', 'isDisabled', 'createdAt', 'updatedAt', 'avatarUrl', 'role', 'teams', 'tokens'];
+const PROFILE_KEYS = [
+  'id',
+  'name',
+  'login',
+  'orgId',
+  'isDisabled',
+  'createdAt',
+  'updatedAt',
+  'avatarUrl',
+  'role',
+  'teams',
+  'tokens',
+];
 /** Go's time.Time JSON of whole seconds (RFC 3339). */
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/;
 
@@ -37,12 +56,19 @@ const seeded = (name: string): string => {
 type Res = Awaited<ReturnType<ReturnType<InProcessTestMock['https']>['get']>>;
 
 function sendJson(method: 'post' | 'patch', path: string, body: unknown, auth = ADMIN_AUTH): Promise<Res> {
-  return t.https()[method](path).set('Authorization', auth).set('Content-Type', 'application/json').send(typeof body === 'string' ? body : JSON.stringify(body));
+  return t
+    .https()
+    [method](path)
+    .set('Authorization', auth)
+    .set('Content-Type', 'application/json')
+    .send(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 const get = (path: string, auth = ADMIN_AUTH): Promise<Res> => t.https().get(path).set('Authorization', auth);
 
-async function createAccount(body: Record<string, unknown>): Promise<{ id: number; name: string; login: string; role: string; isDisabled: boolean }> {
+async function createAccount(
+  body: Record<string, unknown>,
+): Promise<{ id: number; name: string; login: string; role: string; isDisabled: boolean }> {
   const res = await sendJson('post', SA, body);
   if (res.status !== 201) throw new Error(`creating ${JSON.stringify(body)}: ${res.status} ${res.text}`);
   return res.body;
@@ -85,11 +111,14 @@ describe('POST /graph/api/serviceaccounts (grafana-auth §5.3)', () => {
     { input: 'admin', role: 'Admin' },
     { input: 'editor', role: 'Editor' },
     { input: '', role: 'Viewer' },
-  ])('grafana-auth §1.2, grafana-auth §5.3 (11.x role parsing): role "$input" → 201, role $role', async ({ input, role }) => {
-    const res = await sendJson('post', SA, { name: `role-${input || 'empty'}`, role: input });
-    expect(res.status).toBe(201);
-    expect(res.body.role).toBe(role);
-  });
+  ])(
+    'grafana-auth §1.2, grafana-auth §5.3 (11.x role parsing): role "$input" → 201, role $role',
+    async ({ input, role }) => {
+      const res = await sendJson('post', SA, { name: `role-${input || 'empty'}`, role: input });
+      expect(res.status).toBe(201);
+      expect(res.body.role).toBe(role);
+    },
+  );
 
   it('grafana-auth §5.3: "isDisabled": true → 201 a disabled account', async () => {
     const res = await sendJson('post', SA, { name: 'born-disabled', isDisabled: true });
@@ -118,7 +147,13 @@ describe('POST /graph/api/serviceaccounts (grafana-auth §5.3)', () => {
     // Status of Percona's update path UNVERIFIED (grafana-auth §5.3): a success either way.
     expect([200, 201]).toContain(res.status);
     expect(Object.keys(res.body)).toEqual(DTO_KEYS);
-    expect(res.body).toMatchObject({ id: first.id, name: 'force-me', login: 'sa-force-me', role: 'Editor', isDisabled: true });
+    expect(res.body).toMatchObject({
+      id: first.id,
+      name: 'force-me',
+      login: 'sa-force-me',
+      role: 'Editor',
+      isDisabled: true,
+    });
     const search = await get(`${SA}/search?query=force-me`);
     expect(search.body.totalCount).toBe(1);
     expect(search.body.serviceAccounts[0]).toMatchObject({ id: first.id, role: 'Editor', isDisabled: true });
@@ -141,20 +176,31 @@ describe('callers without serviceaccounts:* (grafana-auth §1.1, grafana-auth §
     { who: 'an Editor account token (Bearer)', auth: () => bearer(seeded('tok-editor')) },
   ];
   const requests = [
-    { op: 'POST /graph/api/serviceaccounts', action: 'serviceaccounts:create', send: (auth: string) => sendJson('post', SA, { name: 'not-allowed' }, auth) },
-    { op: 'GET /graph/api/serviceaccounts/search', action: 'serviceaccounts:read', send: (auth: string) => get(`${SA}/search`, auth) },
+    {
+      op: 'POST /graph/api/serviceaccounts',
+      action: 'serviceaccounts:create',
+      send: (auth: string) => sendJson('post', SA, { name: 'not-allowed' }, auth),
+    },
+    {
+      op: 'GET /graph/api/serviceaccounts/search',
+      action: 'serviceaccounts:read',
+      send: (auth: string) => get(`${SA}/search`, auth),
+    },
   ];
 
-  it.each(callers.flatMap((c) => requests.map((r) => ({ ...c, ...r }))))('grafana-auth §1.1: $op as $who → 403 with accessErrorId', async ({ auth, send, action }) => {
-    const res = await send(auth());
-    expect(res.status).toBe(403);
-    expectBody(res, {
-      accessErrorId: expect.stringMatching(/^ACE\d{10}$/),
-      message: `You'll need additional permissions to perform this action. Permissions needed: ${action}`,
-      title: 'Access denied',
-    });
-    expect((await get(`${SA}/search?query=not-allowed`)).body.totalCount).toBe(0);
-  });
+  it.each(callers.flatMap((c) => requests.map((r) => ({ ...c, ...r }))))(
+    'grafana-auth §1.1: $op as $who → 403 with accessErrorId',
+    async ({ auth, send, action }) => {
+      const res = await send(auth());
+      expect(res.status).toBe(403);
+      expectBody(res, {
+        accessErrorId: expect.stringMatching(/^ACE\d{10}$/),
+        message: `You'll need additional permissions to perform this action. Permissions needed: ${action}`,
+        title: 'Access denied',
+      });
+      expect((await get(`${SA}/search?query=not-allowed`)).body.totalCount).toBe(0);
+    },
+  );
 
   it('grafana-auth §1.1: an Admin account token (Bearer) may search → 200', async () => {
     const res = await get(`${SA}/search?query=tok-`, bearer(seeded('tok-admin')));
@@ -181,7 +227,11 @@ describe('GET /graph/api/serviceaccounts/search (grafana-auth §5.3)', () => {
   it('grafana-auth §5.3: query=srch- → the three srch- accounts only', async () => {
     const res = await get(`${SA}/search?query=srch-`);
     expect(res.body.totalCount).toBe(3);
-    expect((res.body.serviceAccounts as { name: string }[]).map((s) => s.name).sort()).toEqual(['srch-alpha', 'srch-beta', 'srch-gamma']);
+    expect((res.body.serviceAccounts as { name: string }[]).map((s) => s.name).sort()).toEqual([
+      'srch-alpha',
+      'srch-beta',
+      'srch-gamma',
+    ]);
   });
 
   it('grafana-auth §5.3: query=srch-beta → one account; query=no-such → totalCount 0, []', async () => {
@@ -211,7 +261,16 @@ describe('GET, PATCH, DELETE /graph/api/serviceaccounts/:id (grafana-auth §5.3)
     const res = await get(`${SA}/${sa.id}`);
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(PROFILE_KEYS);
-    expect(res.body).toMatchObject({ id: sa.id, name: 'Profile Me', login: 'sa-profile-me', orgId: 1, isDisabled: false, role: 'Editor', teams: [], tokens: 1 });
+    expect(res.body).toMatchObject({
+      id: sa.id,
+      name: 'Profile Me',
+      login: 'sa-profile-me',
+      orgId: 1,
+      isDisabled: false,
+      role: 'Editor',
+      teams: [],
+      tokens: 1,
+    });
     expect(res.body.createdAt).toMatch(RFC3339);
     expect(res.body.updatedAt).toMatch(RFC3339);
   });
@@ -220,7 +279,12 @@ describe('GET, PATCH, DELETE /graph/api/serviceaccounts/:id (grafana-auth §5.3)
     const res = await get(`${SA}/999999`);
     expect(res.status).toBe(404);
     expect(Object.keys(res.body)).toEqual(['message', 'messageId', 'statusCode', 'traceID']);
-    expect(res.body).toEqual({ message: 'service account not found', messageId: expect.stringMatching(/^serviceaccounts\./), statusCode: 404, traceID: '' });
+    expect(res.body).toEqual({
+      message: 'service account not found',
+      messageId: expect.stringMatching(/^serviceaccounts\./),
+      statusCode: 404,
+      traceID: '',
+    });
   });
 
   it.each(['abc', '1.5'])('grafana-auth §5.3: GET /%s (not an integer) → 400', async (id) => {
@@ -234,7 +298,12 @@ describe('GET, PATCH, DELETE /graph/api/serviceaccounts/:id (grafana-auth §5.3)
     const res = await sendJson('patch', `${SA}/${sa.id}`, { role: 'Admin' });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(['id', 'name', 'serviceaccount', 'message']);
-    expect(res.body).toMatchObject({ id: sa.id, name: 'patch-role', message: 'Service account updated', serviceaccount: { id: sa.id, role: 'Admin' } });
+    expect(res.body).toMatchObject({
+      id: sa.id,
+      name: 'patch-role',
+      message: 'Service account updated',
+      serviceaccount: { id: sa.id, role: 'Admin' },
+    });
     expect(Object.keys(res.body.serviceaccount)).toEqual(PROFILE_KEYS);
     expect((await get(`${SA}/${sa.id}`)).body.role).toBe('Admin');
   });
@@ -243,7 +312,14 @@ describe('GET, PATCH, DELETE /graph/api/serviceaccounts/:id (grafana-auth §5.3)
     const sa = await createAccount({ name: 'pmm-agent-sa-node1', role: 'Admin', force: false });
     const res = await sendJson('patch', `${SA}/${sa.id}`, { orgId: 1 });
     expect(res.status).toBe(200);
-    expect(res.body.serviceaccount).toMatchObject({ id: sa.id, name: 'pmm-agent-sa-node1', login: 'sa-pmm-agent-sa-node1', orgId: 1, role: 'Admin', isDisabled: false });
+    expect(res.body.serviceaccount).toMatchObject({
+      id: sa.id,
+      name: 'pmm-agent-sa-node1',
+      login: 'sa-pmm-agent-sa-node1',
+      orgId: 1,
+      role: 'Admin',
+      isDisabled: false,
+    });
   });
 
   it('grafana-auth §5.3, grafana-auth §3.2: PATCH {"isDisabled":true} disables the account; its token then gets 401 on PMM paths', async () => {

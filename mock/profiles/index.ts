@@ -8,7 +8,9 @@ export const PROFILES: Readonly<Record<string, Profile>> = { pmm2, pmm3 };
 /** The profile with another Grafana version (`--grafana-version`): its own, or one of its variants; undefined if unknown. */
 export function withGrafanaVersion(profile: Profile, version: string): Profile | undefined {
   if (version === profile.grafana.version) return profile;
-  const variant = profile.grafanaVariants[version] ?? Object.values(profile.grafanaVariants).find((v) => v.grafana.version === version);
+  const variant =
+    profile.grafanaVariants[version] ??
+    Object.values(profile.grafanaVariants).find((v) => v.grafana.version === version);
   return variant ? { ...profile, ...variant } : undefined;
 }
 

@@ -54,7 +54,11 @@ export const pmm2: Profile = {
   version: {
     version: '2.41.0',
     server: { version: '2.41.0', full_version: '2.41.0-1.2311231402.a0c0a8c.el7', timestamp: '2023-11-23T14:02:31Z' },
-    managed: { version: '2.41.0', full_version: 'a0c0a8c4fe44b3ce9e4a0f5e5e1be3a2c6ec4a41', timestamp: '2023-11-23T13:49:12Z' },
+    managed: {
+      version: '2.41.0',
+      full_version: 'a0c0a8c4fe44b3ce9e4a0f5e5e1be3a2c6ec4a41',
+      timestamp: '2023-11-23T13:49:12Z',
+    },
     distribution_method: 'DISTRIBUTION_METHOD_DOCKER',
   },
   rules: RULES_2_41,

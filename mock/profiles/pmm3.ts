@@ -64,7 +64,12 @@ const SERVICE_ACCOUNTS_11: ServiceAccountFacts = {
     badRequest: { status: 400, message: 'Bad request data', traceID: true },
     invalidId: { status: 400, message: 'Service Account ID is invalid', traceID: true },
     // grafana-auth §5.3 (11.x): errutil 404 "service account not found" (messageId LIKELY).
-    notFound: { status: 404, message: 'service account not found', traceID: true, messageId: 'serviceaccounts.ErrNotFound' },
+    notFound: {
+      status: 404,
+      message: 'service account not found',
+      traceID: true,
+      messageId: 'serviceaccounts.ErrNotFound',
+    },
     // grafana-auth §5.3 (Percona, VERIFIED 11.x file): force:true on an existing name → 400.
     alreadyExists: { status: 400, message: 'service account already exists', traceID: true },
     roleTooHigh: { status: 403, message: "can not assign a role higher than user's role", traceID: false },
@@ -76,7 +81,12 @@ const SERVICE_ACCOUNTS_11: ServiceAccountFacts = {
       traceID: true,
       messageId: 'serviceaccounts.ErrTokenAlreadyExists',
     },
-    tokenNegativeTtl: { status: 400, message: 'invalid SecondsToLive value', traceID: true, messageId: 'serviceaccounts.ErrInvalidInput' },
+    tokenNegativeTtl: {
+      status: 400,
+      message: 'invalid SecondsToLive value',
+      traceID: true,
+      messageId: 'serviceaccounts.ErrInvalidInput',
+    },
     tokenDeleteMissing: { status: 404, message: 'Failed to delete service account token', traceID: true },
     invalidKeyId: { status: 400, message: 'Key ID is invalid', traceID: true },
     // pmm-auth §2.3 (3.x): pmm-managed falls back to /api/auth/key on this text (status UNVERIFIED).
@@ -95,7 +105,11 @@ export const pmm3: Profile = {
   version: {
     version: '3.0.0',
     server: { version: '3.0.0', full_version: '3.0.0-1.2501271036.a7d4e2b.el9', timestamp: '2025-01-27T10:36:41Z' },
-    managed: { version: '3.0.0', full_version: 'a7d4e2b35d0c4e5f8d9c1b2a3e4f5a6b7c8d9e0f', timestamp: '2025-01-27T10:21:17Z' },
+    managed: {
+      version: '3.0.0',
+      full_version: 'a7d4e2b35d0c4e5f8d9c1b2a3e4f5a6b7c8d9e0f',
+      timestamp: '2025-01-27T10:21:17Z',
+    },
     distribution_method: 'DISTRIBUTION_METHOD_DOCKER',
   },
   rules: RULES_3_0,
@@ -125,7 +139,11 @@ export const pmm3: Profile = {
   legacyKeyCreation: 'allowed',
   // grafana-auth §5.1: later PMM 3.x may ship Grafana ≥ 11.3 (UNVERIFIED); there POST /api/auth/keys answers 410.
   grafanaVariants: {
-    '11.3': { title: 'PMM 3 with Grafana 11.3.0 (legacy key creation removed)', grafana: { version: '11.3.0', commit: 'unknown' }, legacyKeyCreation: 'removed' },
+    '11.3': {
+      title: 'PMM 3 with Grafana 11.3.0 (legacy key creation removed)',
+      grafana: { version: '11.3.0', commit: 'unknown' },
+      legacyKeyCreation: 'removed',
+    },
   },
   serviceAccounts: SERVICE_ACCOUNTS_11,
   keyRoles: ['None', 'Viewer', 'Editor', 'Admin'],
@@ -141,13 +159,23 @@ export const pmm3: Profile = {
     malformedPrefixedKey: { status: 401, message: 'Unauthorized', traceID: true },
     expiredApiKey: { status: 401, message: 'Expired API key', traceID: true, messageId: 'api-key.expired' },
     // grafana-auth §3.5: messageId identity.disabled; the public message is UNVERIFIED.
-    disabledServiceAccount: { status: 401, message: 'Service account is disabled', traceID: true, messageId: 'identity.disabled' },
+    disabledServiceAccount: {
+      status: 401,
+      message: 'Service account is disabled',
+      traceID: true,
+      messageId: 'identity.disabled',
+    },
     // grafana-auth §3.2 (9.2 text; 11.x UNVERIFIED): the token's account cannot be loaded.
     missingServiceAccount: { status: 500, message: 'Unable to link API key to service account', traceID: true },
     // grafana-auth §3.4 (LIKELY): a header that is neither Bearer nor Basic selects no client → no credentials.
     invalidBasicHeader: { status: 401, message: 'Unauthorized', traceID: true, messageId: 'auth.unauthorized' },
     // grafana-auth §6.1 (LIKELY): password-auth.failed.
-    invalidCredentials: { status: 401, message: 'Invalid username or password', traceID: true, messageId: 'password-auth.failed' },
+    invalidCredentials: {
+      status: 401,
+      message: 'Invalid username or password',
+      traceID: true,
+      messageId: 'password-auth.failed',
+    },
   },
   // grafana-auth §6.2 (LIKELY for 10.x; 11.1 UNVERIFIED): non-user identities get 403.
   userEndpointForKeys: { status: 403, message: 'Endpoint only available for users', traceID: false },

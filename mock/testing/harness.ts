@@ -12,7 +12,14 @@ import { ADMIN_PASSWORD, TEST_DEFAULTS } from './defaults.ts';
 import type { InProcessTestMock } from './in-process.ts';
 
 export { ADMIN_PASSWORD };
-export { startInProcessMock, type InProcessMock, type InProcessTestMock, type TestAgent, type TestRequest, type TestResponse } from './in-process.ts';
+export {
+  startInProcessMock,
+  type InProcessMock,
+  type InProcessTestMock,
+  type TestAgent,
+  type TestRequest,
+  type TestResponse,
+} from './in-process.ts';
 
 export interface TestMock {
   readonly mock: RunningMock;
@@ -66,7 +73,12 @@ export async function startTestMock(overrides: Partial<MockOptions> = {}): Promi
 }
 
 /** Creates a key as admin through the API and returns it (the product path, not the store). */
-export async function createKey(t: TestMock | InProcessTestMock, name: string, role: string, secondsToLive?: number): Promise<{ id: number; key: string }> {
+export async function createKey(
+  t: TestMock | InProcessTestMock,
+  name: string,
+  role: string,
+  secondsToLive?: number,
+): Promise<{ id: number; key: string }> {
   const res = await t
     .https()
     .post('/graph/api/auth/keys')

@@ -74,16 +74,29 @@ const JSON_TYPE = /[/+]json($|[^-\w])/i;
  * the seeded keys and tokens, saved as the state `reset()` returns to. harness.test.ts checks that
  * both harnesses start alike.
  */
-function initialStore(opts: InProcessOptions & Pick<MockOptions, 'adminPassword' | 'users' | 'seedKeys' | 'profile'>, clock: Clock): { store: Store; keys: Record<string, string> } {
+function initialStore(
+  opts: InProcessOptions & Pick<MockOptions, 'adminPassword' | 'users' | 'seedKeys' | 'profile'>,
+  clock: Clock,
+): { store: Store; keys: Record<string, string> } {
   const random = opts.random ?? cryptoRandom;
   const store = new Store();
-  store.addUser({ login: 'admin', password: opts.adminPassword, orgRole: 'Admin', isGrafanaAdmin: true }, clock.nowMs());
+  store.addUser(
+    { login: 'admin', password: opts.adminPassword, orgRole: 'Admin', isGrafanaAdmin: true },
+    clock.nowMs(),
+  );
   for (const u of opts.users) store.addUser(u, clock.nowMs());
   const keys: Record<string, string> = {};
-  for (const k of opts.seedKeys) keys[k.name] = issueLegacyKey({ store, clock, random }, { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 }).key;
+  for (const k of opts.seedKeys)
+    keys[k.name] = issueLegacyKey(
+      { store, clock, random },
+      { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 },
+    ).key;
   for (const t of opts.seedTokens ?? []) {
     const sa = createServiceAccount({ store, clock }, { name: t.name, role: t.role });
-    keys[t.name] = issueServiceAccountToken({ store, clock, random }, sa, { name: t.name, secondsToLive: t.secondsToLive ?? 0 }).key;
+    keys[t.name] = issueServiceAccountToken({ store, clock, random }, sa, {
+      name: t.name,
+      secondsToLive: t.secondsToLive ?? 0,
+    }).key;
   }
   store.saveInitialState();
   return { store, keys };
@@ -136,7 +149,10 @@ class InProcessRequest implements TestRequest {
 
   readonly [Symbol.toStringTag] = 'Promise';
 
-  then<A = TestResponse, B = never>(onFulfilled?: ((r: TestResponse) => A | PromiseLike<A>) | null, onRejected?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = TestResponse, B = never>(
+    onFulfilled?: ((r: TestResponse) => A | PromiseLike<A>) | null,
+    onRejected?: ((e: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     return this.run().then(onFulfilled, onRejected);
   }
 
@@ -172,7 +188,14 @@ class InProcessRequest implements TestRequest {
 
 function agentFor(fetch: Fetch, base: string): TestAgent {
   const make = (method: string) => (path: string) => new InProcessRequest(fetch, base, method, path);
-  return { get: make('GET'), post: make('POST'), put: make('PUT'), patch: make('PATCH'), delete: make('DELETE'), head: make('HEAD') };
+  return {
+    get: make('GET'),
+    post: make('POST'),
+    put: make('PUT'),
+    patch: make('PATCH'),
+    delete: make('DELETE'),
+    head: make('HEAD'),
+  };
 }
 
 /** An in-process mock with the test defaults of startTestMock; `overrides` replace any option. */

@@ -33,7 +33,6 @@ async function mockWith(tls: MockOptions['tls']): Promise<TestMock> {
   return t;
 }
 
-
 async function opensslText(certFile: string): Promise<string> {
   const r = await run('openssl', ['x509', '-noout', '-text', '-in', certFile]);
   expect(r.code).toBe(0);
@@ -47,10 +46,20 @@ function selfSigned(x: X509Certificate): boolean {
 /** GET /v1/readyz over HTTPS trusting only `ca`; resolves the status or rejects with the TLS error. */
 function getReadyz(t: TestMock, ca: string, servername?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port: t.mock.httpsPort, path: '/v1/readyz', ca, agent: false, ...(servername ? { servername } : {}) }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: t.mock.httpsPort,
+        path: '/v1/readyz',
+        ca,
+        agent: false,
+        ...(servername ? { servername } : {}),
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -58,11 +67,14 @@ function getReadyz(t: TestMock, ca: string, servername?: string): Promise<number
 
 function peerCertificate(t: TestMock): Promise<PeerCertificate> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: t.mock.httpsPort, rejectUnauthorized: false, servername: 'localhost' }, () => {
-      const cert = socket.getPeerCertificate();
-      socket.end();
-      resolve(cert);
-    });
+    const socket = connect(
+      { host: '127.0.0.1', port: t.mock.httpsPort, rejectUnauthorized: false, servername: 'localhost' },
+      () => {
+        const cert = socket.getPeerCertificate();
+        socket.end();
+        resolve(cert);
+      },
+    );
     socket.on('error', reject);
   });
 }
@@ -91,15 +103,18 @@ describe('ensureCertificate, style mock (issue 2 §6)', () => {
   it.each([
     { days: 350, regenerated: false },
     { days: 360, regenerated: true },
-  ])('issue 2 §6: called $days days later (expiry within 7 days: $regenerated) → regenerated: $regenerated', async ({ days, regenerated }) => {
-    const dir = tempDir();
-    const now = Date.now();
-    const first = await ensureCertificate(dir, 'mock', now);
-    const later = await ensureCertificate(dir, 'mock', now + days * DAY_MS);
-    expect(later.certPem !== first.certPem).toBe(regenerated);
-    expect(later.notAfter.getTime() - (now + days * DAY_MS)).toBeGreaterThan(7 * DAY_MS);
-    expect(readFileSync(later.certFile, 'utf8')).toBe(later.certPem);
-  });
+  ])(
+    'issue 2 §6: called $days days later (expiry within 7 days: $regenerated) → regenerated: $regenerated',
+    async ({ days, regenerated }) => {
+      const dir = tempDir();
+      const now = Date.now();
+      const first = await ensureCertificate(dir, 'mock', now);
+      const later = await ensureCertificate(dir, 'mock', now + days * DAY_MS);
+      expect(later.certPem !== first.certPem).toBe(regenerated);
+      expect(later.notAfter.getTime() - (now + days * DAY_MS)).toBeGreaterThan(7 * DAY_MS);
+      expect(readFileSync(later.certFile, 'utf8')).toBe(later.certPem);
+    },
+  );
 });
 
 describe('ensureCertificate, style pmm (pmm-auth §1.5)', () => {
@@ -122,12 +137,42 @@ describe('ensureCertificate, style pmm (pmm-auth §1.5)', () => {
 
 describe('loadCertificatePair errors (issue 2 §6: --cert/--key)', () => {
   it.each([
-    { what: 'a missing certificate file', cert: 'missing.crt', key: 'mock.key', error: /^cannot read certificate .*missing\.crt: ENOENT$/ },
-    { what: 'a missing key file', cert: 'mock.crt', key: 'missing.key', error: /^cannot read private key .*missing\.key: ENOENT$/ },
-    { what: 'a file that is not a certificate', cert: 'text.txt', key: 'mock.key', error: /text\.txt is not a PEM or DER X\.509 certificate$/ },
-    { what: 'a private key given as the certificate', cert: 'mock.key', key: 'mock.key', error: /mock\.key is not a PEM or DER X\.509 certificate$/ },
-    { what: 'a key file that is not a key', cert: 'mock.crt', key: 'text.txt', error: /text\.txt is not an unencrypted PEM private key$/ },
-    { what: 'a key that does not match', cert: 'mock.crt', key: 'pmm.key', error: /pmm\.key is not the private key of .*mock\.crt$/ },
+    {
+      what: 'a missing certificate file',
+      cert: 'missing.crt',
+      key: 'mock.key',
+      error: /^cannot read certificate .*missing\.crt: ENOENT$/,
+    },
+    {
+      what: 'a missing key file',
+      cert: 'mock.crt',
+      key: 'missing.key',
+      error: /^cannot read private key .*missing\.key: ENOENT$/,
+    },
+    {
+      what: 'a file that is not a certificate',
+      cert: 'text.txt',
+      key: 'mock.key',
+      error: /text\.txt is not a PEM or DER X\.509 certificate$/,
+    },
+    {
+      what: 'a private key given as the certificate',
+      cert: 'mock.key',
+      key: 'mock.key',
+      error: /mock\.key is not a PEM or DER X\.509 certificate$/,
+    },
+    {
+      what: 'a key file that is not a key',
+      cert: 'mock.crt',
+      key: 'text.txt',
+      error: /text\.txt is not an unencrypted PEM private key$/,
+    },
+    {
+      what: 'a key that does not match',
+      cert: 'mock.crt',
+      key: 'pmm.key',
+      error: /pmm\.key is not the private key of .*mock\.crt$/,
+    },
   ])('issue 2 §6: $what → a clear error', async ({ cert, key, error }) => {
     const dir = tempDir();
     const mock = await ensureCertificate(join(dir, 'gen'), 'mock');
@@ -144,10 +189,13 @@ describe('over TLS (issue 2 §6, pmm-auth §1.5)', () => {
   it.each([
     { name: '127.0.0.1', servername: undefined },
     { name: 'localhost', servername: 'localhost' },
-  ])('issue 2 §6: a Node https request to the mock-style server for $name, trusting its certificate, succeeds', async ({ servername }) => {
-    const t = await mockWith({ certDir: tempDir(), style: 'mock' });
-    expect(await getReadyz(t, t.mock.certificate.certPem, servername)).toBe(200);
-  });
+  ])(
+    'issue 2 §6: a Node https request to the mock-style server for $name, trusting its certificate, succeeds',
+    async ({ servername }) => {
+      const t = await mockWith({ certDir: tempDir(), style: 'mock' });
+      expect(await getReadyz(t, t.mock.certificate.certPem, servername)).toBe(200);
+    },
+  );
 
   it.each([
     { name: 'localhost', ok: true },
@@ -164,30 +212,59 @@ describe('over TLS (issue 2 §6, pmm-auth §1.5)', () => {
   it.each([
     { name: '127.0.0.1', servername: undefined },
     { name: 'localhost', servername: 'localhost' },
-  ])('pmm-auth §1.5: trusting the pmm-style certificate, a Node request for $name fails hostname verification (ERR_TLS_CERT_ALTNAME_INVALID)', async ({ servername }) => {
-    const t = await mockWith({ certDir: tempDir(), style: 'pmm' });
-    await expect(getReadyz(t, t.mock.certificate.certPem, servername)).rejects.toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
-  });
+  ])(
+    'pmm-auth §1.5: trusting the pmm-style certificate, a Node request for $name fails hostname verification (ERR_TLS_CERT_ALTNAME_INVALID)',
+    async ({ servername }) => {
+      const t = await mockWith({ certDir: tempDir(), style: 'pmm' });
+      await expect(getReadyz(t, t.mock.certificate.certPem, servername)).rejects.toMatchObject({
+        code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+      });
+    },
+  );
 
   it.each([
     { style: 'mock' as const, flag: '--cacert', exit: 0, status: '200' },
     { style: 'pmm' as const, flag: '--cacert', exit: 60, status: '000' },
     { style: 'pmm' as const, flag: '-k', exit: 0, status: '200' },
-  ])('pmm-auth §1.5: curl $flag https://127.0.0.1:PORT/v1/readyz against the $style-style certificate exits $exit (HTTP $status)', async ({ style, flag, exit, status }) => {
-    const t = await mockWith({ certDir: tempDir(), style });
-    const args = flag === '--cacert' ? ['--cacert', t.mock.certificate.certFile] : ['-k'];
-    const r = await run('curl', [...args, '-sS', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${t.mock.httpsPort}/v1/readyz`]);
-    expect(r.code).toBe(exit);
-    expect(r.stdout).toBe(status);
-  });
+  ])(
+    'pmm-auth §1.5: curl $flag https://127.0.0.1:PORT/v1/readyz against the $style-style certificate exits $exit (HTTP $status)',
+    async ({ style, flag, exit, status }) => {
+      const t = await mockWith({ certDir: tempDir(), style });
+      const args = flag === '--cacert' ? ['--cacert', t.mock.certificate.certFile] : ['-k'];
+      const r = await run('curl', [
+        ...args,
+        '-sS',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        `https://127.0.0.1:${t.mock.httpsPort}/v1/readyz`,
+      ]);
+      expect(r.code).toBe(exit);
+      expect(r.stdout).toBe(status);
+    },
+  );
 
   it('issue 2 §6: a mock started with tls {certFile, keyFile} serves exactly that certificate', async () => {
     const dir = tempDir();
     const certFile = join(dir, 'user.crt');
     const keyFile = join(dir, 'user.key');
     const made = await run('openssl', [
-      'req', '-x509', '-nodes', '-newkey', 'rsa:2048', '-days', '2', '-subj', '/CN=user-supplied',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
+      'req',
+      '-x509',
+      '-nodes',
+      '-newkey',
+      'rsa:2048',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=user-supplied',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
     ]);
     expect(made.code).toBe(0);
     const t = await mockWith({ certFile, keyFile });

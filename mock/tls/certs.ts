@@ -85,7 +85,14 @@ async function generateMockStyle(nowMs: number): Promise<{ cert: string; key: st
         { name: 'basicConstraints', cA: true, critical: true },
         { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
         { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+            { type: 7, ip: '::1' },
+          ],
+        },
       ],
     },
   );
@@ -101,12 +108,21 @@ async function generateMockStyle(nowMs: number): Promise<{ cert: string; key: st
 async function generatePmmStyle(nowMs: number): Promise<{ cert: string; key: string }> {
   const d = loadDeclarations().personalities.find((p) => p.name === 'pmm-default');
   if (!d) throw new Error('fixtures/tls/personalities/pmm-default.json is missing');
-  const issued = await issueCertificate({ ...d, notBefore: daysFrom(nowMs, d.validDays[0]), notAfter: daysFrom(nowMs, d.validDays[1]) });
+  const issued = await issueCertificate({
+    ...d,
+    notBefore: daysFrom(nowMs, d.validDays[0]),
+    notAfter: daysFrom(nowMs, d.validDays[1]),
+  });
   return { cert: issued.certPem, key: issued.keyPem };
 }
 
 /** Returns the generated certificate of `style` from `dir`, generating it when missing, unusable or expiring within 7 days. */
-export async function ensureCertificate(dir: string, style: CertStyle, nowMs = Date.now(), force = false): Promise<CertPair> {
+export async function ensureCertificate(
+  dir: string,
+  style: CertStyle,
+  nowMs = Date.now(),
+  force = false,
+): Promise<CertPair> {
   const base = style === 'mock' ? 'mock-self-signed' : 'pmm-default';
   const certFile = join(dir, `${base}.crt`);
   const keyFile = join(dir, `${base}.key`);
@@ -115,7 +131,9 @@ export async function ensureCertificate(dir: string, style: CertStyle, nowMs = D
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new Error(`cannot create certificate directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(
+      `cannot create certificate directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   return withLock(join(dir, `${base}.lock`), async () => {
     // Another process may have generated it while this one waited for the lock.

@@ -36,7 +36,15 @@ export function recordTlsEvents(server: HttpServer, journal: Journal, clock: Clo
     const port = listenerPort();
     socket.once('close', () => {
       if (served.has(socket)) return;
-      journal.recordTls({ time: time(), personality, port, event: 'closed-without-request', error: null, alert: null, alertDescription: null });
+      journal.recordTls({
+        time: time(),
+        personality,
+        port,
+        event: 'closed-without-request',
+        error: null,
+        alert: null,
+        alertDescription: null,
+      });
     });
   });
 }

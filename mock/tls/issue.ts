@@ -55,16 +55,29 @@ function serial(): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-async function extensionsFor(spec: CertSpec, keys: webcrypto.CryptoKeyPair, issuer: Issued | undefined): Promise<x509.Extension[]> {
+async function extensionsFor(
+  spec: CertSpec,
+  keys: webcrypto.CryptoKeyPair,
+  issuer: Issued | undefined,
+): Promise<x509.Extension[]> {
   if (spec.profile === 'bare') return [];
   const F = x509.KeyUsageFlags;
   const ski = await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never);
   const aki = await x509.AuthorityKeyIdentifierExtension.create((issuer ?? { keys }).keys.publicKey as never);
   if (spec.profile === 'root') {
-    return [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(F.keyCertSign | F.cRLSign, true), ski];
+    return [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(F.keyCertSign | F.cRLSign, true),
+      ski,
+    ];
   }
   if (spec.profile === 'intermediate') {
-    return [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(F.keyCertSign | F.cRLSign | F.digitalSignature, true), ski, aki];
+    return [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(F.keyCertSign | F.cRLSign | F.digitalSignature, true),
+      ski,
+      aki,
+    ];
   }
   const usage = spec.key === 'rsa-2048' ? F.digitalSignature | F.keyEncipherment : F.digitalSignature;
   const names = spec.san.map((s) => {
@@ -87,7 +100,12 @@ export async function issueCertificate(spec: CertSpec, issuer?: Issued): Promise
   const alg = keyAlgorithm(spec.key, spec.hash);
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const signer = issuer ?? { keys, cert: undefined };
-  const signingAlgorithm = { ...keyAlgorithm(issuer ? (issuer.keys.privateKey.algorithm.name === 'ECDSA' ? 'ec-p256' : 'rsa-2048') : spec.key, spec.hash) };
+  const signingAlgorithm = {
+    ...keyAlgorithm(
+      issuer ? (issuer.keys.privateKey.algorithm.name === 'ECDSA' ? 'ec-p256' : 'rsa-2048') : spec.key,
+      spec.hash,
+    ),
+  };
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: spec.subject,

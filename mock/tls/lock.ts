@@ -12,7 +12,8 @@ export async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promi
       closeSync(openSync(lockFile, 'wx'));
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot create lock ${lockFile}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new Error(`cannot create lock ${lockFile}: ${(e as Error).message}`);
       try {
         // A lock left by a process that died is removed after STALE_MS.
         if (Date.now() - statSync(lockFile).mtimeMs > STALE_MS) rmSync(lockFile, { force: true });

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../testing/run.ts';
-import { DECLARATIONS_DIR, ensurePersonalities, loadDeclarations, type Declaration, type PersonalitySet } from './personalities.ts';
+import {
+  DECLARATIONS_DIR,
+  ensurePersonalities,
+  loadDeclarations,
+  type Declaration,
+  type PersonalitySet,
+} from './personalities.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const HOUR_MS = 3600 * 1000;
@@ -71,7 +77,9 @@ function expandIp(ip: string): string {
 
 function sanText(d: Declaration): string | undefined {
   if (d.san.length === 0) return undefined;
-  return d.san.map((s) => (s.startsWith('dns:') ? `DNS:${s.slice(4)}` : `IP Address:${expandIp(s.slice(3))}`)).join(', ');
+  return d.san
+    .map((s) => (s.startsWith('dns:') ? `DNS:${s.slice(4)}` : `IP Address:${expandIp(s.slice(3))}`))
+    .join(', ');
 }
 
 /** OpenSSL's name of the signature algorithm: the issuer's key type with the declared hash. */
@@ -97,7 +105,9 @@ describe('ensurePersonalities: generation, reuse, renewal (issue 3 §1)', () => 
     const dir = tempDir();
     const started = Date.now();
     const set = await ensurePersonalities(dir);
-    console.log(`issue 3 §1: generated ${set.personalities.size} personalities and 3 authorities in ${Date.now() - started} ms`);
+    console.log(
+      `issue 3 §1: generated ${set.personalities.size} personalities and 3 authorities in ${Date.now() - started} ms`,
+    );
     expect(set.generated).toBe(true);
     expect(set.dir).toBe(join(dir, 'personalities'));
     expect([...set.personalities.keys()]).toEqual(DECLS.personalities.map((d) => d.name));
@@ -159,40 +169,79 @@ describe('each certificate matches its declaration (issue 3 §1)', () => {
     set = await ensurePersonalities(copy.dir);
   });
 
-  it.each(DECLS.personalities.map((d) => [d.name, d] as const))('issue 3 §1: %s — subject, SANs, key, signature, validity, issuer and served chain as declared', async (name, d) => {
-    const x = cert(name);
-    expect(x.subject).toBe(d.subject);
-    expect(x.subjectAltName).toBe(sanText(d));
-    const key = x.publicKey;
-    if (d.key === 'ec-p256') expect([key.asymmetricKeyType, key.asymmetricKeyDetails?.namedCurve]).toEqual(['ec', 'prime256v1']);
-    else expect([key.asymmetricKeyType, key.asymmetricKeyDetails?.modulusLength]).toEqual(['rsa', 2048]);
-    expect(await opensslText(join(set.dir, `${name}.crt`))).toContain(`Signature Algorithm: ${signatureName(d)}`);
-    expect(Math.abs(Date.parse(x.validFrom) - (generatedAt + d.validDays[0] * DAY_MS))).toBeLessThan(HOUR_MS);
-    expect(Math.abs(Date.parse(x.validTo) - (generatedAt + d.validDays[1] * DAY_MS))).toBeLessThan(HOUR_MS);
-    const issuer = d.issuer === 'self' ? x : cert(d.issuer);
-    expect(signedBy(x, issuer)).toBe(true);
-    const served = pemBlocks(set.personalities.get(name)!.chainPem).map((p) => new X509Certificate(p).fingerprint256);
-    const expected = d.serveChain && d.issuer !== 'self' ? [x, issuer] : [x];
-    expect(served).toEqual(expected.map((c) => c.fingerprint256));
-  });
+  it.each(DECLS.personalities.map((d) => [d.name, d] as const))(
+    'issue 3 §1: %s — subject, SANs, key, signature, validity, issuer and served chain as declared',
+    async (name, d) => {
+      const x = cert(name);
+      expect(x.subject).toBe(d.subject);
+      expect(x.subjectAltName).toBe(sanText(d));
+      const key = x.publicKey;
+      if (d.key === 'ec-p256')
+        expect([key.asymmetricKeyType, key.asymmetricKeyDetails?.namedCurve]).toEqual(['ec', 'prime256v1']);
+      else expect([key.asymmetricKeyType, key.asymmetricKeyDetails?.modulusLength]).toEqual(['rsa', 2048]);
+      expect(await opensslText(join(set.dir, `${name}.crt`))).toContain(`Signature Algorithm: ${signatureName(d)}`);
+      expect(Math.abs(Date.parse(x.validFrom) - (generatedAt + d.validDays[0] * DAY_MS))).toBeLessThan(HOUR_MS);
+      expect(Math.abs(Date.parse(x.validTo) - (generatedAt + d.validDays[1] * DAY_MS))).toBeLessThan(HOUR_MS);
+      const issuer = d.issuer === 'self' ? x : cert(d.issuer);
+      expect(signedBy(x, issuer)).toBe(true);
+      const served = pemBlocks(set.personalities.get(name)!.chainPem).map((p) => new X509Certificate(p).fingerprint256);
+      const expected = d.serveChain && d.issuer !== 'self' ? [x, issuer] : [x];
+      expect(served).toEqual(expected.map((c) => c.fingerprint256));
+    },
+  );
 
   it.each([
-    { name: 'valid', issuer: 'intermediate', served: 2, signature: 'ecdsa-with-SHA256', san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1' },
-    { name: 'self-signed', issuer: 'self', served: 1, signature: 'ecdsa-with-SHA256', san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1' },
+    {
+      name: 'valid',
+      issuer: 'intermediate',
+      served: 2,
+      signature: 'ecdsa-with-SHA256',
+      san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    },
+    {
+      name: 'self-signed',
+      issuer: 'self',
+      served: 1,
+      signature: 'ecdsa-with-SHA256',
+      san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    },
     { name: 'pmm-default', issuer: 'self', served: 1, signature: 'sha256WithRSAEncryption', san: undefined },
     { name: 'wrong-host', issuer: 'intermediate', served: 2, signature: 'ecdsa-with-SHA256', san: 'DNS:pmm.invalid' },
-    { name: 'untrusted-root', issuer: 'untrusted-root-ca', served: 1, signature: 'ecdsa-with-SHA256', san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1' },
-    { name: 'incomplete-chain', issuer: 'intermediate', served: 1, signature: 'ecdsa-with-SHA256', san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1' },
+    {
+      name: 'untrusted-root',
+      issuer: 'untrusted-root-ca',
+      served: 1,
+      signature: 'ecdsa-with-SHA256',
+      san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    },
+    {
+      name: 'incomplete-chain',
+      issuer: 'intermediate',
+      served: 1,
+      signature: 'ecdsa-with-SHA256',
+      san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    },
     { name: 'no-san', issuer: 'intermediate', served: 2, signature: 'ecdsa-with-SHA256', san: undefined },
-    { name: 'sha1', issuer: 'intermediate', served: 2, signature: 'ecdsa-with-SHA1', san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1' },
-  ])('issue 3 §1: $name is signed by $issuer ($signature), SAN $san, served with $served certificate(s)', async ({ name, issuer, served, signature, san }) => {
-    const x = cert(name);
-    const by = issuer === 'self' ? x : cert(issuer);
-    expect(signedBy(x, by)).toBe(true);
-    expect(pemBlocks(set.personalities.get(name)!.chainPem)).toHaveLength(served);
-    expect(x.subjectAltName).toBe(san);
-    expect(await opensslText(join(set.dir, `${name}.crt`))).toMatch(new RegExp(`Signature Algorithm: ${signature}\\n`));
-  });
+    {
+      name: 'sha1',
+      issuer: 'intermediate',
+      served: 2,
+      signature: 'ecdsa-with-SHA1',
+      san: 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    },
+  ])(
+    'issue 3 §1: $name is signed by $issuer ($signature), SAN $san, served with $served certificate(s)',
+    async ({ name, issuer, served, signature, san }) => {
+      const x = cert(name);
+      const by = issuer === 'self' ? x : cert(issuer);
+      expect(signedBy(x, by)).toBe(true);
+      expect(pemBlocks(set.personalities.get(name)!.chainPem)).toHaveLength(served);
+      expect(x.subjectAltName).toBe(san);
+      expect(await opensslText(join(set.dir, `${name}.crt`))).toMatch(
+        new RegExp(`Signature Algorithm: ${signature}\\n`),
+      );
+    },
+  );
 
   it.each([
     ['expired', 'entirely in the past'],
@@ -206,15 +255,22 @@ describe('each certificate matches its declaration (issue 3 §1)', () => {
 
   it('pmm-auth §1.5: pmm-default is self-signed RSA-2048, subject O=Main Org., with no extensions at all', async () => {
     const x = cert('pmm-default');
-    expect([x.subject, x.issuer, x.publicKey.asymmetricKeyDetails?.modulusLength]).toEqual(['O=Main Org.', 'O=Main Org.', 2048]);
+    expect([x.subject, x.issuer, x.publicKey.asymmetricKeyDetails?.modulusLength]).toEqual([
+      'O=Main Org.',
+      'O=Main Org.',
+      2048,
+    ]);
     expect(await opensslText(join(set.dir, 'pmm-default.crt'))).not.toContain('X509v3 extensions');
   });
 
-  it.each(['root-ca', 'untrusted-root-ca', 'intermediate'])('issue 3 §1: the %s subject says TEST ONLY and DO NOT TRUST', (name) => {
-    const subject = cert(name).subject;
-    expect(subject).toContain('TEST ONLY');
-    expect(subject).toContain('DO NOT TRUST');
-  });
+  it.each(['root-ca', 'untrusted-root-ca', 'intermediate'])(
+    'issue 3 §1: the %s subject says TEST ONLY and DO NOT TRUST',
+    (name) => {
+      const subject = cert(name).subject;
+      expect(subject).toContain('TEST ONLY');
+      expect(subject).toContain('DO NOT TRUST');
+    },
+  );
 });
 
 interface CatalogueEntry {
@@ -223,7 +279,9 @@ interface CatalogueEntry {
   expect?: Record<string, unknown>;
   source?: unknown;
 }
-const CATALOGUE = JSON.parse(readFileSync(join(DECLARATIONS_DIR, 'personalities.json'), 'utf8')) as { personalities: Record<string, CatalogueEntry> };
+const CATALOGUE = JSON.parse(readFileSync(join(DECLARATIONS_DIR, 'personalities.json'), 'utf8')) as {
+  personalities: Record<string, CatalogueEntry>;
+};
 const ENTRIES = Object.entries(CATALOGUE.personalities);
 
 describe('the catalogue fixtures/tls/personalities.json (issue 3 §3)', () => {
@@ -231,13 +289,16 @@ describe('the catalogue fixtures/tls/personalities.json (issue 3 §3)', () => {
     expect(Object.keys(CATALOGUE.personalities).sort()).toEqual(DECLS.personalities.map((d) => d.name).sort());
   });
 
-  it.each(ENTRIES)('issue 3 §3: %s has its declaration\'s description, a badssl counterpart, a verdict per mode and a source', (name, entry) => {
-    expect(entry.description).toBe(DECLS.personalities.find((d) => d.name === name)?.tests);
-    expect(typeof entry.badssl === 'string' || entry.badssl === null).toBe(true);
-    expect(Object.keys(entry.expect ?? {}).sort()).toEqual(['ca', 'insecure', 'verify']);
-    for (const v of Object.values(entry.expect ?? {})) expect(VERDICTS).toContain(v);
-    expect(typeof entry.source === 'string' && entry.source.trim() !== '').toBe(true);
-  });
+  it.each(ENTRIES)(
+    "issue 3 §3: %s has its declaration's description, a badssl counterpart, a verdict per mode and a source",
+    (name, entry) => {
+      expect(entry.description).toBe(DECLS.personalities.find((d) => d.name === name)?.tests);
+      expect(typeof entry.badssl === 'string' || entry.badssl === null).toBe(true);
+      expect(Object.keys(entry.expect ?? {}).sort()).toEqual(['ca', 'insecure', 'verify']);
+      for (const v of Object.values(entry.expect ?? {})) expect(VERDICTS).toContain(v);
+      expect(typeof entry.source === 'string' && entry.source.trim() !== '').toBe(true);
+    },
+  );
 
   it.each(ENTRIES)('clients-and-tls §1: %s is refused in mode verify and accepted in mode insecure', (_name, entry) => {
     expect(entry.expect).toMatchObject({ verify: 'refuse', insecure: 'accept' });
@@ -258,13 +319,48 @@ describe('bad declarations give clear errors (issue 3 §1)', () => {
   });
 
   it.each([
-    { what: 'invalid JSON', file: 'personalities/valid.json', edit: (t: string) => t.slice(0, 20), error: /personalities\/valid\.json: not valid JSON/ },
-    { what: 'an unknown field', file: 'personalities/expired.json', edit: (t: string) => t.replace('{', '{ "colour": "blue",'), error: /personalities\/expired\.json: unknown field\(s\) colour/ },
-    { what: 'a bad key', file: 'personalities/sha1.json', edit: (t: string) => t.replace('"ec-p256"', '"ec-p384"'), error: /personalities\/sha1\.json: "key" must be "ec-p256" or "rsa-2048"/ },
-    { what: 'a bad hash', file: 'personalities/no-san.json', edit: (t: string) => t.replace('"SHA-256"', '"MD5"'), error: /personalities\/no-san\.json: "hash" must be/ },
-    { what: 'reversed validDays', file: 'personalities/valid.json', edit: (t: string) => t.replace('[-1, 365]', '[365, -1]'), error: /personalities\/valid\.json: "validDays" must be \[fromDays, toDays\]/ },
-    { what: 'a bad SAN', file: 'personalities/valid.json', edit: (t: string) => t.replace('"dns:localhost"', '"localhost"'), error: /personalities\/valid\.json: "san" must be/ },
-    { what: 'an unknown issuer', file: 'personalities/wrong-host.json', edit: (t: string) => t.replace('"intermediate"', '"nobody"'), error: /wrong-host: unknown issuer "nobody"/ },
+    {
+      what: 'invalid JSON',
+      file: 'personalities/valid.json',
+      edit: (t: string) => t.slice(0, 20),
+      error: /personalities\/valid\.json: not valid JSON/,
+    },
+    {
+      what: 'an unknown field',
+      file: 'personalities/expired.json',
+      edit: (t: string) => t.replace('{', '{ "colour": "blue",'),
+      error: /personalities\/expired\.json: unknown field\(s\) colour/,
+    },
+    {
+      what: 'a bad key',
+      file: 'personalities/sha1.json',
+      edit: (t: string) => t.replace('"ec-p256"', '"ec-p384"'),
+      error: /personalities\/sha1\.json: "key" must be "ec-p256" or "rsa-2048"/,
+    },
+    {
+      what: 'a bad hash',
+      file: 'personalities/no-san.json',
+      edit: (t: string) => t.replace('"SHA-256"', '"MD5"'),
+      error: /personalities\/no-san\.json: "hash" must be/,
+    },
+    {
+      what: 'reversed validDays',
+      file: 'personalities/valid.json',
+      edit: (t: string) => t.replace('[-1, 365]', '[365, -1]'),
+      error: /personalities\/valid\.json: "validDays" must be \[fromDays, toDays\]/,
+    },
+    {
+      what: 'a bad SAN',
+      file: 'personalities/valid.json',
+      edit: (t: string) => t.replace('"dns:localhost"', '"localhost"'),
+      error: /personalities\/valid\.json: "san" must be/,
+    },
+    {
+      what: 'an unknown issuer',
+      file: 'personalities/wrong-host.json',
+      edit: (t: string) => t.replace('"intermediate"', '"nobody"'),
+      error: /wrong-host: unknown issuer "nobody"/,
+    },
   ])('issue 3 §1: a declaration with $what → an error naming the file and the fault', ({ file, edit, error }) => {
     expect(() => loadDeclarations(brokenCopy(file, edit))).toThrow(error);
   });

@@ -67,13 +67,20 @@ function readDeclaration(file: string, name: string): Declaration {
   const { tests, issuer, subject, san = [], profile, key, hash, validDays, serveChain = false } = raw;
   if (typeof tests !== 'string' || tests === '') bad('tests', 'a sentence saying what it tests');
   if (typeof issuer !== 'string' || issuer === '') bad('issuer', '"self" or an authority name');
-  if (typeof subject !== 'string' || !/^[A-Z]+=/.test(subject)) bad('subject', 'a distinguished name such as "CN=localhost"');
-  if (!Array.isArray(san) || !san.every((s) => typeof s === 'string' && /^(dns|ip):./.test(s))) bad('san', 'a list of "dns:<name>" or "ip:<address>"');
+  if (typeof subject !== 'string' || !/^[A-Z]+=/.test(subject))
+    bad('subject', 'a distinguished name such as "CN=localhost"');
+  if (!Array.isArray(san) || !san.every((s) => typeof s === 'string' && /^(dns|ip):./.test(s)))
+    bad('san', 'a list of "dns:<name>" or "ip:<address>"');
   if (!PROFILES.includes(profile as CertProfile)) bad('profile', PROFILES.join(' | '));
   if (key !== 'ec-p256' && key !== 'rsa-2048') bad('key', '"ec-p256" or "rsa-2048"');
   if (hash !== 'SHA-256' && hash !== 'SHA-1') bad('hash', '"SHA-256" or "SHA-1"');
   const days = validDays as unknown[];
-  if (!Array.isArray(days) || days.length !== 2 || !days.every(Number.isInteger) || (days[0] as number) >= (days[1] as number)) {
+  if (
+    !Array.isArray(days) ||
+    days.length !== 2 ||
+    !days.every(Number.isInteger) ||
+    (days[0] as number) >= (days[1] as number)
+  ) {
     bad('validDays', '[fromDays, toDays] with fromDays < toDays');
   }
   if (typeof serveChain !== 'boolean') bad('serveChain', 'true or false');
@@ -98,15 +105,20 @@ function readDir(dir: string): Declaration[] {
     .map((f) => readDeclaration(join(dir, f), f.slice(0, -'.json'.length)));
 }
 
-export function loadDeclarations(root = DECLARATIONS_DIR): { authorities: Declaration[]; personalities: Declaration[] } {
+export function loadDeclarations(root = DECLARATIONS_DIR): {
+  authorities: Declaration[];
+  personalities: Declaration[];
+} {
   const authorities = readDir(join(root, 'authorities'));
   const personalities = readDir(join(root, 'personalities'));
   const known = new Set(['self', ...authorities.map((a) => a.name)]);
   for (const d of [...authorities, ...personalities]) {
-    if (!known.has(d.issuer)) throw new Error(`${d.name}: unknown issuer "${d.issuer}" (known: ${[...known].join(', ')})`);
+    if (!known.has(d.issuer))
+      throw new Error(`${d.name}: unknown issuer "${d.issuer}" (known: ${[...known].join(', ')})`);
   }
   const clash = personalities.filter((p) => authorities.some((a) => a.name === p.name));
-  if (clash.length > 0) throw new Error(`personality and authority names must differ: ${clash.map((c) => c.name).join(', ')}`);
+  if (clash.length > 0)
+    throw new Error(`personality and authority names must differ: ${clash.map((c) => c.name).join(', ')}`);
   for (const name of ['root-ca', 'untrusted-root-ca', 'intermediate']) {
     if (!authorities.some((a) => a.name === name)) throw new Error(`fixtures/tls/authorities/${name}.json is missing`);
   }
@@ -123,7 +135,12 @@ function fingerprintOf(decls: readonly Declaration[]): string {
 }
 
 /** Whether the set in `dir` can be reused: same declarations, files present, nothing about to change state. */
-function reusable(dir: string, decls: readonly Declaration[], personalities: readonly Declaration[], nowMs: number): boolean {
+function reusable(
+  dir: string,
+  decls: readonly Declaration[],
+  personalities: readonly Declaration[],
+  nowMs: number,
+): boolean {
   try {
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { declarations?: string };
     if (manifest.declarations !== fingerprintOf(decls)) return false;
@@ -144,7 +161,12 @@ function reusable(dir: string, decls: readonly Declaration[], personalities: rea
   }
 }
 
-async function generateAll(dir: string, decls: readonly Declaration[], authorities: readonly Declaration[], nowMs: number): Promise<void> {
+async function generateAll(
+  dir: string,
+  decls: readonly Declaration[],
+  authorities: readonly Declaration[],
+  nowMs: number,
+): Promise<void> {
   const issued = new Map<string, Issued>();
   const byName = new Map(decls.map((d) => [d.name, d]));
   const issue = async (d: Declaration): Promise<Issued> => {
@@ -166,7 +188,11 @@ async function generateAll(dir: string, decls: readonly Declaration[], authoriti
       writeAtomic(join(dir, `${d.name}.chain.pem`), chain, 0o644);
     }
   }
-  writeAtomic(join(dir, MANIFEST), `${JSON.stringify({ generated: new Date(nowMs).toISOString(), declarations: fingerprintOf(decls) }, null, 2)}\n`, 0o644);
+  writeAtomic(
+    join(dir, MANIFEST),
+    `${JSON.stringify({ generated: new Date(nowMs).toISOString(), declarations: fingerprintOf(decls) }, null, 2)}\n`,
+    0o644,
+  );
 }
 
 function loadSet(dir: string, personalities: readonly Declaration[]): PersonalitySet {
@@ -181,26 +207,39 @@ function loadSet(dir: string, personalities: readonly Declaration[]): Personalit
       keyPem: readFileSync(join(dir, `${d.name}.key`), 'utf8'),
     });
   }
-  return { dir, rootCaFile: join(dir, 'root-ca.crt'), untrustedRootFile: join(dir, 'untrusted-root-ca.crt'), intermediateFile: join(dir, 'intermediate.crt'), personalities: map };
+  return {
+    dir,
+    rootCaFile: join(dir, 'root-ca.crt'),
+    untrustedRootFile: join(dir, 'untrusted-root-ca.crt'),
+    intermediateFile: join(dir, 'intermediate.crt'),
+    personalities: map,
+  };
 }
 
 /**
  * The personality set in `<certDir>/personalities/`, generated when missing, when the
  * declarations changed, when a certificate is about to change state (7 days), or with `force`.
  */
-export async function ensurePersonalities(certDir: string, opts: { force?: boolean; nowMs?: number } = {}): Promise<PersonalitySet & { generated: boolean }> {
+export async function ensurePersonalities(
+  certDir: string,
+  opts: { force?: boolean; nowMs?: number } = {},
+): Promise<PersonalitySet & { generated: boolean }> {
   const nowMs = opts.nowMs ?? Date.now();
   const { authorities, personalities } = loadDeclarations();
   const decls = [...authorities, ...personalities];
   const dir = join(certDir, 'personalities');
-  if (!opts.force && reusable(dir, decls, personalities, nowMs)) return { ...loadSet(dir, personalities), generated: false };
+  if (!opts.force && reusable(dir, decls, personalities, nowMs))
+    return { ...loadSet(dir, personalities), generated: false };
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new Error(`cannot create certificate directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(
+      `cannot create certificate directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   return withLock(join(dir, 'generate.lock'), async () => {
-    if (!opts.force && reusable(dir, decls, personalities, nowMs)) return { ...loadSet(dir, personalities), generated: false };
+    if (!opts.force && reusable(dir, decls, personalities, nowMs))
+      return { ...loadSet(dir, personalities), generated: false };
     await generateAll(dir, decls, authorities, nowMs);
     return { ...loadSet(dir, personalities), generated: true };
   });

@@ -23,7 +23,9 @@ interface Catalogue {
   personalities: Record<string, { expect: Record<Mode, Verdict> }>;
 }
 
-const CATALOGUE = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/tls/personalities.json', import.meta.url)), 'utf8')) as Catalogue;
+const CATALOGUE = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../fixtures/tls/personalities.json', import.meta.url)), 'utf8'),
+) as Catalogue;
 const NAMES = Object.keys(CATALOGUE.personalities);
 const MODES: readonly Mode[] = ['verify', 'insecure', 'ca'];
 const CLIENTS: readonly Client[] = ['curl', 'node', 'python'];
@@ -32,11 +34,31 @@ const ROOT_CA = join(SET_DIR, 'root-ca.crt');
 
 /** Node's X509 verification error codes (Node TLS docs) and its host-name mismatch code. */
 const NODE_X509_CODES = new Set([
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_CRL', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE', 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
-  'CERT_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED', 'ERROR_IN_CERT_NOT_BEFORE_FIELD', 'ERROR_IN_CERT_NOT_AFTER_FIELD',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'CERT_CHAIN_TOO_LONG', 'CERT_REVOKED', 'INVALID_CA', 'PATH_LENGTH_EXCEEDED', 'INVALID_PURPOSE', 'CERT_UNTRUSTED', 'CERT_REJECTED',
-  'HOSTNAME_MISMATCH', 'CA_MD_TOO_WEAK', 'EE_KEY_TOO_SMALL', 'CA_KEY_TOO_SMALL', 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_CRL',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+  'CA_MD_TOO_WEAK',
+  'EE_KEY_TOO_SMALL',
+  'CA_KEY_TOO_SMALL',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
 /** A TLS client over 127.0.0.1 that checks the host name "localhost"; mode ca uses Python's ssl module as 3.13 does. */
@@ -73,26 +95,45 @@ interface Attempt {
 
 async function viaCurl(mode: Mode, port: number): Promise<Attempt> {
   const trust = mode === 'insecure' ? ['-k'] : mode === 'ca' ? ['--cacert', ROOT_CA] : [];
-  const r = await run('curl', ['-sS', '--max-time', '10', '-o', '/dev/null', '-w', '%{http_code}', '--resolve', `localhost:${port}:127.0.0.1`, ...trust, `https://localhost:${port}/v1/readyz`]);
+  const r = await run('curl', [
+    '-sS',
+    '--max-time',
+    '10',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    '--resolve',
+    `localhost:${port}:127.0.0.1`,
+    ...trust,
+    `https://localhost:${port}/v1/readyz`,
+  ]);
   const detail = `exit ${r.code}, HTTP ${r.stdout}${r.stderr ? `, ${r.stderr.trim().split('\n')[0]}` : ''}`;
   if (r.code === 0 && r.stdout === '200') return { outcome: 'accept', detail };
   return { outcome: r.code === 60 ? 'refuse' : 'other', detail };
 }
 
 function viaNode(mode: Mode, port: number): Promise<Attempt> {
-  const trust = mode === 'insecure' ? { rejectUnauthorized: false } : mode === 'ca' ? { ca: readFileSync(ROOT_CA, 'utf8') } : {};
+  const trust =
+    mode === 'insecure' ? { rejectUnauthorized: false } : mode === 'ca' ? { ca: readFileSync(ROOT_CA, 'utf8') } : {};
   return new Promise((resolve) => {
     let socket: TLSSocket | undefined;
-    const req = httpsRequest({ host: '127.0.0.1', port, servername: 'localhost', path: '/v1/readyz', agent: false, timeout: 10_000, ...trust }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ outcome: res.statusCode === 200 ? 'accept' : 'other', detail: `HTTP ${res.statusCode}` }));
-    });
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, servername: 'localhost', path: '/v1/readyz', agent: false, timeout: 10_000, ...trust },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ outcome: res.statusCode === 200 ? 'accept' : 'other', detail: `HTTP ${res.statusCode}` }),
+        );
+      },
+    );
     req.on('socket', (s) => (socket = s as TLSSocket));
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (e: NodeJS.ErrnoException) => {
       // Node names only some OpenSSL X509 errors; others (e.g. X509_V_ERR_CA_MD_TOO_WEAK) come as
       // code UNSPECIFIED, still from its certificate check (the socket's authorizationError is set).
-      const unnamed = e.code === 'UNSPECIFIED' && socket?.authorized === false && socket.authorizationError !== undefined;
+      const unnamed =
+        e.code === 'UNSPECIFIED' && socket?.authorized === false && socket.authorizationError !== undefined;
       const refused = (e.code !== undefined && NODE_X509_CODES.has(e.code)) || unnamed;
       resolve({ outcome: refused ? 'refuse' : 'other', detail: `${e.code ?? ''} ${e.message}` });
     });
@@ -108,8 +149,16 @@ async function viaPython(mode: Mode, port: number): Promise<Attempt> {
   return { outcome: 'other', detail: `exit ${r.code}: ${out} ${r.stderr.trim().split('\n').pop() ?? ''}` };
 }
 
-const ATTEMPT: Record<Client, (mode: Mode, port: number) => Promise<Attempt>> = { curl: viaCurl, node: viaNode, python: viaPython };
-const SIGNAL: Record<Client, string> = { curl: 'exit 60', node: 'an X509 error code', python: 'ssl.SSLCertVerificationError' };
+const ATTEMPT: Record<Client, (mode: Mode, port: number) => Promise<Attempt>> = {
+  curl: viaCurl,
+  node: viaNode,
+  python: viaPython,
+};
+const SIGNAL: Record<Client, string> = {
+  curl: 'exit 60',
+  node: 'an X509 error code',
+  python: 'ssl.SSLCertVerificationError',
+};
 const ACCEPT = rows('accept', () => 'HTTP 200');
 const REFUSE = rows('refuse', (client) => `${SIGNAL[client]}; journal: a TLS event on its port, no request`);
 const EITHER = rows('either', () => 'observed outcome annotated, not asserted');
@@ -118,7 +167,10 @@ let t: TestMock;
 const observed: string[] = [];
 
 beforeAll(async () => {
-  t = await startTestMock({ tls: { certDir: DEFAULT_CERT_DIR, personality: 'valid' }, personalities: { certDir: DEFAULT_CERT_DIR, names: NAMES } });
+  t = await startTestMock({
+    tls: { certDir: DEFAULT_CERT_DIR, personality: 'valid' },
+    personalities: { certDir: DEFAULT_CERT_DIR, names: NAMES },
+  });
 });
 
 afterAll(async () => {
@@ -129,18 +181,27 @@ afterAll(async () => {
 /** GET on the control API over the main listener, trusting its caFile (the test root CA). */
 function control<T>(path: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(`${t.mock.httpsUrl}/__mock/${path}`, { ca: readFileSync(t.mock.caFile, 'utf8'), agent: false }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text) as T) : reject(new Error(`${path}: ${res.statusCode} ${text}`))));
-    });
+    const req = httpsRequest(
+      `${t.mock.httpsUrl}/__mock/${path}`,
+      { ca: readFileSync(t.mock.caFile, 'utf8'), agent: false },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(text) as T)
+            : reject(new Error(`${path}: ${res.statusCode} ${text}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
 const tlsEvents = async (since: number) => (await control<{ events: TlsEvent[] }>(`tls?since=${since}`)).events;
-const requests = async (since: number) => (await control<{ requests: JournalEntry[] }>(`requests?since=${since}`)).requests;
+const requests = async (since: number) =>
+  (await control<{ requests: JournalEntry[] }>(`requests?since=${since}`)).requests;
 
 /** The highest journal seq (requests and TLS events share one sequence). */
 async function highestSeq(): Promise<number> {
@@ -183,7 +244,10 @@ function rows(verdict: Verdict, outcome: (client: Client) => string): [string, R
     seen.set(name, n + 1);
     return n;
   });
-  return cells.map((cell, i) => ({ cell, round: round[i]! })).sort((a, b) => a.round - b.round).map(({ cell }) => cell);
+  return cells
+    .map((cell, i) => ({ cell, round: round[i]! }))
+    .sort((a, b) => a.round - b.round)
+    .map(({ cell }) => cell);
 }
 
 const port = (name: string): number => t.mock.personalities[name]!.port;
@@ -196,7 +260,10 @@ const queues = new Map<string, Promise<unknown>>();
  */
 function onePersonalityAtATime<T>(name: string, cell: () => Promise<T>): Promise<T> {
   const next = (queues.get(name) ?? Promise.resolve()).then(cell, cell);
-  queues.set(name, next.catch(() => undefined));
+  queues.set(
+    name,
+    next.catch(() => undefined),
+  );
   return next;
 }
 
@@ -207,44 +274,59 @@ describe('issue 3 §5: the verdict table of personalities.json, per client and m
   });
 
   // Each cell waits on a client process: cells run concurrently (vitest's maxConcurrency at once).
-  it.concurrent.for(ACCEPT)('%s', ([, { client, mode, name }], { expect }) => onePersonalityAtATime(name, async () => {
-    const r = await ATTEMPT[client](mode, port(name));
-    expect(r.outcome, r.detail).toBe('accept');
-  }));
+  it.concurrent.for(ACCEPT)('%s', ([, { client, mode, name }], { expect }) =>
+    onePersonalityAtATime(name, async () => {
+      const r = await ATTEMPT[client](mode, port(name));
+      expect(r.outcome, r.detail).toBe('accept');
+    }),
+  );
 
-  it.concurrent.for(REFUSE)('%s', ([, { client, mode, name }], { expect }) => onePersonalityAtATime(name, async () => {
-    const before = await highestSeq();
-    const r = await ATTEMPT[client](mode, port(name));
-    expect(r.outcome, r.detail).toBe('refuse');
-    const event = await tlsEventOf(name, port(name), before);
-    expect(event, `no TLS event for ${name} after seq ${before}`).toMatchObject({ personality: name });
-    expect(['handshake-failed', 'closed-without-request']).toContain(event!.event);
-    expect((await requests(before)).filter((e) => e.personality === name || e.port === port(name))).toEqual([]);
-    expect(event!.port, `the event's port (${JSON.stringify(event)})`).toBe(port(name));
-  }));
+  it.concurrent.for(REFUSE)('%s', ([, { client, mode, name }], { expect }) =>
+    onePersonalityAtATime(name, async () => {
+      const before = await highestSeq();
+      const r = await ATTEMPT[client](mode, port(name));
+      expect(r.outcome, r.detail).toBe('refuse');
+      const event = await tlsEventOf(name, port(name), before);
+      expect(event, `no TLS event for ${name} after seq ${before}`).toMatchObject({ personality: name });
+      expect(['handshake-failed', 'closed-without-request']).toContain(event!.event);
+      expect((await requests(before)).filter((e) => e.personality === name || e.port === port(name))).toEqual([]);
+      expect(event!.port, `the event's port (${JSON.stringify(event)})`).toBe(port(name));
+    }),
+  );
 
-  it.concurrent.for(EITHER)('%s', ([, { client, mode, name }], { annotate, expect }) => onePersonalityAtATime(name, async () => {
-    const r = await ATTEMPT[client](mode, port(name));
-    observed.push(`${client}, mode ${mode}, ${name}: ${r.outcome} (${r.detail})`);
-    await annotate(`observed: ${r.outcome} (${r.detail})`);
-    expect(['accept', 'refuse'], r.detail).toContain(r.outcome);
-  }));
+  it.concurrent.for(EITHER)('%s', ([, { client, mode, name }], { annotate, expect }) =>
+    onePersonalityAtATime(name, async () => {
+      const r = await ATTEMPT[client](mode, port(name));
+      observed.push(`${client}, mode ${mode}, ${name}: ${r.outcome} (${r.detail})`);
+      await annotate(`observed: ${r.outcome} (${r.detail})`);
+      expect(['accept', 'refuse'], r.detail).toContain(r.outcome);
+    }),
+  );
 });
 
 describe('issue 3 §1, §5: the valid chain satisfies strict verifiers', () => {
   it('issue 3 §5: openssl verify -x509_strict -CAfile root-ca.crt -untrusted intermediate.crt valid.crt prints OK', async () => {
-    const r = await run('openssl', ['verify', '-x509_strict', '-CAfile', ROOT_CA, '-untrusted', join(SET_DIR, 'intermediate.crt'), join(SET_DIR, 'valid.crt')]);
+    const r = await run('openssl', [
+      'verify',
+      '-x509_strict',
+      '-CAfile',
+      ROOT_CA,
+      '-untrusted',
+      join(SET_DIR, 'intermediate.crt'),
+      join(SET_DIR, 'valid.crt'),
+    ]);
     expect(r.stdout.trim()).toBe(`${join(SET_DIR, 'valid.crt')}: OK`);
     expect(r.code).toBe(0);
   });
 
-  it('issue 3 §1 (clients-and-tls §2.10): the valid leaf has a Subject and an Authority Key Identifier, and its AKI is the intermediate\'s SKI', async () => {
+  it("issue 3 §1 (clients-and-tls §2.10): the valid leaf has a Subject and an Authority Key Identifier, and its AKI is the intermediate's SKI", async () => {
     const text = async (file: string) => {
       const r = await run('openssl', ['x509', '-noout', '-text', '-in', join(SET_DIR, file)]);
       expect(r.code).toBe(0);
       return r.stdout;
     };
-    const id = (t: string, ext: string): string | undefined => new RegExp(`X509v3 ${ext}: *\\n\\s*(?:keyid:)?([0-9A-F:]+)`).exec(t)?.[1];
+    const id = (t: string, ext: string): string | undefined =>
+      new RegExp(`X509v3 ${ext}: *\\n\\s*(?:keyid:)?([0-9A-F:]+)`).exec(t)?.[1];
     const leaf = await text('valid.crt');
     const intermediate = await text('intermediate.crt');
     expect(id(leaf, 'Subject Key Identifier')).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2})+$/);

@@ -52,25 +52,36 @@ const seen = new Set<string>();
 export function skipReason(info: CaseInfo, t: Target): string | undefined {
   if (t.profile === 'unknown') return 'the target answered neither /v1/version nor /v1/server/version as PMM does';
   const profiles = info.profiles ?? ['pmm2'];
-  if (!profiles.includes(t.profile)) return `${t.profile === 'pmm3' ? 'PMM 3' : 'PMM 2'} target (${t.version ?? 'unknown version'}): does not apply — ${info.notOn ?? 'no reason given'}`;
+  if (!profiles.includes(t.profile))
+    return `${t.profile === 'pmm3' ? 'PMM 3' : 'PMM 2'} target (${t.version ?? 'unknown version'}): does not apply — ${info.notOn ?? 'no reason given'}`;
   const needs = info.needs ?? [];
   if (needs.includes('write') && t.readOnly) return 'PMM_SUITE_READ_ONLY=1: this case creates keys or service accounts';
-  if (needs.includes('mock-control') && t.kind !== 'mock') return 'needs the mock\'s /__mock control API (clock or journal); a real PMM has none';
-  if (needs.includes('legacy-keys') && grafanaRemovedKeyCreation(t)) return `the target's Grafana ${t.grafanaVersion} (≥ 11.3) no longer creates API keys (POST /api/auth/keys → 410, grafana-auth §5.1; srv.legacy.001 checks that)`;
-  if (needs.includes('grafana-11.3') && !grafanaRemovedKeyCreation(t)) return `the target's Grafana is ${t.grafanaVersion ?? 'of unknown version'}: POST /api/auth/keys is removed only from 11.3 on (grafana-auth §5.1)`;
-  if (needs.includes('users') && t.users.length === 0) return 'needs Grafana users with known passwords: only an embedded mock has them (--user); the suite creates no users on a real PMM';
+  if (needs.includes('mock-control') && t.kind !== 'mock')
+    return "needs the mock's /__mock control API (clock or journal); a real PMM has none";
+  if (needs.includes('legacy-keys') && grafanaRemovedKeyCreation(t))
+    return `the target's Grafana ${t.grafanaVersion} (≥ 11.3) no longer creates API keys (POST /api/auth/keys → 410, grafana-auth §5.1; srv.legacy.001 checks that)`;
+  if (needs.includes('grafana-11.3') && !grafanaRemovedKeyCreation(t))
+    return `the target's Grafana is ${t.grafanaVersion ?? 'of unknown version'}: POST /api/auth/keys is removed only from 11.3 on (grafana-auth §5.1)`;
+  if (needs.includes('users') && t.users.length === 0)
+    return 'needs Grafana users with known passwords: only an embedded mock has them (--user); the suite creates no users on a real PMM';
   return undefined;
 }
 
 /** Whether setup that `needs` something on `profiles` may run on `t` (e.g. creating keys in a beforeAll). */
 export function targetAllows(t: Target, needs: readonly Need[], profiles: readonly ProfileName[] = PROFILES): boolean {
-  return skipReason({ id: 'srv.setup.000', level: 'MUST', sends: '', expects: '', ref: '', source: '', needs, profiles }, t) === undefined;
+  return (
+    skipReason(
+      { id: 'srv.setup.000', level: 'MUST', sends: '', expects: '', ref: '', source: '', needs, profiles },
+      t,
+    ) === undefined
+  );
 }
 
 export function kase(info: CaseInfo, body: (t: Target, ctx: TestContext) => Promise<void>): void {
   if (!ID.test(info.id)) throw new Error(`case id "${info.id}" must look like srv.<area>.<nnn>`);
   if (seen.has(info.id)) throw new Error(`duplicate case id ${info.id}`);
-  if ((info.profiles ?? ['pmm2']).length < 2 && !info.notOn) throw new Error(`case ${info.id} applies to one profile: say why not to the other (notOn)`);
+  if ((info.profiles ?? ['pmm2']).length < 2 && !info.notOn)
+    throw new Error(`case ${info.id} applies to one profile: say why not to the other (notOn)`);
   seen.add(info.id);
   test(`${info.id} ${info.sends} → ${info.expects}`, async (ctx) => {
     const t = inject('target');

@@ -11,7 +11,9 @@ if (!target) {
   process.stderr.write('pmm-auth-conformance: cleanup-cli needs PMMCONF_TARGET\n');
   process.exit(2);
 }
-process.stdout.write(`\npmm-auth-conformance: interrupted; deleting the keys and service accounts of run ${target.runId}\n`);
+process.stdout.write(
+  `\npmm-auth-conformance: interrupted; deleting the keys and service accounts of run ${target.runId}\n`,
+);
 // A request the workers sent just before the signal may still create a key: let it land first.
 await sleep(1500);
 await finishRun(target);

@@ -25,7 +25,10 @@ export interface CleanUpResult {
 
 function readLedger(t: Target): LedgerEvent[] {
   if (!existsSync(t.ledgerFile)) return [];
-  return readFileSync(t.ledgerFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LedgerEvent);
+  return readFileSync(t.ledgerFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LedgerEvent);
 }
 
 /**
@@ -60,7 +63,8 @@ export async function cleanUp(t: Target): Promise<CleanUpResult> {
   const gone = (status: number): boolean => status === 200 || status === 404;
   const keys = await sweep(
     events.filter((e) => (e.kind ?? 'key') === 'key'),
-    async (id) => gone((await send(t, { method: 'DELETE', path: `/graph/api/auth/keys/${id}`, headers: adminAuth(t) })).status),
+    async (id) =>
+      gone((await send(t, { method: 'DELETE', path: `/graph/api/auth/keys/${id}`, headers: adminAuth(t) })).status),
     async () => {
       if (t.readOnly) return [];
       const list = await send(t, { path: '/graph/api/auth/keys?includeExpired=true', headers: adminAuth(t) });
@@ -77,11 +81,17 @@ export async function cleanUp(t: Target): Promise<CleanUpResult> {
       if (t.readOnly || t.profile !== 'pmm3') return [];
       const q = encodeURIComponent(keyPrefix(t));
       const found = await send(t, { path: `${SA_API}/search?query=${q}&perpage=1000&page=1`, headers: adminAuth(t) });
-      return found.status === 200 ? (found.json<{ serviceAccounts?: { id: number; name: string }[] }>().serviceAccounts ?? []) : [];
+      return found.status === 200
+        ? (found.json<{ serviceAccounts?: { id: number; name: string }[] }>().serviceAccounts ?? [])
+        : [];
     },
     (name) => isRunAccount(t, name),
   );
-  return { keys, accounts, tokens: new Set(events.filter((e) => e.kind === 'token' && e.event === 'created').map((e) => e.id)).size };
+  return {
+    keys,
+    accounts,
+    tokens: new Set(events.filter((e) => e.kind === 'token' && e.event === 'created').map((e) => e.id)).size,
+  };
 }
 
 /** Cleans up, prints "created N keys, deleted N" (and the service accounts), removes the ledger. */
@@ -89,10 +99,17 @@ export async function finishRun(t: Target): Promise<void> {
   try {
     const { keys, accounts, tokens } = await cleanUp(t);
     const left = [...keys.left, ...accounts.left];
-    const sa = accounts.created > 0 ? `; created ${accounts.created} service accounts (${tokens} tokens), deleted ${accounts.deleted}` : '';
-    process.stdout.write(`pmm-auth-conformance: run ${t.runId} (${t.project}): created ${keys.created} keys, deleted ${keys.deleted}${sa}${left.length ? `; NOT deleted: ${left.join(', ')}` : ''}\n`);
+    const sa =
+      accounts.created > 0
+        ? `; created ${accounts.created} service accounts (${tokens} tokens), deleted ${accounts.deleted}`
+        : '';
+    process.stdout.write(
+      `pmm-auth-conformance: run ${t.runId} (${t.project}): created ${keys.created} keys, deleted ${keys.deleted}${sa}${left.length ? `; NOT deleted: ${left.join(', ')}` : ''}\n`,
+    );
   } catch (e) {
-    process.stderr.write(`pmm-auth-conformance: clean-up failed: ${(e as Error).message}; keys and service accounts named ${keyPrefix(t)}* may remain\n`);
+    process.stderr.write(
+      `pmm-auth-conformance: clean-up failed: ${(e as Error).message}; keys and service accounts named ${keyPrefix(t)}* may remain\n`,
+    );
   } finally {
     closeAgents();
     rmSync(t.ledgerFile, { force: true });

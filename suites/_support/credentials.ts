@@ -19,7 +19,12 @@ export interface Credential {
   readonly saId?: number;
 }
 
-export async function createCredential(t: Target, label: string, role: Role, secondsToLive?: number): Promise<Credential> {
+export async function createCredential(
+  t: Target,
+  label: string,
+  role: Role,
+  secondsToLive?: number,
+): Promise<Credential> {
   if (t.profile !== 'pmm3') return createKey(t, label, role, secondsToLive);
   const sa = await createServiceAccount(t, label, role);
   const tok = await createToken(t, sa.id, `${label}-token`, secondsToLive);

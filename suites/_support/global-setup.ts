@@ -14,7 +14,14 @@ import type { TestProject } from 'vitest/node';
 import { adminAuth, closeAgents, send } from './http.ts';
 import { spawnMock } from './spawn-mock.ts';
 import { finishRun } from './cleanup.ts';
-import { AUTH_CACHE_POLL_SECONDS, pollSecondsFor, targetFromEnv, TargetConfigError, type SuiteUser, type Target } from './target.ts';
+import {
+  AUTH_CACHE_POLL_SECONDS,
+  pollSecondsFor,
+  targetFromEnv,
+  TargetConfigError,
+  type SuiteUser,
+  type Target,
+} from './target.ts';
 
 const CLEANUP_CLI = fileURLToPath(new URL('./cleanup-cli.ts', import.meta.url));
 
@@ -22,7 +29,10 @@ const CLEANUP_CLI = fileURLToPath(new URL('./cleanup-cli.ts', import.meta.url));
 async function detectProfile(t: Target): Promise<Pick<Target, 'profile' | 'version'>> {
   for (const path of ['/v1/version', '/v1/server/version']) {
     const res = await send(t, { path, headers: adminAuth(t) });
-    if (res.status === 401) throw new TargetConfigError(`the admin credentials of PMM_SERVER_URL were refused (${res.text.trim()}); not retrying, so that Grafana does not lock the user`);
+    if (res.status === 401)
+      throw new TargetConfigError(
+        `the admin credentials of PMM_SERVER_URL were refused (${res.text.trim()}); not retrying, so that Grafana does not lock the user`,
+      );
     if (res.status !== 200) continue;
     const version = (res.json<{ version?: unknown }>().version as string | undefined) ?? null;
     if (version?.startsWith('2.')) return { profile: 'pmm2', version };
@@ -45,7 +55,11 @@ async function detectGrafanaVersion(t: Target): Promise<string | null> {
 
 /** Org users an embedded mock is started with (--user), for the Basic-user role matrix (pmm-auth §5.2). */
 function mockUsers(runId: string): SuiteUser[] {
-  return (['Viewer', 'Editor', 'Admin'] as const).map((role) => ({ login: `pmmconf-${role.toLowerCase()}`, password: `${runId}-${role.toLowerCase()}-${randomBytes(6).toString('hex')}`, role }));
+  return (['Viewer', 'Editor', 'Admin'] as const).map((role) => ({
+    login: `pmmconf-${role.toLowerCase()}`,
+    password: `${runId}-${role.toLowerCase()}-${randomBytes(6).toString('hex')}`,
+    role,
+  }));
 }
 
 /**
@@ -83,23 +97,52 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const userArgs = users.flatMap((u) => ['--user', `${u.login}:${u.password}:${u.role}`]);
     const mock = await spawnMock(['--admin-password', password, ...userArgs, ...(pinned ?? [])]);
     child = mock.child;
-    base = { baseUrl: mock.https, ca: readFileSync(mock.caFile, 'utf8'), insecure: false, admin: { login: 'admin', password }, readOnly: false, strict: true, users };
+    base = {
+      baseUrl: mock.https,
+      ca: readFileSync(mock.caFile, 'utf8'),
+      insecure: false,
+      admin: { login: 'admin', password },
+      readOnly: false,
+      strict: true,
+      users,
+    };
   }
-  const draft: Target = { ...base, kind: 'real', embedded: child !== undefined, runId, profile: 'unknown', version: null, grafanaVersion: null, project: project.name, ledgerFile, pollSeconds: AUTH_CACHE_POLL_SECONDS };
+  const draft: Target = {
+    ...base,
+    kind: 'real',
+    embedded: child !== undefined,
+    runId,
+    profile: 'unknown',
+    version: null,
+    grafanaVersion: null,
+    project: project.name,
+    ledgerFile,
+    pollSeconds: AUTH_CACHE_POLL_SECONDS,
+  };
   let target: Target;
   try {
     // PMM_SUITE_AS_REAL=1 treats a mock as a real PMM (no control API): to see what a real run skips.
     const control = process.env.PMM_SUITE_AS_REAL === '1' ? false : await hasControlApi(draft);
     const kind = control ? 'mock' : 'real';
-    target = { ...draft, kind, ...(await detectProfile(draft)), grafanaVersion: await detectGrafanaVersion(draft), pollSeconds: pollSecondsFor(kind, process.env) };
+    target = {
+      ...draft,
+      kind,
+      ...(await detectProfile(draft)),
+      grafanaVersion: await detectGrafanaVersion(draft),
+      pollSeconds: pollSecondsFor(kind, process.env),
+    };
   } catch (e) {
     child?.kill('SIGTERM');
     throw e;
   }
   project.provide('target', target);
   const pollNote = target.pollSeconds === AUTH_CACHE_POLL_SECONDS ? '' : `, polls ${target.pollSeconds} s`;
-  const mockNote = pinned ? `, mock ${pinned.join(' ') || 'pmm2'}${process.env.PMM_SERVER_URL ? '; PMM_SERVER_URL ignored: this project pins its mock' : ''}` : '';
-  process.stdout.write(`pmm-auth-conformance: [${project.name}] target ${target.baseUrl} (${target.kind}${target.embedded ? ', embedded' : ''}${mockNote}, ${target.profile} ${target.version ?? ''}, Grafana ${target.grafanaVersion ?? '?'}${pollNote}), run ${runId}\n`);
+  const mockNote = pinned
+    ? `, mock ${pinned.join(' ') || 'pmm2'}${process.env.PMM_SERVER_URL ? '; PMM_SERVER_URL ignored: this project pins its mock' : ''}`
+    : '';
+  process.stdout.write(
+    `pmm-auth-conformance: [${project.name}] target ${target.baseUrl} (${target.kind}${target.embedded ? ', embedded' : ''}${mockNote}, ${target.profile} ${target.version ?? ''}, Grafana ${target.grafanaVersion ?? '?'}${pollNote}), run ${runId}\n`,
+  );
 
   const onSignal = (): void => {
     // vitest exits 1 ms after SIGINT/SIGTERM: the clean-up runs in a detached process that outlives it.

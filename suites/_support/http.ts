@@ -28,7 +28,12 @@ function agentFor(t: Target): https.Agent {
   const key = `${t.baseUrl}|${t.insecure}|${t.ca ?? ''}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: !t.insecure, ...(t.ca ? { ca: t.ca } : {}) });
+    agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 4,
+      rejectUnauthorized: !t.insecure,
+      ...(t.ca ? { ca: t.ca } : {}),
+    });
     agents.set(key, agent);
   }
   return agent;
@@ -43,7 +48,10 @@ export function send(t: Target, spec: RequestSpec): Promise<HttpResult> {
         port: url.port || 443,
         method: spec.method ?? 'GET',
         path: spec.path,
-        headers: { ...(spec.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(spec.body)) } : {}), ...spec.headers },
+        headers: {
+          ...(spec.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(spec.body)) } : {}),
+          ...spec.headers,
+        },
         agent: agentFor(t),
         timeout: 15_000,
       },

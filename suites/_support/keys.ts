@@ -39,13 +39,26 @@ export interface LedgerEvent {
   readonly saId?: number;
 }
 
-export function ledger(t: Target, event: 'created' | 'deleted', id: number, name: string, kind: LedgerKind = 'key', saId?: number): void {
-  const entry: LedgerEvent = kind === 'key' ? { event, id, name } : { event, kind, id, name, ...(saId === undefined ? {} : { saId }) };
+export function ledger(
+  t: Target,
+  event: 'created' | 'deleted',
+  id: number,
+  name: string,
+  kind: LedgerKind = 'key',
+  saId?: number,
+): void {
+  const entry: LedgerEvent =
+    kind === 'key' ? { event, id, name } : { event, kind, id, name, ...(saId === undefined ? {} : { saId }) };
   appendFileSync(t.ledgerFile, `${JSON.stringify(entry)}\n`);
 }
 
 /** POST /graph/api/auth/keys as admin with a raw body; logs what it created. */
-export async function postKey(t: Target, body: unknown, headers: Record<string, string> = adminAuth(t), contentType = 'application/json'): Promise<HttpResult> {
+export async function postKey(
+  t: Target,
+  body: unknown,
+  headers: Record<string, string> = adminAuth(t),
+  contentType = 'application/json',
+): Promise<HttpResult> {
   const res = await send(t, {
     method: 'POST',
     path: '/graph/api/auth/keys',
@@ -64,7 +77,8 @@ export async function postKey(t: Target, body: unknown, headers: Record<string, 
 export async function createKey(t: Target, label: string, role: Role, secondsToLive?: number): Promise<CreatedKey> {
   const name = uniqueName(t, label);
   const res = await postKey(t, secondsToLive === undefined ? { name, role } : { name, role, secondsToLive });
-  if (res.status !== 200) throw new Error(`creating key ${name} (${role}) as ${t.admin.login}: ${res.status} ${redactSecrets(res.text)}`);
+  if (res.status !== 200)
+    throw new Error(`creating key ${name} (${role}) as ${t.admin.login}: ${res.status} ${redactSecrets(res.text)}`);
   const k = res.json<{ id: number; key: string }>();
   return { id: k.id, name, key: k.key, role };
 }

@@ -34,25 +34,59 @@ export default class MarkdownReporter implements Reporter {
         if (!meta) continue;
         const project = test.project.name || '(default)';
         let section = sections.get(project);
-        if (!section) sections.set(project, (section = { target: describeTarget(test.project.getProvidedContext().target), rows: [], counts: {} }));
+        if (!section)
+          sections.set(
+            project,
+            (section = { target: describeTarget(test.project.getProvidedContext().target), rows: [], counts: {} }),
+          );
         const r = test.result();
         const note = r.state === 'skipped' ? (r.note ?? '') : (meta.informational ?? '');
-        const verdict = r.state === 'passed' ? (meta.informational ? 'deviates (informational)' : 'pass') : r.state === 'failed' ? 'FAIL' : 'skipped';
+        const verdict =
+          r.state === 'passed'
+            ? meta.informational
+              ? 'deviates (informational)'
+              : 'pass'
+            : r.state === 'failed'
+              ? 'FAIL'
+              : 'skipped';
         (section.counts[meta.level] ??= {})[verdict] = (section.counts[meta.level]?.[verdict] ?? 0) + 1;
         const title = test.name.slice(meta.id.length + 1);
-        section.rows.push(`| ${meta.id} | ${meta.level} | ${verdict} | ${cell(title)} | ${meta.ref} | ${cell(meta.source)} | ${cell(note)} |`);
+        section.rows.push(
+          `| ${meta.id} | ${meta.level} | ${verdict} | ${cell(title)} | ${meta.ref} | ${cell(meta.source)} | ${cell(note)} |`,
+        );
       }
     }
     if (sections.size === 0) return;
     const tallyOf = (s: Section): string =>
       Object.entries(s.counts)
-        .map(([level, c]) => `${level}: ${Object.entries(c).map(([v, n]) => `${n} ${v}`).join(', ')}`)
+        .map(
+          ([level, c]) =>
+            `${level}: ${Object.entries(c)
+              .map(([v, n]) => `${n} ${v}`)
+              .join(', ')}`,
+        )
         .join('; ');
     const names = [...sections.keys()].sort();
-    const md = ['# Server conformance summary', '', ...names.map((n) => `- \`${n}\`: ${tallyOf(sections.get(n)!)}`), ''];
+    const md = [
+      '# Server conformance summary',
+      '',
+      ...names.map((n) => `- \`${n}\`: ${tallyOf(sections.get(n)!)}`),
+      '',
+    ];
     for (const name of names) {
       const s = sections.get(name)!;
-      md.push(`## Project \`${name}\``, '', `Target: ${s.target}`, '', tallyOf(s), '', '| id | level | verdict | sends → expects | reference | source | note |', '|---|---|---|---|---|---|---|', ...s.rows.sort(), '');
+      md.push(
+        `## Project \`${name}\``,
+        '',
+        `Target: ${s.target}`,
+        '',
+        tallyOf(s),
+        '',
+        '| id | level | verdict | sends → expects | reference | source | note |',
+        '|---|---|---|---|---|---|---|',
+        ...s.rows.sort(),
+        '',
+      );
     }
     mkdirSync(dirname(SUMMARY_FILE), { recursive: true });
     writeFileSync(SUMMARY_FILE, md.join('\n'));

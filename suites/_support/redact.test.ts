@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from './redact.ts';
 
-const legacy = Buffer.from(JSON.stringify({ k: 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6', n: 'pmmconf-x', id: 1 })).toString('base64');
+const legacy = Buffer.from(JSON.stringify({ k: 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6', n: 'pmmconf-x', id: 1 })).toString(
+  'base64',
+);
 const glsa = 'glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58a';
 
 describe('redactSecrets', () => {

@@ -5,5 +5,8 @@ import { createHash } from 'node:crypto';
 const SECRET = /eyJrIjoi[A-Za-z0-9+/]{20,}={0,2}|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}/g;
 
 export function redactSecrets(text: string): string {
-  return text.replace(SECRET, (k) => `${k.slice(0, 8)}…<sha256:${createHash('sha256').update(k).digest('hex').slice(0, 16)}>`);
+  return text.replace(
+    SECRET,
+    (k) => `${k.slice(0, 8)}…<sha256:${createHash('sha256').update(k).digest('hex').slice(0, 16)}>`,
+  );
 }

@@ -26,7 +26,10 @@ export interface CreatedToken {
 
 const accounts = new Map<number, string>();
 
-const json = (headers: Record<string, string>): Record<string, string> => ({ ...headers, 'Content-Type': 'application/json' });
+const json = (headers: Record<string, string>): Record<string, string> => ({
+  ...headers,
+  'Content-Type': 'application/json',
+});
 
 /** Whether `name` is one of this run's (a migrated key's account is `sa-autogen-<key name>`, grafana-auth §5.2). */
 export function isRunAccount(t: Target, name: string): boolean {
@@ -34,8 +37,13 @@ export function isRunAccount(t: Target, name: string): boolean {
 }
 
 /** POST /graph/api/serviceaccounts (as admin unless `headers`); logs what it created. */
-export async function postServiceAccount(t: Target, body: Record<string, unknown>, headers: Record<string, string> = adminAuth(t)): Promise<HttpResult> {
-  if (typeof body.name === 'string' && !body.name.startsWith(keyPrefix(t))) throw new Error(`refusing to create ${body.name}: not a name of this run`);
+export async function postServiceAccount(
+  t: Target,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = adminAuth(t),
+): Promise<HttpResult> {
+  if (typeof body.name === 'string' && !body.name.startsWith(keyPrefix(t)))
+    throw new Error(`refusing to create ${body.name}: not a name of this run`);
   const res = await send(t, { method: 'POST', path: SA_API, headers: json(headers), body: JSON.stringify(body) });
   if (res.status >= 200 && res.status < 300) {
     const sa = res.json<{ id?: unknown; name?: unknown }>();
@@ -48,29 +56,54 @@ export async function postServiceAccount(t: Target, body: Record<string, unknown
 }
 
 /** Creates a service account with `role`; throws with the answer when refused. */
-export async function createServiceAccount(t: Target, label: string, role: Role, extra: Record<string, unknown> = {}): Promise<CreatedAccount> {
+export async function createServiceAccount(
+  t: Target,
+  label: string,
+  role: Role,
+  extra: Record<string, unknown> = {},
+): Promise<CreatedAccount> {
   const name = uniqueName(t, label);
   const res = await postServiceAccount(t, { name, role, ...extra });
-  if (res.status !== 201) throw new Error(`creating service account ${name} (${role}) as ${t.admin.login}: ${res.status} ${redactSecrets(res.text)}`);
+  if (res.status !== 201)
+    throw new Error(
+      `creating service account ${name} (${role}) as ${t.admin.login}: ${res.status} ${redactSecrets(res.text)}`,
+    );
   const sa = res.json<{ id: number; login: string; role: string }>();
   return { id: sa.id, name, login: sa.login, role: sa.role };
 }
 
 /** POST /graph/api/serviceaccounts/:id/tokens (as admin unless `headers`); logs what it created. */
-export async function postToken(t: Target, saId: number, body: Record<string, unknown>, headers: Record<string, string> = adminAuth(t)): Promise<HttpResult> {
-  const res = await send(t, { method: 'POST', path: `${SA_API}/${saId}/tokens`, headers: json(headers), body: JSON.stringify(body) });
+export async function postToken(
+  t: Target,
+  saId: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = adminAuth(t),
+): Promise<HttpResult> {
+  const res = await send(t, {
+    method: 'POST',
+    path: `${SA_API}/${saId}/tokens`,
+    headers: json(headers),
+    body: JSON.stringify(body),
+  });
   if (res.status === 200) {
     const tok = res.json<{ id?: unknown; name?: unknown }>();
-    if (typeof tok.id === 'number' && typeof tok.name === 'string') ledger(t, 'created', tok.id, tok.name, 'token', saId);
+    if (typeof tok.id === 'number' && typeof tok.name === 'string')
+      ledger(t, 'created', tok.id, tok.name, 'token', saId);
   }
   return res;
 }
 
 /** Creates a token of service account `saId` (with a TTL); throws with the answer when refused. */
-export async function createToken(t: Target, saId: number, label: string, secondsToLive?: number): Promise<CreatedToken> {
+export async function createToken(
+  t: Target,
+  saId: number,
+  label: string,
+  secondsToLive?: number,
+): Promise<CreatedToken> {
   const name = uniqueName(t, label);
   const res = await postToken(t, saId, secondsToLive === undefined ? { name } : { name, secondsToLive });
-  if (res.status !== 200) throw new Error(`creating token ${name} of service account ${saId}: ${res.status} ${redactSecrets(res.text)}`);
+  if (res.status !== 200)
+    throw new Error(`creating token ${name} of service account ${saId}: ${res.status} ${redactSecrets(res.text)}`);
   const tok = res.json<{ id: number; key: string }>();
   return { id: tok.id, name, key: tok.key, saId };
 }
@@ -86,8 +119,13 @@ export async function deleteServiceAccount(t: Target, id: number, name: string):
 }
 
 export async function deleteToken(t: Target, tok: CreatedToken): Promise<HttpResult> {
-  if (!tok.name.startsWith(keyPrefix(t))) throw new Error(`refusing to delete token ${tok.name}: not created by this run`);
-  const res = await send(t, { method: 'DELETE', path: `${SA_API}/${tok.saId}/tokens/${tok.id}`, headers: adminAuth(t) });
+  if (!tok.name.startsWith(keyPrefix(t)))
+    throw new Error(`refusing to delete token ${tok.name}: not created by this run`);
+  const res = await send(t, {
+    method: 'DELETE',
+    path: `${SA_API}/${tok.saId}/tokens/${tok.id}`,
+    headers: adminAuth(t),
+  });
   if (res.status === 200) ledger(t, 'deleted', tok.id, tok.name, 'token', tok.saId);
   return res;
 }

@@ -45,7 +45,9 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 export async function spawnMock(args: readonly string[]): Promise<SpawnedMock> {
-  const child = spawn(process.execPath, [MOCK_CLI, '--json', '--https-port', '0', '--http-port', '-1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MOCK_CLI, '--json', '--https-port', '0', '--http-port', '-1', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stop = stopper(child);
   let out = '';
   let err = '';

@@ -70,24 +70,30 @@ export function pollSecondsFor(kind: Target['kind'], env: NodeJS.ProcessEnv): nu
   const raw = env.PMM_SUITE_MOCK_POLL_SECONDS;
   if (kind !== 'mock' || raw === undefined || raw === '') return AUTH_CACHE_POLL_SECONDS;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new TargetConfigError(`PMM_SUITE_MOCK_POLL_SECONDS must be a positive number of seconds, got "${raw}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new TargetConfigError(`PMM_SUITE_MOCK_POLL_SECONDS must be a positive number of seconds, got "${raw}"`);
   return n;
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && ['1', 'true', 'yes'].includes(v.toLowerCase());
 
 /** Reads PMM_SERVER_URL & co.; undefined when PMM_SERVER_URL is unset (→ the embedded mock). */
-export function targetFromEnv(env: NodeJS.ProcessEnv): Pick<Target, 'baseUrl' | 'ca' | 'insecure' | 'admin' | 'readOnly' | 'strict'> | undefined {
+export function targetFromEnv(
+  env: NodeJS.ProcessEnv,
+): Pick<Target, 'baseUrl' | 'ca' | 'insecure' | 'admin' | 'readOnly' | 'strict'> | undefined {
   const raw = env.PMM_SERVER_URL;
   if (raw === undefined || raw === '') return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new TargetConfigError(`PMM_SERVER_URL is not a URL: expected https://admin:PASSWORD@host:443, got "${raw.replace(/\/\/[^@/]*@/, '//…@')}"`);
+    throw new TargetConfigError(
+      `PMM_SERVER_URL is not a URL: expected https://admin:PASSWORD@host:443, got "${raw.replace(/\/\/[^@/]*@/, '//…@')}"`,
+    );
   }
   if (url.protocol !== 'https:') throw new TargetConfigError(`PMM_SERVER_URL must be https://…, got ${url.protocol}`);
-  if (url.username === '' || url.password === '') throw new TargetConfigError('PMM_SERVER_URL must carry the admin credentials: https://admin:PASSWORD@host:443');
+  if (url.username === '' || url.password === '')
+    throw new TargetConfigError('PMM_SERVER_URL must carry the admin credentials: https://admin:PASSWORD@host:443');
   const insecure = truthy(env.PMM_SERVER_INSECURE_TLS);
   const caFile = env.PMM_SERVER_CA_FILE;
   if (insecure && caFile) throw new TargetConfigError('set PMM_SERVER_INSECURE_TLS or PMM_SERVER_CA_FILE, not both');
@@ -96,7 +102,9 @@ export function targetFromEnv(env: NodeJS.ProcessEnv): Pick<Target, 'baseUrl' | 
     try {
       ca = readFileSync(caFile, 'utf8');
     } catch (e) {
-      throw new TargetConfigError(`PMM_SERVER_CA_FILE ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new TargetConfigError(
+        `PMM_SERVER_CA_FILE ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
   return {

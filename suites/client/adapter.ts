@@ -3,7 +3,12 @@ import { spawn } from 'node:child_process';
 
 export type Outcome =
   | { readonly kind: 'response'; readonly status: number; readonly body: string }
-  | { readonly kind: 'error'; readonly error: 'tls' | 'connect' | 'unsupported' | 'other'; readonly message: string; readonly exitCode: number | null }
+  | {
+      readonly kind: 'error';
+      readonly error: 'tls' | 'connect' | 'unsupported' | 'other';
+      readonly message: string;
+      readonly exitCode: number | null;
+    }
   | { readonly kind: 'timeout' };
 
 export interface AdapterEnv {
@@ -20,7 +25,19 @@ export interface AdapterEnv {
 /** The environment without variables that would change a client's TLS trust behind its back. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of ['NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'CURL_CA_BUNDLE', 'REQUESTS_CA_BUNDLE', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[k];
+  for (const k of [
+    'NODE_EXTRA_CA_CERTS',
+    'NODE_TLS_REJECT_UNAUTHORIZED',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'CURL_CA_BUNDLE',
+    'REQUESTS_CA_BUNDLE',
+    'HTTPS_PROXY',
+    'https_proxy',
+    'HTTP_PROXY',
+    'http_proxy',
+  ])
+    delete env[k];
   return env;
 }
 
@@ -29,7 +46,11 @@ const ERRORS = new Set(['tls', 'connect', 'unsupported', 'other']);
 export function runAdapter(executable: string, env: AdapterEnv, timeoutMs = 10_000): Promise<Outcome> {
   return new Promise((resolve) => {
     // Its own process group, so that a timeout kills whatever the adapter started too (a shell's curl or sleep).
-    const child = spawn(executable, [], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(executable, [], {
+      env: { ...cleanEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let out = '';
     let err = '';
     let timedOut = false;
@@ -58,11 +79,23 @@ export function runAdapter(executable: string, env: AdapterEnv, timeoutMs = 10_0
         parsed = undefined;
       }
       if (code === 0) {
-        if (parsed && Number.isInteger(parsed.status)) return resolve({ kind: 'response', status: parsed.status as number, body: typeof parsed.body === 'string' ? parsed.body : '' });
-        return resolve({ kind: 'error', error: 'other', message: `exit 0 without a {"status",…} line: ${line.slice(0, 200)}`, exitCode: 0 });
+        if (parsed && Number.isInteger(parsed.status))
+          return resolve({
+            kind: 'response',
+            status: parsed.status as number,
+            body: typeof parsed.body === 'string' ? parsed.body : '',
+          });
+        return resolve({
+          kind: 'error',
+          error: 'other',
+          message: `exit 0 without a {"status",…} line: ${line.slice(0, 200)}`,
+          exitCode: 0,
+        });
       }
-      const error = parsed && typeof parsed.error === 'string' && ERRORS.has(parsed.error) ? (parsed.error as 'tls') : 'other';
-      const message = parsed && typeof parsed.message === 'string' ? parsed.message : (err.trim().split('\n').pop() ?? '');
+      const error =
+        parsed && typeof parsed.error === 'string' && ERRORS.has(parsed.error) ? (parsed.error as 'tls') : 'other';
+      const message =
+        parsed && typeof parsed.message === 'string' ? parsed.message : (err.trim().split('\n').pop() ?? '');
       resolve({ kind: 'error', error, message: message.slice(0, 300), exitCode: code });
     });
   });

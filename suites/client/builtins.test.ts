@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuns, PROFILES, runCheck, verdictOf, type Report } from './run-check.ts';
 
-const BUILTINS = ['curl', 'wget', 'node-fetch', 'node-https', 'axios', 'python-requests', 'python-urllib', 'go-nethttp'];
+const BUILTINS = [
+  'curl',
+  'wget',
+  'node-fetch',
+  'node-https',
+  'axios',
+  'python-requests',
+  'python-urllib',
+  'go-nethttp',
+];
 const CASE_COUNT = 17;
 let run: Awaited<ReturnType<typeof runCheck>>;
 let report: Report;
@@ -33,31 +42,34 @@ describe('pmm-auth-check clients: the built-in matrix on both profiles', () => {
     expect(run.code).toBe(0);
   });
 
-  it('issue 11: the run leaves nothing in its TMPDIR (the compiled Go adapter, the adapters\' temporary files)', () => {
+  it("issue 11: the run leaves nothing in its TMPDIR (the compiled Go adapter, the adapters' temporary files)", () => {
     expect(run.leftovers).toEqual([]);
   });
 
-  it.each(BUILTINS)('issues 5, 6: %s is installed here, reports its version and got a verdict in every case on both profiles', (name) => {
-    const c = report.clients[name];
-    expect(c, `no column for ${name}`).toBeDefined();
-    expect(c!.missing, `${name} missing: ${c!.missing}`).toBeUndefined();
-    expect(c!.version).toMatch(/\S/);
-    expect(Object.keys(c!.profiles)).toEqual([...PROFILES]);
-    for (const p of PROFILES) {
-      expect(Object.keys(c!.profiles[p]!.cases).length, p).toBe(CASE_COUNT);
-      for (const [id, v] of Object.entries(c!.profiles[p]!.cases)) {
-        expect(['PASS', 'FAIL', 'NON-STRICT', 'UNSUPPORTED', 'INFO'], `${p} ${id}`).toContain(v.verdict);
-        expect(v.reason, `${name} ${p} ${id} has a reason`).toMatch(/\S{3}/);
+  it.each(BUILTINS)(
+    'issues 5, 6: %s is installed here, reports its version and got a verdict in every case on both profiles',
+    (name) => {
+      const c = report.clients[name];
+      expect(c, `no column for ${name}`).toBeDefined();
+      expect(c!.missing, `${name} missing: ${c!.missing}`).toBeUndefined();
+      expect(c!.version).toMatch(/\S/);
+      expect(Object.keys(c!.profiles)).toEqual([...PROFILES]);
+      for (const p of PROFILES) {
+        expect(Object.keys(c!.profiles[p]!.cases).length, p).toBe(CASE_COUNT);
+        for (const [id, v] of Object.entries(c!.profiles[p]!.cases)) {
+          expect(['PASS', 'FAIL', 'NON-STRICT', 'UNSUPPORTED', 'INFO'], `${p} ${id}`).toContain(v.verdict);
+          expect(v.reason, `${name} ${p} ${id} has a reason`).toMatch(/\S{3}/);
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each(PROFILES)('issues 5, 6: curl passes every MUST case on %s (the reference client of the PMM docs)', (p) => {
     const failed = Object.entries(report.clients.curl!.profiles[p]!.cases).filter(([, v]) => v.verdict === 'FAIL');
     expect(failed).toEqual([]);
   });
 
-  it.each(PROFILES)('issue 6: on %s every passing client sent that profile\'s key, Basic user and version path', (p) => {
+  it.each(PROFILES)("issue 6: on %s every passing client sent that profile's key, Basic user and version path", (p) => {
     const want = SENT[p];
     for (const name of BUILTINS) {
       const passed = (id: string): string | undefined => {
@@ -83,7 +95,9 @@ describe('pmm-auth-check clients: the built-in matrix on both profiles', () => {
   });
 
   it('issue 6: report.json documents its shape and lists both profiles with what differs', () => {
-    expect(Object.keys(report.about)).toEqual(expect.arrayContaining(['format', 'profiles', 'cases', 'clients', 'verdicts', 'unexpected']));
+    expect(Object.keys(report.about)).toEqual(
+      expect.arrayContaining(['format', 'profiles', 'cases', 'clients', 'verdicts', 'unexpected']),
+    );
     expect(report.profiles.map((p) => [p.name, p.title, p.basicUser, p.versionPath])).toEqual([
       ['pmm2', 'PMM 2', 'api_key', '/v1/version'],
       ['pmm3', 'PMM 3', 'service_token', '/v1/server/version'],
@@ -106,7 +120,16 @@ describe('pmm-auth-check clients: the built-in matrix on both profiles', () => {
 
   it('issues 5, 6: report.html renders in headless Chromium: one row per case, a column per client and profile', async () => {
     const dom = await new Promise<string>((resolve, reject) => {
-      const child = spawn('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--dump-dom', `file://${join(run.dir, 'report.html')}`]);
+      const child = spawn('chromium', [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--dump-dom',
+        `file://${join(run.dir, 'report.html')}`,
+      ]);
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('error', reject);

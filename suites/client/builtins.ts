@@ -7,7 +7,16 @@ import { fileURLToPath } from 'node:url';
 
 export const CLIENTS_DIR = fileURLToPath(new URL('../../fixtures/clients/', import.meta.url));
 
-export const BUILTIN_CLIENTS = ['curl', 'wget', 'node-fetch', 'node-https', 'axios', 'python-requests', 'python-urllib', 'go-nethttp'] as const;
+export const BUILTIN_CLIENTS = [
+  'curl',
+  'wget',
+  'node-fetch',
+  'node-https',
+  'axios',
+  'python-requests',
+  'python-urllib',
+  'go-nethttp',
+] as const;
 
 export interface ClientSpec {
   readonly name: string;
@@ -27,12 +36,22 @@ export interface Builtins {
 function buildGo(dir: string): Promise<{ executable: string | null; missing?: string }> {
   const out = join(dir, 'go-nethttp');
   return new Promise((resolve) => {
-    const child = spawn('go', ['build', '-o', out, '.'], { cwd: join(CLIENTS_DIR, 'go-nethttp'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOPROXY: 'off' } });
+    const child = spawn('go', ['build', '-o', out, '.'], {
+      cwd: join(CLIENTS_DIR, 'go-nethttp'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOPROXY: 'off' },
+    });
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (text += d.toString()));
     child.on('error', () => resolve({ executable: null, missing: 'go is not installed (Debian: golang-go)' }));
-    child.on('close', (code) => resolve(code === 0 ? { executable: out } : { executable: null, missing: `go build failed: ${text.trim().split('\n').pop()}` }));
+    child.on('close', (code) =>
+      resolve(
+        code === 0
+          ? { executable: out }
+          : { executable: null, missing: `go build failed: ${text.trim().split('\n').pop()}` },
+      ),
+    );
   });
 }
 
@@ -50,7 +69,9 @@ export async function builtinClients(names: readonly string[]): Promise<Builtins
         return { name, builtin: true, ...(await buildGo(dir)) };
       }
       const executable = join(CLIENTS_DIR, name);
-      return existsSync(executable) ? { name, executable, builtin: true } : { name, executable: null, missing: `no adapter ${executable}`, builtin: true };
+      return existsSync(executable)
+        ? { name, executable, builtin: true }
+        : { name, executable: null, missing: `no adapter ${executable}`, builtin: true };
     }),
   );
   return { clients, cleanup };

@@ -33,7 +33,9 @@ function readmeClient(): string {
 }
 
 /** curl with a status line, as the careless clients below use it. */
-const curlStatus = (args: string): string => `code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" ${args}) || exit 1
+const curlStatus = (
+  args: string,
+): string => `code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" ${args}) || exit 1
 printf '{"status":%s,"body":""}\\n' "$code"`;
 const version = (name: string): string => `[ "$1" = --version ] && { echo "${name} 1"; exit 0; }`;
 
@@ -51,26 +53,51 @@ beforeAll(async () => {
   const runs = await Promise.all([
     runCheck([
       ...lanes[0]!,
-      '--client', script('always-insecure', `TLS_MODE=insecure exec ${curl} "$@"`),
-      '--client', script('lowercase-bearer', `${version('lowercase-bearer')}\n${curlStatus('-H "Authorization: bearer $PMM_API_KEY" "$PMM_URL"')}`),
-      '--client', script('key-in-query', `${version('key-in-query')}\n${curlStatus('"$PMM_URL?api_key=$PMM_API_KEY"')}`),
-      '--client', userClient('user-client'),
-      '--client', script('hangs', `${version('hangs')}\nsleep 60`),
-      '--cases', 'client.bearer.*',
+      '--client',
+      script('always-insecure', `TLS_MODE=insecure exec ${curl} "$@"`),
+      '--client',
+      script(
+        'lowercase-bearer',
+        `${version('lowercase-bearer')}\n${curlStatus('-H "Authorization: bearer $PMM_API_KEY" "$PMM_URL"')}`,
+      ),
+      '--client',
+      script('key-in-query', `${version('key-in-query')}\n${curlStatus('"$PMM_URL?api_key=$PMM_API_KEY"')}`),
+      '--client',
+      userClient('user-client'),
+      '--client',
+      script('hangs', `${version('hangs')}\nsleep 60`),
+      '--cases',
+      'client.bearer.*',
     ]),
     (async () => [
       // The TLS cases for a client that always passes -k.
-      await runCheck([...lanes[1]!, '--client', script('always-insecure-tls', `TLS_MODE=insecure exec ${curl} "$@"`), '--cases', 'client.tls.*']),
+      await runCheck([
+        ...lanes[1]!,
+        '--client',
+        script('always-insecure-tls', `TLS_MODE=insecure exec ${curl} "$@"`),
+        '--cases',
+        'client.tls.*',
+      ]),
       // The user-info cases: a client that swaps the URL's user name for api_key (a PMM 2 habit), and the README's client.
       await runCheck([
         ...lanes[1]!,
-        '--client', script('api-key-user', `${version('api-key-user')}\nurl=$(printf '%s' "$PMM_URL" | sed 's#^https://[^:@/]*:#https://api_key:#')\n${curlStatus('"$url"')}`),
-        '--client', userClient('user-client-userinfo'),
-        '--cases', 'client.userinfo.*',
+        '--client',
+        script(
+          'api-key-user',
+          `${version('api-key-user')}\nurl=$(printf '%s' "$PMM_URL" | sed 's#^https://[^:@/]*:#https://api_key:#')\n${curlStatus('"$url"')}`,
+        ),
+        '--client',
+        userClient('user-client-userinfo'),
+        '--cases',
+        'client.userinfo.*',
       ]),
     ])(),
   ]).then(([first, rest]) => [first, ...rest]);
-  report = { ...runs[0]!.report, clients: Object.assign({}, ...runs.map((r) => r.report.clients)), unexpected: runs.flatMap((r) => r.report.unexpected) };
+  report = {
+    ...runs[0]!.report,
+    clients: Object.assign({}, ...runs.map((r) => r.report.clients)),
+    unexpected: runs.flatMap((r) => r.report.unexpected),
+  };
   codes = runs.map((r) => r.code);
   leftovers = runs.flatMap((r) => r.leftovers);
 }, 600_000);
@@ -80,19 +107,25 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const each = <T>(rows: readonly T[]): [T, (typeof PROFILES)[number]][] => rows.flatMap((r) => PROFILES.map((p) => [r, p] as [T, (typeof PROFILES)[number]]));
+const each = <T>(rows: readonly T[]): [T, (typeof PROFILES)[number]][] =>
+  rows.flatMap((r) => PROFILES.map((p) => [r, p] as [T, (typeof PROFILES)[number]]));
 
 describe('careless clients get FAIL on the right cases, on PMM 2 and PMM 3', () => {
   it('issue 5: a run with an unexpected verdict exits non-zero', () => {
     expect(codes).toEqual([1, 1, 1]);
   });
 
-  it.each(each(['client.tls.self-signed.verify', 'client.tls.expired.ca', 'client.tls.not-yet-valid.ca', 'client.tls.wrong-host.ca', 'client.tls.untrusted-root.ca']))(
-    'issues 5, 6: curl that always passes -k → FAIL on %s (%s)',
-    (id, p) => {
-      expect(verdictOf(report, 'always-insecure-tls', p, id).verdict).toBe('FAIL');
-    },
-  );
+  it.each(
+    each([
+      'client.tls.self-signed.verify',
+      'client.tls.expired.ca',
+      'client.tls.not-yet-valid.ca',
+      'client.tls.wrong-host.ca',
+      'client.tls.untrusted-root.ca',
+    ]),
+  )('issues 5, 6: curl that always passes -k → FAIL on %s (%s)', (id, p) => {
+    expect(verdictOf(report, 'always-insecure-tls', p, id).verdict).toBe('FAIL');
+  });
 
   it.each(PROFILES)('issues 5, 6: the always -k client still passes the cases where accepting is right (%s)', (p) => {
     expect(verdictOf(report, 'always-insecure-tls', p, 'client.tls.valid.ca').verdict).toBe('PASS');
@@ -105,9 +138,12 @@ describe('careless clients get FAIL on the right cases, on PMM 2 and PMM 3', () 
     expect(v.reason).toMatch(/invalid|Bearer/);
   });
 
-  it.each(PROFILES)('issues 5, 6: a client putting the key in the query string → FAIL on client.bearer.exact (%s)', (p) => {
-    expect(verdictOf(report, 'key-in-query', p, 'client.bearer.exact').verdict).toBe('FAIL');
-  });
+  it.each(PROFILES)(
+    'issues 5, 6: a client putting the key in the query string → FAIL on client.bearer.exact (%s)',
+    (p) => {
+      expect(verdictOf(report, 'key-in-query', p, 'client.bearer.exact').verdict).toBe('FAIL');
+    },
+  );
 
   it('issue 6: a client that swaps service_token for api_key → FAIL on PMM 3 only (the URL said service_token)', () => {
     expect(verdictOf(report, 'api-key-user', 'pmm2', 'client.userinfo.basic').verdict).toBe('PASS');
@@ -133,10 +169,17 @@ describe('careless clients get FAIL on the right cases, on PMM 2 and PMM 3', () 
     expect(readFileSync(join(ROOT, 'fixtures/clients/PROTOCOL.md'), 'utf8')).toContain(readmeClient());
   });
 
-  it.each(PROFILES)("issues 5, 6: the README's 10-line user client plugs in with --client and passes client.bearer.exact and the user-info cases (%s)", (p) => {
-    for (const [client, id] of [['user-client', 'client.bearer.exact'], ['user-client-userinfo', 'client.userinfo.basic'], ['user-client-userinfo', 'client.userinfo.decode']] as const) {
-      const v = verdictOf(report, client, p, id);
-      expect(v.verdict, `${id}: ${v.reason}`).toBe('PASS');
-    }
-  });
+  it.each(PROFILES)(
+    "issues 5, 6: the README's 10-line user client plugs in with --client and passes client.bearer.exact and the user-info cases (%s)",
+    (p) => {
+      for (const [client, id] of [
+        ['user-client', 'client.bearer.exact'],
+        ['user-client-userinfo', 'client.userinfo.basic'],
+        ['user-client-userinfo', 'client.userinfo.decode'],
+      ] as const) {
+        const v = verdictOf(report, client, p, id);
+        expect(v.verdict, `${id}: ${v.reason}`).toBe('PASS');
+      }
+    },
+  );
 });

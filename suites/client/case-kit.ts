@@ -63,7 +63,9 @@ export const pass = (reason: string): Judged => ({ verdict: 'PASS', reason });
 export const fail = (reason: string): Judged => ({ verdict: 'FAIL', reason });
 
 export function unsupported(o: Outcome): Judged | undefined {
-  return o.kind === 'error' && o.error === 'unsupported' ? { verdict: 'UNSUPPORTED', reason: `the client cannot express this: ${o.message}` } : undefined;
+  return o.kind === 'error' && o.error === 'unsupported'
+    ? { verdict: 'UNSUPPORTED', reason: `the client cannot express this: ${o.message}` }
+    : undefined;
 }
 
 export function credentialSeen(e: JournalEntry | undefined): string {

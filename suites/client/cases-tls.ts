@@ -13,13 +13,23 @@ export function tlsRefusal(personality: string, mode: 'verify' | 'ca'): ClientCa
     level: 'MUST',
     title: `refuses the ${personality} certificate${mode === 'ca' ? ' even with the test CA' : ' by default'}; no HTTP request reaches the mock`,
     async judge(ctx) {
-      const o = await ctx.run({ PMM_URL: `${ctx.url(personality)}${ctx.profile.versionPath}`, PMM_API_KEY: ctx.keys.viewer, AUTH_MODE: 'bearer', TLS_MODE: mode, ...(mode === 'ca' ? { PMM_CA_FILE: ctx.caFile } : {}) });
+      const o = await ctx.run({
+        PMM_URL: `${ctx.url(personality)}${ctx.profile.versionPath}`,
+        PMM_API_KEY: ctx.keys.viewer,
+        AUTH_MODE: 'bearer',
+        TLS_MODE: mode,
+        ...(mode === 'ca' ? { PMM_CA_FILE: ctx.caFile } : {}),
+      });
       const onPort = o.requests.filter((e) => e.personality === personality);
       if (o.outcome.kind === 'response' || onPort.length > 0) {
-        return fail(`expected a refusal; the client reported ${describeOutcome(o.outcome)} and the mock saw ${onPort.length} request(s) on the ${personality} port`);
+        return fail(
+          `expected a refusal; the client reported ${describeOutcome(o.outcome)} and the mock saw ${onPort.length} request(s) on the ${personality} port`,
+        );
       }
       const event = o.tls.find((e) => e.personality === personality);
-      const evidence = event ? `${event.event}${event.alertDescription ? ` (alert ${event.alert} ${event.alertDescription})` : event.error ? ` (${event.error})` : ''}` : 'no TLS event';
+      const evidence = event
+        ? `${event.event}${event.alertDescription ? ` (alert ${event.alert} ${event.alertDescription})` : event.error ? ` (${event.error})` : ''}`
+        : 'no TLS event';
       return pass(`refused (${describeOutcome(o.outcome)}); the mock saw no request, TLS: ${evidence}`);
     },
   };
@@ -31,12 +41,20 @@ export function tlsAccept(personality: string, mode: 'insecure' | 'ca'): ClientC
     level: 'MUST',
     title: `${mode === 'insecure' ? 'with its insecure switch' : 'given the test CA'}, reaches the ${personality} certificate and authenticates`,
     async judge(ctx) {
-      const o = await ctx.run({ PMM_URL: `${ctx.url(personality)}${ctx.profile.versionPath}`, PMM_API_KEY: ctx.keys.viewer, AUTH_MODE: 'bearer', TLS_MODE: mode, ...(mode === 'ca' ? { PMM_CA_FILE: ctx.caFile } : {}) });
+      const o = await ctx.run({
+        PMM_URL: `${ctx.url(personality)}${ctx.profile.versionPath}`,
+        PMM_API_KEY: ctx.keys.viewer,
+        AUTH_MODE: 'bearer',
+        TLS_MODE: mode,
+        ...(mode === 'ca' ? { PMM_CA_FILE: ctx.caFile } : {}),
+      });
       const u = unsupported(o.outcome);
       if (u) return u;
       const e = o.requests.find((r) => r.personality === personality);
       if (o.outcome.kind !== 'response' || o.outcome.status !== 200 || !e || e.status !== 200) {
-        return fail(`expected HTTP 200 over the ${personality} certificate; the client reported ${describeOutcome(o.outcome)}, the mock saw ${e ? `a request answered ${e.status}` : 'no request'}`);
+        return fail(
+          `expected HTTP 200 over the ${personality} certificate; the client reported ${describeOutcome(o.outcome)}, the mock saw ${e ? `a request answered ${e.status}` : 'no request'}`,
+        );
       }
       return pass(`HTTP 200; the mock saw the authenticated GET ${e.path}`);
     },

@@ -36,7 +36,12 @@ export const USAGE = `Usage: pmm-auth-check clients [options]
 class Usage extends Error {}
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 function parse(argv: readonly string[]) {
@@ -76,7 +81,8 @@ function parse(argv: readonly string[]) {
   if (values.only !== undefined) {
     builtins = values.only.split(',').map((s) => s.trim());
     const unknown = builtins.filter((b) => !(BUILTIN_CLIENTS as readonly string[]).includes(b));
-    if (unknown.length) throw new Usage(`--only: unknown client(s) ${unknown.join(', ')}; built-ins: ${BUILTIN_CLIENTS.join(', ')}`);
+    if (unknown.length)
+      throw new Usage(`--only: unknown client(s) ${unknown.join(', ')}; built-ins: ${BUILTIN_CLIENTS.join(', ')}`);
   }
   const glob = values.cases;
   const cases = glob === undefined ? CLIENT_CASES : CLIENT_CASES.filter((c) => globToRegExp(glob).test(c.id));
@@ -85,19 +91,41 @@ function parse(argv: readonly string[]) {
   // Without --profile, --mock-url runs the given mocks' profiles.
   const profile = values.profile ?? (mockUrls.length > 0 ? undefined : 'all');
   const profiles = profile === undefined ? undefined : parseProfiles(profile);
-  if (profile !== undefined && !profiles) throw new Usage(`--profile "${profile}": expected ${PROFILE_NAMES.join(', ')} or all`);
+  if (profile !== undefined && !profiles)
+    throw new Usage(`--profile "${profile}": expected ${PROFILE_NAMES.join(', ')} or all`);
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 32)) throw new Usage(`--jobs must be an integer from 1 to 32, got "${values.jobs}"`);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 32))
+    throw new Usage(`--jobs must be an integer from 1 to 32, got "${values.jobs}"`);
   for (const url of mockUrls) {
-    if (!/^https?:\/\/[^/]+\/?$/.test(url)) throw new Usage(`--mock-url "${url}": expected the mock's main URL, e.g. https://127.0.0.1:8443`);
+    if (!/^https?:\/\/[^/]+\/?$/.test(url))
+      throw new Usage(`--mock-url "${url}": expected the mock's main URL, e.g. https://127.0.0.1:8443`);
   }
-  if (mockUrls.length === 0 && (values['mock-ca'] !== undefined || values['mock-admin-password'] !== 'admin')) throw new Usage('--mock-ca and --mock-admin-password apply to --mock-url');
-  const mocks = mockUrls.map((url) => ({ url, caFile: values['mock-ca'] ?? DEFAULT_MOCK_CA, adminPassword: values['mock-admin-password'] }));
-  return { help: false as const, builtins, custom, cases, profiles, jobs, mocks, reportDir: values['report-dir'], expectationsDir: values.expectations };
+  if (mockUrls.length === 0 && (values['mock-ca'] !== undefined || values['mock-admin-password'] !== 'admin'))
+    throw new Usage('--mock-ca and --mock-admin-password apply to --mock-url');
+  const mocks = mockUrls.map((url) => ({
+    url,
+    caFile: values['mock-ca'] ?? DEFAULT_MOCK_CA,
+    adminPassword: values['mock-admin-password'],
+  }));
+  return {
+    help: false as const,
+    builtins,
+    custom,
+    cases,
+    profiles,
+    jobs,
+    mocks,
+    reportDir: values['report-dir'],
+    expectationsDir: values.expectations,
+  };
 }
 
 /** Runs the command; resolves to the exit code. */
-export async function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   let o;
   try {
     o = parse(argv);
@@ -138,8 +166,12 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
   }
   const files = writeReports(o.reportDir, result);
   const names = result.profiles.map((p) => p.name);
-  out.write(`pmm-auth-check: ${Object.keys(result.clients).length} client(s) × ${names.length} profile(s) (${names.join(', ')}) × ${o.cases.length} case(s); reports: ${files.join(', ')}\n`);
+  out.write(
+    `pmm-auth-check: ${Object.keys(result.clients).length} client(s) × ${names.length} profile(s) (${names.join(', ')}) × ${o.cases.length} case(s); reports: ${files.join(', ')}\n`,
+  );
   for (const u of result.unexpected) out.write(`UNEXPECTED ${u}\n`);
-  out.write(`pmm-auth-check: ${result.unexpected.length === 0 ? 'every verdict as expected' : `${result.unexpected.length} unexpected verdict(s)`}\n`);
+  out.write(
+    `pmm-auth-check: ${result.unexpected.length === 0 ? 'every verdict as expected' : `${result.unexpected.length} unexpected verdict(s)`}\n`,
+  );
   return result.unexpected.length === 0 ? 0 : 1;
 }

@@ -30,7 +30,10 @@ describe('loadExpectations', () => {
   it('issue 6: a list gives each profile its own verdict; an unlisted profile has none', () => {
     const t = load({
       'client.bearer.exact': [{ ...ENTRY, profiles: ['pmm3'] }],
-      'client.create-key': [{ ...ENTRY, profiles: ['pmm2'] }, { ...ENTRY, verdict: 'UNSUPPORTED', profiles: ['pmm3'] }],
+      'client.create-key': [
+        { ...ENTRY, profiles: ['pmm2'] },
+        { ...ENTRY, verdict: 'UNSUPPORTED', profiles: ['pmm3'] },
+      ],
     });
     expect(expectationFor(t, 'pmm2', 'client.bearer.exact')).toBeUndefined();
     expect(expectationFor(t, 'pmm3', 'client.bearer.exact')?.verdict).toBe('FAIL');
@@ -40,8 +43,21 @@ describe('loadExpectations', () => {
 
   it.each([
     ['a list entry without "profiles"', { 'client.bearer.exact': [ENTRY] }, /each entry of a list needs "profiles"/],
-    ['one profile named twice', { 'client.bearer.exact': [{ ...ENTRY, profiles: ['pmm3'] }, { ...ENTRY, profiles: ['pmm2', 'pmm3'] }] }, /two entries for pmm3/],
-    ['an empty "profiles"', { 'client.bearer.exact': { ...ENTRY, profiles: [] } }, /"profiles" must be a non-empty list/],
+    [
+      'one profile named twice',
+      {
+        'client.bearer.exact': [
+          { ...ENTRY, profiles: ['pmm3'] },
+          { ...ENTRY, profiles: ['pmm2', 'pmm3'] },
+        ],
+      },
+      /two entries for pmm3/,
+    ],
+    [
+      'an empty "profiles"',
+      { 'client.bearer.exact': { ...ENTRY, profiles: [] } },
+      /"profiles" must be a non-empty list/,
+    ],
     ['an unknown case', { 'client.nothing': ENTRY }, /unknown case client\.nothing/],
     ['no source', { 'client.bearer.exact': { verdict: 'FAIL', reason: 'r' } }, /"reason" and "source" are required/],
   ])('issue 6: %s is refused with a message naming the file and case', (_label, cases, message) => {

@@ -28,10 +28,15 @@ export type Expectations = ReadonlyMap<ProfileName, ReadonlyMap<string, Expectat
 const VERDICTS: readonly Verdict[] = ['PASS', 'FAIL', 'NON-STRICT', 'UNSUPPORTED', 'INFO'];
 
 function checkEntry(where: string, exp: Partial<Expectation>): readonly ProfileName[] {
-  if (!exp.verdict || !VERDICTS.includes(exp.verdict)) throw new Error(`${where}: verdict must be one of ${VERDICTS.join(', ')}`);
+  if (!exp.verdict || !VERDICTS.includes(exp.verdict))
+    throw new Error(`${where}: verdict must be one of ${VERDICTS.join(', ')}`);
   if (!exp.reason || !exp.source) throw new Error(`${where}: "reason" and "source" are required`);
   if (exp.profiles === undefined) return PROFILE_NAMES;
-  if (!Array.isArray(exp.profiles) || exp.profiles.length === 0 || exp.profiles.some((p) => !(PROFILE_NAMES as readonly string[]).includes(p))) {
+  if (
+    !Array.isArray(exp.profiles) ||
+    exp.profiles.length === 0 ||
+    exp.profiles.some((p) => !(PROFILE_NAMES as readonly string[]).includes(p))
+  ) {
     throw new Error(`${where}: "profiles" must be a non-empty list of ${PROFILE_NAMES.join(', ')}`);
   }
   return exp.profiles;
@@ -50,7 +55,8 @@ export function loadExpectations(client: string, cases: readonly ClientCase[], d
   for (const [id, value] of Object.entries(raw.cases ?? {})) {
     if (!cases.some((c) => c.id === id)) throw new Error(`${file}: unknown case ${id}`);
     const entries = Array.isArray(value) ? value : [value];
-    if (Array.isArray(value) && entries.some((e) => e.profiles === undefined)) throw new Error(`${file}: ${id}: each entry of a list needs "profiles"`);
+    if (Array.isArray(value) && entries.some((e) => e.profiles === undefined))
+      throw new Error(`${file}: ${id}: each entry of a list needs "profiles"`);
     for (const exp of entries) {
       for (const p of checkEntry(`${file}: ${id}`, exp)) {
         if (table.get(p)!.has(id)) throw new Error(`${file}: ${id}: two entries for ${p}`);

@@ -12,7 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { spawnMock, type SpawnedMock } from '../_support/spawn-mock.ts';
 import { checkEntries, type JournalEntry, type TlsEvent } from './journal.ts';
 import { basicAuth, jsonOf, mockHttp, type MockHttp } from './mock-http.ts';
-import { EXPIRED_ANSWER, HARNESS_PROFILES, KEY_START, LEGACY_MINT, type CreateStep, type HarnessProfile, type KeyKind } from './profiles.ts';
+import {
+  EXPIRED_ANSWER,
+  HARNESS_PROFILES,
+  KEY_START,
+  LEGACY_MINT,
+  type CreateStep,
+  type HarnessProfile,
+  type KeyKind,
+} from './profiles.ts';
 
 export interface HarnessKeys {
   readonly viewer: string;
@@ -43,10 +51,23 @@ export interface HarnessMock {
 }
 
 /** The personalities the cases use (README "Certificate personalities"): a mock must serve them all. */
-export const NEEDED_PERSONALITIES = ['valid', 'self-signed', 'pmm-default', 'expired', 'not-yet-valid', 'wrong-host', 'untrusted-root', 'incomplete-chain', 'no-san', 'sha1'] as const;
+export const NEEDED_PERSONALITIES = [
+  'valid',
+  'self-signed',
+  'pmm-default',
+  'expired',
+  'not-yet-valid',
+  'wrong-host',
+  'untrusted-root',
+  'incomplete-chain',
+  'no-san',
+  'sha1',
+] as const;
 
 /** The test root CA of a mock started with `--tls` and its default `--cert-dir`. */
-export const DEFAULT_MOCK_CA = fileURLToPath(new URL('../../fixtures/tls/generated/personalities/root-ca.crt', import.meta.url));
+export const DEFAULT_MOCK_CA = fileURLToPath(
+  new URL('../../fixtures/tls/generated/personalities/root-ca.crt', import.meta.url),
+);
 
 /**
  * The tricky key's name decides its characters: its base64 group starts at a group boundary (the
@@ -61,9 +82,14 @@ const trickyFallback = (run: string): string => `${TRICKY_NAME}-${run}`;
 async function listing<T>(http: MockHttp, path: 'requests' | 'tls', since: number): Promise<T[]> {
   const where = `GET ${http.base}/__mock/${path}?since=${since}`;
   const answer = await http.call('GET', `/__mock/${path}?since=${since}`);
-  if (answer.status !== 200) throw new Error(`client harness: ${where} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+  if (answer.status !== 200)
+    throw new Error(`client harness: ${where} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
   const body = jsonOf<{ requests?: unknown; events?: unknown }>(answer, where);
-  return checkEntries<T>(path === 'requests' ? 'journal-entry' : 'tls-event', where, path === 'requests' ? body.requests : body.events);
+  return checkEntries<T>(
+    path === 'requests' ? 'journal-entry' : 'tls-event',
+    where,
+    path === 'requests' ? body.requests : body.events,
+  );
 }
 
 interface Driver {
@@ -77,13 +103,29 @@ function problem(d: Driver, what: string): Error {
 }
 
 /** Runs a creation recipe as admin (`{name}`, `{role}`, `{ttl}`, `{id}` filled in); the last step's `key`. */
-async function create(d: Driver, steps: readonly CreateStep[], fill: { name: string; role: string; ttl: number }): Promise<{ status: number; key?: string; text: string }> {
+async function create(
+  d: Driver,
+  steps: readonly CreateStep[],
+  fill: { name: string; role: string; ttl: number },
+): Promise<{ status: number; key?: string; text: string }> {
   let id = '';
   for (const step of steps) {
-    const body = Object.fromEntries(Object.entries(step.body).map(([k, v]) => [k, v === '{name}' ? fill.name : v === '{role}' ? fill.role : v === '{ttl}' ? fill.ttl : v]));
+    const body = Object.fromEntries(
+      Object.entries(step.body).map(([k, v]) => [
+        k,
+        v === '{name}' ? fill.name : v === '{role}' ? fill.role : v === '{ttl}' ? fill.ttl : v,
+      ]),
+    );
     const path = step.path.replace('{id}', id);
-    const answer = await d.http.call('POST', path, { headers: { Authorization: basicAuth('admin', d.adminPassword) }, json: body });
-    if (answer.status !== step.status) return { status: answer.status, text: `POST ${path} answered ${answer.status}, not ${step.status}: ${answer.text.slice(0, 200)}` };
+    const answer = await d.http.call('POST', path, {
+      headers: { Authorization: basicAuth('admin', d.adminPassword) },
+      json: body,
+    });
+    if (answer.status !== step.status)
+      return {
+        status: answer.status,
+        text: `POST ${path} answered ${answer.status}, not ${step.status}: ${answer.text.slice(0, 200)}`,
+      };
     const value = jsonOf<Record<string, unknown>>(answer, `POST ${path}`)[step.take];
     if (step.take === 'id') id = String(value);
     else if (typeof value === 'string') return { status: answer.status, key: value, text: '' };
@@ -102,9 +144,14 @@ async function mintTricky(d: Driver, run: string): Promise<string> {
   const legacy = LEGACY_MINT;
   const first = await create(d, legacy, { name: TRICKY_NAME, role: 'Viewer', ttl: 0 });
   // grafana-auth §1.3: a taken name → 409 (9.2); Grafana 11's shared name index answers 400 (grafana-auth §5.3).
-  const key = first.key ?? (first.status === 409 || first.status === 400 ? await mint(d, legacy, trickyFallback(run), 'Viewer', 0) : undefined);
+  const key =
+    first.key ??
+    (first.status === 409 || first.status === 400
+      ? await mint(d, legacy, trickyFallback(run), 'Viewer', 0)
+      : undefined);
   if (key === undefined) throw problem(d, `cannot create the legacy key "${TRICKY_NAME}" as admin: ${first.text}`);
-  if (!(key.includes('+') && key.includes('/') && key.endsWith('='))) throw problem(d, `the tricky key lacks +, / or =: ${key.slice(0, 8)}…`);
+  if (!(key.includes('+') && key.includes('/') && key.endsWith('=')))
+    throw problem(d, `the tricky key lacks +, / or =: ${key.slice(0, 8)}…`);
   return key;
 }
 
@@ -126,23 +173,36 @@ async function whoAmI(d: Driver, key: string): Promise<{ status: number; role?: 
 /** Fails fast when the mock does not treat the harness's keys as the cases assume (a verdict would mean nothing). */
 async function checkKeys(d: Driver, keys: HarnessKeys, roleOf: (key: string) => Promise<string | null>): Promise<void> {
   const prefix = KEY_START[d.profile.keyKind];
-  for (const [name, role] of [['viewer', 'Viewer'], ['admin', 'Admin'], ['tricky', 'Viewer']] as const) {
+  for (const [name, role] of [
+    ['viewer', 'Viewer'],
+    ['admin', 'Admin'],
+    ['tricky', 'Viewer'],
+  ] as const) {
     const got = await roleOf(keys[name]);
     if (got !== role) throw problem(d, `the ${name} key authenticates as ${got ?? 'nobody'}, not ${role}`);
   }
   for (const name of ['viewer', 'admin', 'expired'] as const) {
-    if (!keys[name].startsWith(prefix)) throw problem(d, `the ${name} key is not a ${d.profile.keyKind} key (${keys[name].slice(0, 4)}…)`);
+    if (!keys[name].startsWith(prefix))
+      throw problem(d, `the ${name} key is not a ${d.profile.keyKind} key (${keys[name].slice(0, 4)}…)`);
   }
   const expired = await whoAmI(d, keys.expired);
   if (expired.status !== EXPIRED_ANSWER.status || expired.message !== EXPIRED_ANSWER.message) {
-    throw problem(d, `the expired key is not rejected as expired (${expired.status} ${JSON.stringify(expired.message ?? null)}, expected ${EXPIRED_ANSWER.status} "${EXPIRED_ANSWER.message}")`);
+    throw problem(
+      d,
+      `the expired key is not rejected as expired (${expired.status} ${JSON.stringify(expired.message ?? null)}, expected ${EXPIRED_ANSWER.status} "${EXPIRED_ANSWER.message}")`,
+    );
   }
 }
 
 /** The lifetime of the expired key, and how far the clock moves past it (grafana-auth §4: rejected when expires <= now). */
 const EXPIRED_TTL_SECONDS = 1;
 
-async function prepare(d: Driver, personalities: Readonly<Record<string, string>>, caFile: string, close: () => Promise<void>): Promise<HarnessMock> {
+async function prepare(
+  d: Driver,
+  personalities: Readonly<Record<string, string>>,
+  caFile: string,
+  close: () => Promise<void>,
+): Promise<HarnessMock> {
   const run = randomBytes(4).toString('hex').slice(0, 6);
   const missing = NEEDED_PERSONALITIES.filter((p) => !personalities[p]);
   if (missing.length > 0) throw problem(d, `it serves no ${missing.join(', ')} personality; start it with --tls all`);
@@ -154,7 +214,8 @@ async function prepare(d: Driver, personalities: Readonly<Record<string, string>
   const expired = await mint(d, steps, `client-expired-${run}`, 'Viewer', EXPIRED_TTL_SECONDS);
   // Only the expired key has a lifetime yet; certificates follow the wall clock, not the mock's.
   const clock = await d.http.call('POST', '/__mock/clock', { json: { advanceSeconds: EXPIRED_TTL_SECONDS } });
-  if (clock.status !== 200) throw problem(d, `POST /__mock/clock answered ${clock.status}: ${clock.text.slice(0, 200)}`);
+  if (clock.status !== 200)
+    throw problem(d, `POST /__mock/clock answered ${clock.status}: ${clock.text.slice(0, 200)}`);
   const keys: HarnessKeys = { viewer, admin, expired, tricky };
   const roleOf = async (key: string): Promise<string | null> => {
     const r = await whoAmI(d, key);
@@ -164,7 +225,10 @@ async function prepare(d: Driver, personalities: Readonly<Record<string, string>
   let cursor = 0;
   const mark = async (): Promise<number> => {
     // The harness's own requests (minting, roleOf) are journaled too: skip past everything so far.
-    const [requests, tls] = await Promise.all([listing<JournalEntry>(d.http, 'requests', cursor), listing<TlsEvent>(d.http, 'tls', cursor)]);
+    const [requests, tls] = await Promise.all([
+      listing<JournalEntry>(d.http, 'requests', cursor),
+      listing<TlsEvent>(d.http, 'tls', cursor),
+    ]);
     cursor = Math.max(cursor, ...requests.map((e) => e.seq), ...tls.map((e) => e.seq));
     return cursor;
   };
@@ -198,7 +262,16 @@ export function killStartedMocks(): void {
 /** Starts a mock process for the profile, serving every personality, with a random admin password. */
 export async function startHarnessMock(profile: HarnessProfile): Promise<HarnessMock> {
   const adminPassword = randomBytes(9).toString('base64url');
-  const spawned: SpawnedMock = await spawnMock(['--profile', profile.mockProfile, '--tls', 'all', '--admin-password', adminPassword, '--journal-size', '100000']);
+  const spawned: SpawnedMock = await spawnMock([
+    '--profile',
+    profile.mockProfile,
+    '--tls',
+    'all',
+    '--admin-password',
+    adminPassword,
+    '--journal-size',
+    '100000',
+  ]);
   started.add(spawned);
   const stop = async (): Promise<void> => {
     await spawned.stop();
@@ -224,18 +297,33 @@ export interface ExternalMock {
 /** A mock started separately: its profile from `GET /__mock/routes`, its listeners from `GET /__mock/listeners`. */
 export async function connectHarnessMock(ext: ExternalMock): Promise<HarnessMock> {
   const caFile = ext.caFile ?? DEFAULT_MOCK_CA;
-  if (!existsSync(caFile)) throw new Error(`--mock-ca ${caFile}: no such file (the CA that verifies the mock at ${ext.url})`);
+  if (!existsSync(caFile))
+    throw new Error(`--mock-ca ${caFile}: no such file (the CA that verifies the mock at ${ext.url})`);
   const http = mockHttp(ext.url, readFileSync(caFile, 'utf8'));
   try {
     const routes = await http.call('GET', '/__mock/routes');
-    if (routes.status !== 200) throw new Error(`--mock-url ${ext.url}: GET /__mock/routes answered ${routes.status}; is it a pmm-auth-mock?`);
+    if (routes.status !== 200)
+      throw new Error(`--mock-url ${ext.url}: GET /__mock/routes answered ${routes.status}; is it a pmm-auth-mock?`);
     const name = jsonOf<{ profile?: unknown }>(routes, `GET ${ext.url}/__mock/routes`).profile;
     const profile = Object.values(HARNESS_PROFILES).find((p) => p.mockProfile === name);
-    if (!profile) throw new Error(`--mock-url ${ext.url}: the mock's profile "${String(name)}" is none of ${Object.values(HARNESS_PROFILES).map((p) => p.mockProfile).join(', ')}`);
+    if (!profile)
+      throw new Error(
+        `--mock-url ${ext.url}: the mock's profile "${String(name)}" is none of ${Object.values(HARNESS_PROFILES)
+          .map((p) => p.mockProfile)
+          .join(', ')}`,
+      );
     const listeners = await http.call('GET', '/__mock/listeners');
-    if (listeners.status !== 200) throw new Error(`--mock-url ${ext.url}: GET /__mock/listeners answered ${listeners.status}`);
-    const personalities = jsonOf<{ personalities?: Record<string, string> }>(listeners, `GET ${ext.url}/__mock/listeners`).personalities ?? {};
-    return await prepare({ http, profile, adminPassword: ext.adminPassword }, personalities, caFile, async () => undefined);
+    if (listeners.status !== 200)
+      throw new Error(`--mock-url ${ext.url}: GET /__mock/listeners answered ${listeners.status}`);
+    const personalities =
+      jsonOf<{ personalities?: Record<string, string> }>(listeners, `GET ${ext.url}/__mock/listeners`).personalities ??
+      {};
+    return await prepare(
+      { http, profile, adminPassword: ext.adminPassword },
+      personalities,
+      caFile,
+      async () => undefined,
+    );
   } catch (e) {
     http.close();
     throw e;

@@ -24,7 +24,12 @@ export interface JournalEntry {
   readonly personality: string | null;
   readonly host: string | null;
   readonly authorizations: number;
-  readonly credential: { readonly kind: CredentialKind; readonly login?: string; readonly keyPrefix?: string; readonly keyFingerprint?: string };
+  readonly credential: {
+    readonly kind: CredentialKind;
+    readonly login?: string;
+    readonly keyPrefix?: string;
+    readonly keyFingerprint?: string;
+  };
   readonly rule: { readonly prefix: string | null; readonly role: string } | null;
   readonly status: number;
   readonly failure?: string | null;
@@ -53,14 +58,28 @@ let validators: Record<SchemaName, ValidateFunction> | undefined;
 /** The compiled schemas (ajv, JSON Schema 2020-12); `date-time` is checked by the schemas' own pattern. */
 export function schemaValidators(): Record<SchemaName, ValidateFunction> {
   if (!validators) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, formats: { 'date-time': true } });
-    validators = { 'journal-entry': ajv.compile(loadSchema('journal-entry')), 'tls-event': ajv.compile(loadSchema('tls-event')) };
+    const ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictTypes: false,
+      strictRequired: false,
+      formats: { 'date-time': true },
+    });
+    validators = {
+      'journal-entry': ajv.compile(loadSchema('journal-entry')),
+      'tls-event': ajv.compile(loadSchema('tls-event')),
+    };
   }
   return validators;
 }
 
 function describeErrors(errors: readonly ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map((e) => `${e.instancePath || '(entry)'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`).join('; ');
+  return (errors ?? [])
+    .map(
+      (e) =>
+        `${e.instancePath || '(entry)'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`,
+    )
+    .join('; ');
 }
 
 /** The problems of one entry against a schema, or null when it matches. */
@@ -71,12 +90,17 @@ export function schemaProblems(name: SchemaName, entry: unknown): string | null 
 
 /** Checks every element of a control-API listing; throws a harness error naming the entry and what is wrong. */
 export function checkEntries<T>(name: SchemaName, where: string, list: unknown): T[] {
-  if (!Array.isArray(list)) throw new Error(`client harness: ${where} did not answer a list of ${name} entries (see fixtures/schemas/${name}.schema.json)`);
+  if (!Array.isArray(list))
+    throw new Error(
+      `client harness: ${where} did not answer a list of ${name} entries (see fixtures/schemas/${name}.schema.json)`,
+    );
   for (const entry of list) {
     const problems = schemaProblems(name, entry);
     if (problems) {
       const seq = (entry as { seq?: unknown } | null)?.seq;
-      throw new Error(`client harness: ${where} answered an entry (seq ${String(seq)}) that does not match fixtures/schemas/${name}.schema.json: ${problems}`);
+      throw new Error(
+        `client harness: ${where} answered an entry (seq ${String(seq)}) that does not match fixtures/schemas/${name}.schema.json: ${problems}`,
+      );
     }
   }
   return list as T[];
@@ -85,5 +109,8 @@ export function checkEntries<T>(name: SchemaName, where: string, list: unknown):
 /** A key as the journal shows it and as reports may show it: prefix and fingerprint, never the whole key. */
 export function describeKey(key: string): { keyPrefix: string; keyFingerprint: string } {
   const prefixLength = Math.min(8, Math.floor(key.length / 4));
-  return { keyPrefix: key.slice(0, prefixLength), keyFingerprint: `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}` };
+  return {
+    keyPrefix: key.slice(0, prefixLength),
+    keyFingerprint: `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
+  };
 }

@@ -13,7 +13,11 @@ export interface Answer {
 
 export interface MockHttp {
   readonly base: string;
-  call(method: string, path: string, opts?: { readonly headers?: Readonly<Record<string, string>>; readonly json?: unknown }): Promise<Answer>;
+  call(
+    method: string,
+    path: string,
+    opts?: { readonly headers?: Readonly<Record<string, string>>; readonly json?: unknown },
+  ): Promise<Answer>;
   close(): void;
 }
 
@@ -22,12 +26,17 @@ const TIMEOUT_MS = 10_000;
 export function mockHttp(base: string, caPem: string | null): MockHttp {
   const url = new URL(base);
   const secure = url.protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ keepAlive: true, ...(caPem ? { ca: caPem } : {}) }) : new HttpAgent({ keepAlive: true });
+  const agent = secure
+    ? new HttpsAgent({ keepAlive: true, ...(caPem ? { ca: caPem } : {}) })
+    : new HttpAgent({ keepAlive: true });
   return {
     base: url.origin,
     call(method, path, opts = {}) {
       const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
-      const headers: Record<string, string> = { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers };
+      const headers: Record<string, string> = {
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...opts.headers,
+      };
       const attempt = (retry: boolean): Promise<Answer> =>
         new Promise<Answer>((resolve, reject) => {
           const send = secure ? httpsRequest : httpRequest;

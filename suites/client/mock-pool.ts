@@ -18,7 +18,11 @@ const PASSWORD = 'pool-admin-pw';
 
 export async function startMockPool(lanes = 1, profiles: readonly string[] = ['pmm2', 'pmm3']): Promise<MockPool> {
   const wanted = Array.from({ length: lanes }, () => profiles).flat();
-  const settled = await Promise.allSettled(wanted.map((p) => spawnMock(['--profile', p, '--tls', 'all', '--admin-password', PASSWORD, '--journal-size', '100000'])));
+  const settled = await Promise.allSettled(
+    wanted.map((p) =>
+      spawnMock(['--profile', p, '--tls', 'all', '--admin-password', PASSWORD, '--journal-size', '100000']),
+    ),
+  );
   const mocks = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ profile: wanted[i]!, mock: s.value }] : []));
   const stop = async (): Promise<void> => {
     await Promise.all(mocks.map((m) => m.mock.stop()));
@@ -28,7 +32,11 @@ export async function startMockPool(lanes = 1, profiles: readonly string[] = ['p
     await stop();
     throw (failed as PromiseRejectedResult).reason;
   }
-  const urls = (list: typeof mocks) => [...list.flatMap((m) => ['--mock-url', m.mock.https]), '--mock-admin-password', PASSWORD];
+  const urls = (list: typeof mocks) => [
+    ...list.flatMap((m) => ['--mock-url', m.mock.https]),
+    '--mock-admin-password',
+    PASSWORD,
+  ];
   return {
     args: urls(mocks),
     lane: (i) => urls(mocks.slice(i * profiles.length, (i + 1) * profiles.length)),

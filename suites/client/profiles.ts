@@ -64,7 +64,14 @@ export const KEY_START: Readonly<Record<KeyKind, string>> = { legacy: 'eyJr', to
 export const EXPIRED_ANSWER = { status: 401, message: 'Expired API key' } as const;
 
 /** grafana-auth §1.2: POST /api/auth/keys {name, role, secondsToLive}; grafana-auth §1.4: → 200 {id, name, key}. */
-export const LEGACY_MINT: readonly CreateStep[] = [{ path: '/graph/api/auth/keys', body: { name: '{name}', role: '{role}', secondsToLive: '{ttl}' }, status: 200, take: 'key' }];
+export const LEGACY_MINT: readonly CreateStep[] = [
+  {
+    path: '/graph/api/auth/keys',
+    body: { name: '{name}', role: '{role}', secondsToLive: '{ttl}' },
+    status: 200,
+    take: 'key',
+  },
+];
 
 /**
  * grafana-auth §1.1: Percona's GET /api/auth/key answers the calling key's `role` (pmm-auth §2.3:
@@ -72,7 +79,10 @@ export const LEGACY_MINT: readonly CreateStep[] = [{ path: '/graph/api/auth/keys
  * the calling token's account with its `role` (pmm-auth §2.3: what pmm-managed 3.x asks). A legacy
  * key is asked about through /api/auth/key on both: /api/auth/serviceaccount would migrate it.
  */
-const WHO_AM_I: Readonly<Record<KeyKind, WhoAmI>> = { legacy: { path: '/graph/api/auth/key' }, token: { path: '/graph/api/auth/serviceaccount' } };
+const WHO_AM_I: Readonly<Record<KeyKind, WhoAmI>> = {
+  legacy: { path: '/graph/api/auth/key' },
+  token: { path: '/graph/api/auth/serviceaccount' },
+};
 
 const PMM2: HarnessProfile = {
   name: 'pmm2',
@@ -88,7 +98,17 @@ const PMM2: HarnessProfile = {
   keyKind: 'legacy',
   tricky: { kind: 'legacy', basicUser: 'api_key', why: 'PMM 2 keys are standard base64 (grafana-auth §2.1)' },
   // grafana-auth §1.2: POST /api/auth/keys {name, role, secondsToLive}; grafana-auth §1.4: → 200 {id, name, key}.
-  create: { role: 'Editor', steps: [{ path: '/graph/api/auth/keys', body: { name: '{name}', role: 'Editor', secondsToLive: 3600 }, status: 200, take: 'key' }] },
+  create: {
+    role: 'Editor',
+    steps: [
+      {
+        path: '/graph/api/auth/keys',
+        body: { name: '{name}', role: 'Editor', secondsToLive: 3600 },
+        status: 200,
+        take: 'key',
+      },
+    ],
+  },
   mint: LEGACY_MINT,
   whoAmI: WHO_AM_I,
 };
@@ -107,19 +127,33 @@ const PMM3: HarnessProfile = {
   keyKind: 'token',
   // glsa_ tokens are [A-Za-z0-9_] only: nothing to percent-decode. PMM 3 keeps accepting a migrated
   // PMM 2 key unchanged as `api_key:<key>` (pmm-auth §2.3; pmm-auth §3.4: "If you convert it from API key, it will not change").
-  tricky: { kind: 'legacy', basicUser: 'api_key', why: 'glsa_ tokens need no percent-encoding; a PMM 2 key carried over to PMM 3 does (pmm-auth §3.4, pmm-auth §4.2)' },
+  tricky: {
+    kind: 'legacy',
+    basicUser: 'api_key',
+    why: 'glsa_ tokens need no percent-encoding; a PMM 2 key carried over to PMM 3 does (pmm-auth §3.4, pmm-auth §4.2)',
+  },
   // grafana-auth §5.3: POST /api/serviceaccounts {name, role} → 201 {id…}; POST …/:id/tokens {name, secondsToLive} → 200 {id, name, key}.
   create: {
     role: 'Editor',
     steps: [
       { path: '/graph/api/serviceaccounts', body: { name: '{name}', role: 'Editor' }, status: 201, take: 'id' },
-      { path: '/graph/api/serviceaccounts/{id}/tokens', body: { name: '{name}', secondsToLive: 3600 }, status: 200, take: 'key' },
+      {
+        path: '/graph/api/serviceaccounts/{id}/tokens',
+        body: { name: '{name}', secondsToLive: 3600 },
+        status: 200,
+        take: 'key',
+      },
     ],
   },
   // grafana-auth §5.3: the same two requests, with the account's role and the token's lifetime.
   mint: [
     { path: '/graph/api/serviceaccounts', body: { name: '{name}', role: '{role}' }, status: 201, take: 'id' },
-    { path: '/graph/api/serviceaccounts/{id}/tokens', body: { name: '{name}', secondsToLive: '{ttl}' }, status: 200, take: 'key' },
+    {
+      path: '/graph/api/serviceaccounts/{id}/tokens',
+      body: { name: '{name}', secondsToLive: '{ttl}' },
+      status: 200,
+      take: 'key',
+    },
   ],
   whoAmI: WHO_AM_I,
 };
@@ -133,7 +167,15 @@ export function parseProfiles(value: string): HarnessProfile[] | undefined {
 }
 
 /** What a profile's column means, for the reports. */
-export function describeProfile(p: HarnessProfile): { name: ProfileName; title: string; server: string; key: string; basicUser: string; versionPath: string; createKey: string } {
+export function describeProfile(p: HarnessProfile): {
+  name: ProfileName;
+  title: string;
+  server: string;
+  key: string;
+  basicUser: string;
+  versionPath: string;
+  createKey: string;
+} {
   return {
     name: p.name,
     title: p.title,

@@ -8,17 +8,22 @@ import { join } from 'node:path';
 import type { ProfileName } from './profiles.ts';
 import type { CaseResult, RunResult } from './runner.ts';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const md = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 /** report.json describes its own shape. */
 const ABOUT = {
   format: 'pmm-auth-check clients report, format 2: one result per client and profile',
-  profiles: 'the profiles that ran, in column order: name (pmm2 | pmm3), title, the server it mocks, the key kind the cases send, the Basic user name of https://USER:KEY@host, the version path, how an admin creates a key',
+  profiles:
+    'the profiles that ran, in column order: name (pmm2 | pmm3), title, the server it mocks, the key kind the cases send, the Basic user name of https://USER:KEY@host, the version path, how an admin creates a key',
   cases: 'every case that ran: id, level (MUST | SHOULD | OBSERVED), title',
-  clients: 'client → { version: its --version line (null when missing), missing?: why it could not run, profiles: profile name → { cases: case id → { verdict, reason, expected, expectedVerdict (only when expected is false) } } }',
-  verdicts: 'PASS; FAIL; NON-STRICT (a SHOULD not met); UNSUPPORTED (the client cannot express the case); INFO (an OBSERVED case: what happened)',
-  unexpected: 'verdicts that differ from the expectation files, one line each: "<client> <profile> <case id>: <verdict>, expected <verdict> — <reason>"; any makes the run exit 1',
+  clients:
+    'client → { version: its --version line (null when missing), missing?: why it could not run, profiles: profile name → { cases: case id → { verdict, reason, expected, expectedVerdict (only when expected is false) } } }',
+  verdicts:
+    'PASS; FAIL; NON-STRICT (a SHOULD not met); UNSUPPORTED (the client cannot express the case); INFO (an OBSERVED case: what happened)',
+  unexpected:
+    'verdicts that differ from the expectation files, one line each: "<client> <profile> <case id>: <verdict>, expected <verdict> — <reason>"; any makes the run exit 1',
 };
 
 export function reportJson(r: RunResult): string {
@@ -31,7 +36,19 @@ export function reportJson(r: RunResult): string {
         profiles: Object.fromEntries(
           Object.entries(c.profiles).map(([p, run]) => [
             p,
-            { cases: Object.fromEntries(Object.entries(run.cases).map(([id, v]) => [id, { verdict: v.verdict, reason: v.reason, expected: v.expected, ...(v.expected ? {} : { expectedVerdict: v.expectedVerdict }) }])) },
+            {
+              cases: Object.fromEntries(
+                Object.entries(run.cases).map(([id, v]) => [
+                  id,
+                  {
+                    verdict: v.verdict,
+                    reason: v.reason,
+                    expected: v.expected,
+                    ...(v.expected ? {} : { expectedVerdict: v.expectedVerdict }),
+                  },
+                ]),
+              ),
+            },
           ]),
         ),
       },
@@ -42,7 +59,9 @@ export function reportJson(r: RunResult): string {
 
 /** The columns: every client, and within it every profile that ran. */
 function columns(r: RunResult): { client: string; profile: ProfileName; title: string }[] {
-  return Object.keys(r.clients).flatMap((client) => r.profiles.map((p) => ({ client, profile: p.name, title: p.title })));
+  return Object.keys(r.clients).flatMap((client) =>
+    r.profiles.map((p) => ({ client, profile: p.name, title: p.title })),
+  );
 }
 
 function result(r: RunResult, client: string, profile: ProfileName, id: string): CaseResult | undefined {
@@ -63,14 +82,22 @@ export function reportMarkdown(r: RunResult): string {
     '',
     '| profile | server | key sent | Basic user | version path | an admin creates a key with |',
     '|---|---|---|---|---|---|',
-    ...r.profiles.map((p) => `| ${p.title} (${p.name}) | ${md(p.server)} | ${p.key} | \`${p.basicUser}\` | \`${p.versionPath}\` | ${md(p.createKey)} |`),
+    ...r.profiles.map(
+      (p) =>
+        `| ${p.title} (${p.name}) | ${md(p.server)} | ${p.key} | \`${p.basicUser}\` | \`${p.versionPath}\` | ${md(p.createKey)} |`,
+    ),
     '',
     `| case | level | ${cols.map((c) => `${c.client}<br>${c.title}`).join(' | ')} |`,
     `|---|---|${cols.map(() => '---').join('|')}|`,
-    ...r.cases.map((k) => `| ${k.id} | ${k.level} | ${cols.map((c) => {
-      const v = result(r, c.client, c.profile, k.id);
-      return v ? (v.expected ? cellText(v) : `*${cellText(v)}*`) : '—';
-    }).join(' | ')} |`),
+    ...r.cases.map(
+      (k) =>
+        `| ${k.id} | ${k.level} | ${cols
+          .map((c) => {
+            const v = result(r, c.client, c.profile, k.id);
+            return v ? (v.expected ? cellText(v) : `*${cellText(v)}*`) : '—';
+          })
+          .join(' | ')} |`,
+    ),
     '',
     '## Reasons',
     '',
@@ -81,7 +108,8 @@ export function reportMarkdown(r: RunResult): string {
       const run = c.profiles[p.name];
       if (!run) continue;
       lines.push(`#### ${p.title}`, '');
-      for (const [id, v] of Object.entries(run.cases)) lines.push(`- **${id}** ${v.verdict}${v.expected ? '' : ` (expected ${v.expectedVerdict})`}: ${md(v.reason)}`);
+      for (const [id, v] of Object.entries(run.cases))
+        lines.push(`- **${id}** ${v.verdict}${v.expected ? '' : ` (expected ${v.expectedVerdict})`}: ${md(v.reason)}`);
       lines.push('');
     }
   }
@@ -89,12 +117,23 @@ export function reportMarkdown(r: RunResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-const COLOURS: Readonly<Record<string, string>> = { PASS: '#0a0', FAIL: '#c00', 'NON-STRICT': '#e90', UNSUPPORTED: '#888', INFO: '#39f' };
+const COLOURS: Readonly<Record<string, string>> = {
+  PASS: '#0a0',
+  FAIL: '#c00',
+  'NON-STRICT': '#e90',
+  UNSUPPORTED: '#888',
+  INFO: '#39f',
+};
 
 export function reportHtml(r: RunResult): string {
   const names = Object.keys(r.clients);
   const span = r.profiles.length;
-  const head = names.map((n) => `<th colspan="${span}">${esc(n)}<br><small>${esc(r.clients[n]!.version ?? `missing: ${r.clients[n]!.missing ?? ''}`)}</small></th>`).join('');
+  const head = names
+    .map(
+      (n) =>
+        `<th colspan="${span}">${esc(n)}<br><small>${esc(r.clients[n]!.version ?? `missing: ${r.clients[n]!.missing ?? ''}`)}</small></th>`,
+    )
+    .join('');
   const sub = names.map(() => r.profiles.map((p) => `<th class="profile">${esc(p.title)}</th>`).join('')).join('');
   const rows = r.cases
     .map((k) => {
@@ -110,7 +149,10 @@ export function reportHtml(r: RunResult): string {
     })
     .join('\n');
   const profiles = r.profiles
-    .map((p) => `<tr><th>${esc(p.title)}</th><td>${esc(p.server)}</td><td>${esc(p.key)}</td><td><code>${esc(p.basicUser)}</code></td><td><code>${esc(p.versionPath)}</code></td><td>${esc(p.createKey)}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><th>${esc(p.title)}</th><td>${esc(p.server)}</td><td>${esc(p.key)}</td><td><code>${esc(p.basicUser)}</code></td><td><code>${esc(p.versionPath)}</code></td><td>${esc(p.createKey)}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>pmm-auth-conformance: client matrix</title>
@@ -124,7 +166,9 @@ th.profile{font-weight:normal;font-size:small} .legend span{display:inline-block
 <table id="profiles"><tr><th>profile</th><th>server</th><th>key sent</th><th>Basic user</th><th>version path</th><th>an admin creates a key with</th></tr>
 ${profiles}
 </table>
-<p class="legend">${Object.entries(COLOURS).map(([v, c]) => `<span style="background:${c}">${v}</span>`).join('')}</p>
+<p class="legend">${Object.entries(COLOURS)
+    .map(([v, c]) => `<span style="background:${c}">${v}</span>`)
+    .join('')}</p>
 <table id="matrix"><tr><th rowspan="2">case</th>${head}</tr>
 <tr>${sub}</tr>
 ${rows}
@@ -139,11 +183,17 @@ export function reportJunit(r: RunResult): string {
       const run = c.profiles[p.name];
       if (!run && !c.missing) return [];
       const cases = Object.entries(run?.cases ?? {}).map(([id, v]) => {
-        const body = v.expected ? (v.verdict === 'UNSUPPORTED' ? `<skipped message="${esc(v.reason)}"/>` : '') : `<failure message="${esc(`${v.verdict}, expected ${v.expectedVerdict}`)}">${esc(v.reason)}</failure>`;
+        const body = v.expected
+          ? v.verdict === 'UNSUPPORTED'
+            ? `<skipped message="${esc(v.reason)}"/>`
+            : ''
+          : `<failure message="${esc(`${v.verdict}, expected ${v.expectedVerdict}`)}">${esc(v.reason)}</failure>`;
         return `    <testcase classname="${esc(`${name}.${p.name}`)}" name="${esc(`${id} [${v.verdict}]`)}">${body}</testcase>`;
       });
       const failures = Object.values(run?.cases ?? {}).filter((v) => !v.expected).length;
-      return [`  <testsuite name="${esc(`${name} ${c.version ?? 'missing'} (${p.title})`)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`];
+      return [
+        `  <testsuite name="${esc(`${name} ${c.version ?? 'missing'} (${p.title})`)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`,
+      ];
     }),
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pmm-auth-check clients">\n${suites.join('\n')}\n</testsuites>\n`;

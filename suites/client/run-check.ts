@@ -28,7 +28,15 @@ export interface ClientReport {
 /** report.json, format 2 (its `about` field describes it). */
 export interface Report {
   about: Record<string, string>;
-  profiles: { name: ProfileName; title: string; server: string; key: string; basicUser: string; versionPath: string; createKey: string }[];
+  profiles: {
+    name: ProfileName;
+    title: string;
+    server: string;
+    key: string;
+    basicUser: string;
+    versionPath: string;
+    createKey: string;
+  }[];
   cases: { id: string; level: string; title: string }[];
   clients: Record<string, ClientReport>;
   unexpected: string[];
@@ -49,7 +57,10 @@ export function verdictOf(report: Report, client: string, profile: ProfileName, 
 const RUN_PATH: string = (() => {
   const path = process.env.PATH ?? '';
   try {
-    const exe = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const exe = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return exe === '' ? path : `${dirname(exe)}${delimiter}${path}`;
   } catch {
     return path;
@@ -70,15 +81,21 @@ export function cleanupRuns(): void {
  * One run in a report directory of its own, with TMPDIR an empty directory of its own: what the
  * harness and the clients leave there is returned as `leftovers` (it should be nothing).
  */
-export async function runCheck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; dir: string; report: Report; leftovers: string[] }> {
+export async function runCheck(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string; dir: string; report: Report; leftovers: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'pmmconf-clients-'));
   dirs.push(dir);
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
-  const child = spawn(process.execPath, [join(ROOT, 'scripts/pmm-auth-check.js'), 'clients', '--report-dir', join(dir, 'report'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PATH: RUN_PATH, TMPDIR: tmp },
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'scripts/pmm-auth-check.js'), 'clients', '--report-dir', join(dir, 'report'), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PATH: RUN_PATH, TMPDIR: tmp },
+    },
+  );
   children.add(child);
   child.on('close', () => children.delete(child));
   let stdout = '';

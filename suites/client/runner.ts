@@ -68,7 +68,8 @@ const TLS_EVENT_WAIT_MS = 300;
  */
 async function settle(h: HarnessMock, since: number, outcome: Outcome): Promise<void> {
   if (outcome.kind === 'response') return;
-  for (let waited = 0; waited < TLS_EVENT_WAIT_MS && (await h.tlsSince(since)).length === 0; waited += 10) await sleep(10);
+  for (let waited = 0; waited < TLS_EVENT_WAIT_MS && (await h.tlsSince(since)).length === 0; waited += 10)
+    await sleep(10);
 }
 
 function contextFor(h: HarnessMock, executable: string, caseId: () => string): CaseContext {
@@ -90,7 +91,12 @@ function contextFor(h: HarnessMock, executable: string, caseId: () => string): C
 }
 
 /** Every case for one client against one profile's mock. */
-async function runProfile(h: HarnessMock, executable: string, cases: readonly ClientCase[], expectations: Expectations): Promise<Record<string, CaseResult>> {
+async function runProfile(
+  h: HarnessMock,
+  executable: string,
+  cases: readonly ClientCase[],
+  expectations: Expectations,
+): Promise<Record<string, CaseResult>> {
   let current = '';
   const ctx = contextFor(h, executable, () => current);
   const results: Record<string, CaseResult> = {};
@@ -106,7 +112,11 @@ async function runProfile(h: HarnessMock, executable: string, cases: readonly Cl
 }
 
 /** The lanes: from the given mocks (the i-th mock of each profile forms lane i), or started here. */
-async function openLanes(chosen: readonly HarnessProfile[] | undefined, opts: RunOptions, wanted: number): Promise<{ lanes: Lane[]; profiles: readonly HarnessProfile[]; close(): Promise<void> }> {
+async function openLanes(
+  chosen: readonly HarnessProfile[] | undefined,
+  opts: RunOptions,
+  wanted: number,
+): Promise<{ lanes: Lane[]; profiles: readonly HarnessProfile[]; close(): Promise<void> }> {
   const opened: HarnessMock[] = [];
   const close = async (): Promise<void> => {
     await Promise.all(opened.splice(0).map((h) => h.close()));
@@ -118,20 +128,37 @@ async function openLanes(chosen: readonly HarnessProfile[] | undefined, opts: Ru
       const failed = settled.find((s) => s.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
       // Without --profile, the columns are the given mocks' profiles.
-      const profiles = chosen ?? PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]).filter((p) => opened.some((h) => h.profile.name === p.name));
+      const profiles =
+        chosen ??
+        PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]).filter((p) => opened.some((h) => h.profile.name === p.name));
       const byProfile = profiles.map((p) => opened.filter((h) => h.profile.name === p.name));
       const none = profiles.filter((_, i) => byProfile[i]!.length === 0);
-      if (none.length > 0) throw new Error(`--mock-url: no mock has profile ${none.map((p) => p.name).join(', ')} (given: ${opened.map((h) => `${h.main} ${h.profile.name}`).join(', ')}); choose --profile accordingly`);
+      if (none.length > 0)
+        throw new Error(
+          `--mock-url: no mock has profile ${none.map((p) => p.name).join(', ')} (given: ${opened.map((h) => `${h.main} ${h.profile.name}`).join(', ')}); choose --profile accordingly`,
+        );
       const count = byProfile[0]!.length;
-      if (byProfile.some((list) => list.length !== count)) throw new Error(`--mock-url: give as many mocks of each profile (${profiles.map((p, i) => `${p.name} ${byProfile[i]!.length}`).join(', ')})`);
-      return { lanes: Array.from({ length: count }, (_, i) => new Map(profiles.map((p, j) => [p.name, byProfile[j]![i]!]))), profiles, close };
+      if (byProfile.some((list) => list.length !== count))
+        throw new Error(
+          `--mock-url: give as many mocks of each profile (${profiles.map((p, i) => `${p.name} ${byProfile[i]!.length}`).join(', ')})`,
+        );
+      return {
+        lanes: Array.from({ length: count }, (_, i) => new Map(profiles.map((p, j) => [p.name, byProfile[j]![i]!]))),
+        profiles,
+        close,
+      };
     }
     const profiles = chosen ?? PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]);
-    const settled = await Promise.allSettled(Array.from({ length: wanted }, () => profiles.map((p) => startHarnessMock(p))).flat());
+    const settled = await Promise.allSettled(
+      Array.from({ length: wanted }, () => profiles.map((p) => startHarnessMock(p))).flat(),
+    );
     opened.push(...settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    const lanes = Array.from({ length: wanted }, (_, i) => new Map(profiles.map((p, j) => [p.name, opened[i * profiles.length + j]!])));
+    const lanes = Array.from(
+      { length: wanted },
+      (_, i) => new Map(profiles.map((p, j) => [p.name, opened[i * profiles.length + j]!])),
+    );
     return { lanes, profiles, close };
   } catch (e) {
     await close();
@@ -152,7 +179,8 @@ export async function runClients(clients: readonly ClientSpec[], opts: RunOption
     clients.map(async (client) => ({
       client,
       // Checked against every case, not only the selected ones: --cases must not make an entry "unknown".
-      expectations: client.builtin || expectationsDir ? loadExpectations(client.name, CLIENT_CASES, expectationsDir) : new Map(),
+      expectations:
+        client.builtin || expectationsDir ? loadExpectations(client.name, CLIENT_CASES, expectationsDir) : new Map(),
       version: client.executable ? await adapterVersion(client.executable) : null,
     })),
   );
@@ -161,7 +189,14 @@ export async function runClients(clients: readonly ClientSpec[], opts: RunOption
   const unexpected: string[] = [];
   const done = new Map<string, { version: string; runs: ClientResult['profiles']; unexpected: string[] }>();
   const wanted = Math.max(1, Math.min(opts.jobs ?? DEFAULT_JOBS, runnable.length));
-  const { lanes, profiles, close } = runnable.length > 0 ? await openLanes(opts.profiles, opts, wanted) : { lanes: [], profiles: opts.profiles ?? PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]), close: async () => undefined };
+  const { lanes, profiles, close } =
+    runnable.length > 0
+      ? await openLanes(opts.profiles, opts, wanted)
+      : {
+          lanes: [],
+          profiles: opts.profiles ?? PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]),
+          close: async () => undefined,
+        };
   try {
     const queue = [...runnable];
     await Promise.all(
@@ -170,7 +205,9 @@ export async function runClients(clients: readonly ClientSpec[], opts: RunOption
           const { client, version, expectations } = next;
           const executable = client.executable!;
           // Settled, not all: a harness error on one profile waits for the other before the mocks close.
-          const settled = await Promise.allSettled([...lane.values()].map(async (h) => ({ h, cases: await runProfile(h, executable, cases, expectations) })));
+          const settled = await Promise.allSettled(
+            [...lane.values()].map(async (h) => ({ h, cases: await runProfile(h, executable, cases, expectations) })),
+          );
           const perProfile = settled.map((s) => {
             if (s.status === 'rejected') throw s.reason;
             return s.value;
@@ -182,11 +219,17 @@ export async function runClients(clients: readonly ClientSpec[], opts: RunOption
             for (const c of cases) {
               const r = caseResults[c.id]!;
               // An expectation that did not happen is stale: the file needs updating.
-              if (!r.expected) lines.push(`${client.name} ${h.profile.name} ${c.id}: ${r.verdict}, expected ${r.expectedVerdict}${r.expectationReason !== undefined ? ' (stale expectation)' : ''} — ${r.reason}`);
+              if (!r.expected)
+                lines.push(
+                  `${client.name} ${h.profile.name} ${c.id}: ${r.verdict}, expected ${r.expectedVerdict}${r.expectationReason !== undefined ? ' (stale expectation)' : ''} — ${r.reason}`,
+                );
             }
           }
           done.set(client.name, { version: version!, runs, unexpected: lines });
-          const counts = perProfile.map(({ h, cases: cr }) => `${h.profile.name} ${Object.values(cr).filter((r) => r.expected).length}/${cases.length}`);
+          const counts = perProfile.map(
+            ({ h, cases: cr }) =>
+              `${h.profile.name} ${Object.values(cr).filter((r) => r.expected).length}/${cases.length}`,
+          );
           log(`${client.name} (${version}): as expected ${counts.join(', ')}`);
         }
       }),
@@ -201,7 +244,12 @@ export async function runClients(clients: readonly ClientSpec[], opts: RunOption
       results[client.name] = { version: ran.version, executable: client.executable, profiles: ran.runs };
       unexpected.push(...ran.unexpected);
     } else {
-      results[client.name] = { version: null, executable: client.executable, missing: client.missing ?? `${client.name} is not installed (--version failed)`, profiles: {} };
+      results[client.name] = {
+        version: null,
+        executable: client.executable,
+        missing: client.missing ?? `${client.name} is not installed (--version failed)`,
+        profiles: {},
+      };
       log(`${client.name}: missing — ${results[client.name]!.missing}`);
     }
   }

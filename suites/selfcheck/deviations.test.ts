@@ -98,7 +98,11 @@ function collect(child: ChildProcess): { out: () => string; err: () => string; e
   return { out: () => out, err: () => err, exited: new Promise((r) => child.on('close', (code) => r(code))) };
 }
 
-async function startDeviatingMock(own: (c: ChildProcess) => void, deviation: string, profileArgs: readonly string[] = []): Promise<{ url: string; caFile: string }> {
+async function startDeviatingMock(
+  own: (c: ChildProcess) => void,
+  deviation: string,
+  profileArgs: readonly string[] = [],
+): Promise<{ url: string; caFile: string }> {
   const mock = await spawnMock(['--admin-password', 'selfcheck-pw', ...profileArgs, '--deviate', deviation]);
   own(mock.child);
   return { url: mock.https, caFile: mock.caFile };
@@ -111,30 +115,47 @@ interface SuiteRun {
 }
 
 /** Runs the server project against `url` as a real PMM would be named, and reads its JSON report. */
-async function runSuite(own: (c: ChildProcess) => void, url: string, caFile: string, filter: readonly string[]): Promise<SuiteRun> {
+async function runSuite(
+  own: (c: ChildProcess) => void,
+  url: string,
+  caFile: string,
+  filter: readonly string[],
+): Promise<SuiteRun> {
   const dir = mkdtempSync(join(tmpdir(), 'pmmconf-selfcheck-'));
   const outputFile = join(dir, 'results.json');
   const host = new URL(url).host;
-  const child = spawn(process.execPath, [VITEST, 'run', '--project', 'server', ...filter, '--reporter=json', `--outputFile=${outputFile}`], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PMM_SERVER_URL: `https://admin:selfcheck-pw@${host}`,
-      PMM_SERVER_CA_FILE: caFile,
-      PMM_SERVER_INSECURE_TLS: '',
-      PMM_SUITE_MOCK_POLL_SECONDS: MOCK_POLL_SECONDS,
+  const child = spawn(
+    process.execPath,
+    [VITEST, 'run', '--project', 'server', ...filter, '--reporter=json', `--outputFile=${outputFile}`],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PMM_SERVER_URL: `https://admin:selfcheck-pw@${host}`,
+        PMM_SERVER_CA_FILE: caFile,
+        PMM_SERVER_INSECURE_TLS: '',
+        PMM_SUITE_MOCK_POLL_SECONDS: MOCK_POLL_SECONDS,
+      },
     },
-  });
+  );
   own(child);
   const io = collect(child);
   const exitCode = await io.exited;
   try {
-    const report = JSON.parse(readFileSync(outputFile, 'utf8')) as { testResults: { assertionResults: { title: string; status: string }[] }[] };
+    const report = JSON.parse(readFileSync(outputFile, 'utf8')) as {
+      testResults: { assertionResults: { title: string; status: string }[] }[];
+    };
     const ids = (status: string) =>
-      new Set(report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === status).map((a) => a.title.split(' ', 1)[0]!)));
+      new Set(
+        report.testResults.flatMap((f) =>
+          f.assertionResults.filter((a) => a.status === status).map((a) => a.title.split(' ', 1)[0]!),
+        ),
+      );
     return { exitCode, failed: ids('failed'), passed: ids('passed') };
   } catch (e) {
-    throw new Error(`the nested suite run left no report (${(e as Error).message}); exit ${exitCode}; ${io.err().slice(-2000)}`);
+    throw new Error(
+      `the nested suite run left no report (${(e as Error).message}); exit ${exitCode}; ${io.err().slice(-2000)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -143,22 +164,28 @@ async function runSuite(own: (c: ChildProcess) => void, url: string, caFile: str
 // The nested runs are independent (each its own mock and its own vitest): the project's
 // maxConcurrency bounds how many run at once.
 describe('issue 4: the server suite fails against deliberately wrong servers', () => {
-  it.concurrent.for(Object.entries(EXPECTED_FAILURES))('a mock with deviation %s fails the suite on %j', async ([deviation, ids], { expect, onTestFinished }) => {
-    const own = reaper(onTestFinished);
-    const mock = await startDeviatingMock(own, deviation);
-    const run = await runSuite(own, mock.url, mock.caFile, filterOf(areasOf(ids)));
-    expect(run.exitCode, 'a MUST failure makes the run exit non-zero').not.toBe(0);
-    for (const id of ids) expect([...run.failed], `case ${id} fails against deviation ${deviation}`).toContain(id);
-    // The deviation is narrow: most of the suite still passes against it.
-    expect(run.passed.size).toBeGreaterThan(run.failed.size);
-  });
+  it.concurrent.for(Object.entries(EXPECTED_FAILURES))(
+    'a mock with deviation %s fails the suite on %j',
+    async ([deviation, ids], { expect, onTestFinished }) => {
+      const own = reaper(onTestFinished);
+      const mock = await startDeviatingMock(own, deviation);
+      const run = await runSuite(own, mock.url, mock.caFile, filterOf(areasOf(ids)));
+      expect(run.exitCode, 'a MUST failure makes the run exit non-zero').not.toBe(0);
+      for (const id of ids) expect([...run.failed], `case ${id} fails against deviation ${deviation}`).toContain(id);
+      // The deviation is narrow: most of the suite still passes against it.
+      expect(run.passed.size).toBeGreaterThan(run.failed.size);
+    },
+  );
 
-  it.concurrent.for(Object.entries(PMM3_FAILURES))('a pmm3 mock with deviation %s fails the suite', async ([deviation, { areas, ids }], { expect, onTestFinished }) => {
-    const own = reaper(onTestFinished);
-    const mock = await startDeviatingMock(own, deviation, ['--profile', 'pmm3']);
-    const run = await runSuite(own, mock.url, mock.caFile, filterOf(areas));
-    expect(run.exitCode, 'a MUST failure makes the run exit non-zero').not.toBe(0);
-    for (const id of ids) expect([...run.failed], `case ${id} fails against deviation ${deviation}`).toContain(id);
-    expect(run.passed.size).toBeGreaterThan(run.failed.size);
-  });
+  it.concurrent.for(Object.entries(PMM3_FAILURES))(
+    'a pmm3 mock with deviation %s fails the suite',
+    async ([deviation, { areas, ids }], { expect, onTestFinished }) => {
+      const own = reaper(onTestFinished);
+      const mock = await startDeviatingMock(own, deviation, ['--profile', 'pmm3']);
+      const run = await runSuite(own, mock.url, mock.caFile, filterOf(areas));
+      expect(run.exitCode, 'a MUST failure makes the run exit non-zero').not.toBe(0);
+      for (const id of ids) expect([...run.failed], `case ${id} fails against deviation ${deviation}`).toContain(id);
+      expect(run.passed.size).toBeGreaterThan(run.failed.size);
+    },
+  );
 });

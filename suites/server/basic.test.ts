@@ -9,7 +9,8 @@ import { expectAuthLayerError, expectStatus } from '../_support/expect-http.ts';
 import { adminAuth, basicAuth, send } from '../_support/http.ts';
 import { facts, PROFILES } from '../_support/profile.ts';
 
-const AUTH_SOURCE = 'percona/pmm api-tests/server/auth_test.go (TestAuth/AuthErrors, 2.41 and 3.x); managed/services/grafana/client.go';
+const AUTH_SOURCE =
+  'percona/pmm api-tests/server/auth_test.go (TestAuth/AuthErrors, 2.41 and 3.x); managed/services/grafana/client.go';
 const F = facts(inject('target'));
 const BOTH = { profiles: PROFILES };
 
@@ -60,7 +61,10 @@ area('basic: Grafana users by Basic auth', () => {
       ...BOTH,
     },
     async (t) => {
-      const res = await send(t, { path: F.versionPath, headers: basicAuth(t.admin.login, `${t.admin.password}-pmmconf-wrong`) });
+      const res = await send(t, {
+        path: F.versionPath,
+        headers: basicAuth(t.admin.login, `${t.admin.password}-pmmconf-wrong`),
+      });
       expectAuthLayerError(res, 16);
       expect(res.text).not.toContain('<html>');
     },

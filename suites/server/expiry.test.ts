@@ -14,7 +14,8 @@ import { bearer, send, type HttpResult } from '../_support/http.ts';
 import { facts, PROFILES } from '../_support/profile.ts';
 import type { Target } from '../_support/target.ts';
 
-const EXPIRY_SOURCE = 'percona/grafana pkg/services/contexthandler/contexthandler.go (9.2, initContextWithAPIKey); grafana/grafana pkg/services/authn/clients/api_key.go (11.x validateApiKey); percona/pmm managed/services/grafana/auth_server.go';
+const EXPIRY_SOURCE =
+  'percona/grafana pkg/services/contexthandler/contexthandler.go (9.2, initContextWithAPIKey); grafana/grafana pkg/services/authn/clients/api_key.go (11.x validateApiKey); percona/pmm managed/services/grafana/auth_server.go';
 const F = facts(inject('target'));
 const BOTH = { profiles: PROFILES };
 const C = F.credential;
@@ -46,7 +47,8 @@ area('expiry: keys with secondsToLive', () => {
       sends: `GET ${F.versionPath} with Authorization: Bearer <Viewer ${C}, secondsToLive 60>`,
       expects: '200 with the version JSON',
       ref: 'grafana-auth §4, grafana-auth §5.3; pmm-auth §3.1',
-      source: 'grafana/grafana pkg/api/apikey.go (9.x, AddAPIKey secondsToLive), pkg/services/serviceaccounts/api/token.go; percona/pmm api-tests/server/version_test.go',
+      source:
+        'grafana/grafana pkg/api/apikey.go (9.x, AddAPIKey secondsToLive), pkg/services/serviceaccounts/api/token.go; percona/pmm api-tests/server/version_test.go',
       needs: ['write'],
       ...BOTH,
     },

@@ -78,7 +78,9 @@ area('health: no credentials needed', () => {
       ...BOTH,
     },
     async (t) => {
-      const wrong = Buffer.from(JSON.stringify({ k: 'B'.repeat(32), n: 'pmmconf-no-such-key', id: 1 })).toString('base64');
+      const wrong = Buffer.from(JSON.stringify({ k: 'B'.repeat(32), n: 'pmmconf-no-such-key', id: 1 })).toString(
+        'base64',
+      );
       const res = await send(t, { path: F.readyzPath, headers: bearer(wrong) });
       expectStatus(res, 200, '200 {} despite the wrong key');
       expect(res.json()).toEqual({});
@@ -92,7 +94,8 @@ area('health: no credentials needed', () => {
       sends: 'GET /v1/server/readyz without credentials',
       expects: '200 {}',
       ref: 'pmm-auth §3.2, pmm-auth §2.1 (rule /v1/server/readyz none), pmm-auth §1.1 (the Docker HEALTHCHECK URL)',
-      source: 'percona/pmm api-tests/server/auth_test.go (T-3t TestSetup: v1/server/readyz 200); build/docker/server/Dockerfile.el9',
+      source:
+        'percona/pmm api-tests/server/auth_test.go (T-3t TestSetup: v1/server/readyz 200); build/docker/server/Dockerfile.el9',
       profiles: ['pmm3'],
       notOn: 'PMM 2.41 has no /v1/server/readyz (its readiness endpoint is /v1/readyz, srv.health.001)',
     },

@@ -17,7 +17,8 @@ const ROLES: readonly Role[] = ['Viewer', 'Editor', 'Admin'];
 const keys = new Map<Role, Credential>();
 const F = facts(inject('target'));
 /** pmm-auth §3.3, pmm-auth §1.3: PMM 3 renamed /v1/Settings/Get and /v1/Platform/Connect and dropped /alertmanager. */
-const PMM2_PATHS = 'PMM 2.41 paths (/v1/Settings/Get, /alertmanager, /v1/Platform/Connect): PMM 3 renamed or removed them (pmm-auth §3.3, pmm-auth §1.3); srv.roles3.* is PMM 3\'s own matrix (pmm-auth §5.2)';
+const PMM2_PATHS =
+  "PMM 2.41 paths (/v1/Settings/Get, /alertmanager, /v1/Platform/Connect): PMM 3 renamed or removed them (pmm-auth §3.3, pmm-auth §1.3); srv.roles3.* is PMM 3's own matrix (pmm-auth §5.2)";
 
 interface Endpoint {
   readonly label: string;
@@ -39,7 +40,11 @@ const ENDPOINTS: readonly Endpoint[] = [
     admin: 200,
     adminWhy: '200 with the settings',
     rule: 'rule /v1/Settings/ admin',
-    ids: { Viewer: ['srv.roles.001', 'srv.roles.002'], Editor: ['srv.roles.003', 'srv.roles.004'], Admin: ['srv.roles.005', 'srv.roles.006'] },
+    ids: {
+      Viewer: ['srv.roles.001', 'srv.roles.002'],
+      Editor: ['srv.roles.003', 'srv.roles.004'],
+      Admin: ['srv.roles.005', 'srv.roles.006'],
+    },
   },
   {
     label: 'GET /alertmanager/api/v2/alerts',
@@ -48,7 +53,11 @@ const ENDPOINTS: readonly Endpoint[] = [
     admin: 200,
     adminWhy: '200 from Alertmanager',
     rule: 'rule /alertmanager admin',
-    ids: { Viewer: ['srv.roles.007', 'srv.roles.008'], Editor: ['srv.roles.009', 'srv.roles.010'], Admin: ['srv.roles.011', 'srv.roles.012'] },
+    ids: {
+      Viewer: ['srv.roles.007', 'srv.roles.008'],
+      Editor: ['srv.roles.009', 'srv.roles.010'],
+      Admin: ['srv.roles.011', 'srv.roles.012'],
+    },
   },
   {
     label: 'POST /v1/Platform/Connect (no body)',
@@ -57,7 +66,11 @@ const ENDPOINTS: readonly Endpoint[] = [
     admin: 400,
     adminWhy: '400 (allowed, bad request)',
     rule: 'rule /v1/Platform/Connect admin',
-    ids: { Viewer: ['srv.roles.013', 'srv.roles.014'], Editor: ['srv.roles.015', 'srv.roles.016'], Admin: ['srv.roles.017', 'srv.roles.018'] },
+    ids: {
+      Viewer: ['srv.roles.013', 'srv.roles.014'],
+      Editor: ['srv.roles.015', 'srv.roles.016'],
+      Admin: ['srv.roles.017', 'srv.roles.018'],
+    },
   },
 ];
 
@@ -67,7 +80,8 @@ const MODES = [
 ] as const;
 
 const DENIED = '401 {"code":7,"error":"Access denied.","message":"Access denied."}';
-const MATRIX_SOURCE = 'percona/pmm api-tests/server/auth_test.go (TestPermissions); managed/services/grafana/auth_server.go';
+const MATRIX_SOURCE =
+  'percona/pmm api-tests/server/auth_test.go (TestPermissions); managed/services/grafana/auth_server.go';
 const UNLISTED = '/v1/pmmconf-unlisted';
 
 area('roles: PMM permission matrix for API keys', () => {
@@ -75,7 +89,8 @@ area('roles: PMM permission matrix for API keys', () => {
     const t = inject('target');
     if (!targetAllows(t, ['write'])) return;
     // PMM 3 runs only the unlisted-path cases here (Admin): the matrix is PMM 2.41's.
-    for (const role of targetAllows(t, ['write'], ['pmm2']) ? ROLES : ['Admin' as const]) keys.set(role, await createCredential(t, `roles-${role.toLowerCase()}`, role));
+    for (const role of targetAllows(t, ['write'], ['pmm2']) ? ROLES : ['Admin' as const])
+      keys.set(role, await createCredential(t, `roles-${role.toLowerCase()}`, role));
   });
 
   for (const ep of ENDPOINTS) {
@@ -111,7 +126,8 @@ area('roles: PMM permission matrix for API keys', () => {
       sends: `GET ${UNLISTED} (no rule) with Authorization: Bearer <Admin ${F.credential}>`,
       expects: `${DENIED} (unlisted paths need a Grafana server admin; keys and tokens never are one)`,
       ref: 'pmm-auth §2.1, pmm-auth §2.2 step 7, pmm-auth §1.4',
-      source: 'percona/pmm managed/services/grafana/auth_server.go ("No explicit rule, falling back to Grafana admin.")',
+      source:
+        'percona/pmm managed/services/grafana/auth_server.go ("No explicit rule, falling back to Grafana admin.")',
       needs: ['write'],
       profiles: PROFILES,
     },
@@ -128,13 +144,19 @@ area('roles: PMM permission matrix for API keys', () => {
       sends: `GET ${UNLISTED} (no rule) with the admin credentials of PMM_SERVER_URL (Grafana server admin)`,
       expects: 'not 401: the auth layer lets the Grafana server admin through (a 404 from behind it)',
       ref: 'pmm-auth §2.1, pmm-auth §2.2 step 7, pmm-auth §2.6',
-      source: 'percona/pmm managed/services/grafana/auth_server_test.go (GrafanaAdminFallback); managed/services/grafana/auth_server.go',
+      source:
+        'percona/pmm managed/services/grafana/auth_server_test.go (GrafanaAdminFallback); managed/services/grafana/auth_server.go',
       profiles: PROFILES,
     },
     async (t, ctx) => {
       const res = await send(t, { path: UNLISTED, headers: adminAuth(t) });
-      await ctx.annotate(`${UNLISTED} as the Grafana server admin: ${res.status} ${redactSecrets(res.text.slice(0, 200))}`);
-      expect(res.status, `expected the auth layer to let the Grafana server admin pass (not 401); got ${res.status} ${redactSecrets(res.text.slice(0, 300))}`).not.toBe(401);
+      await ctx.annotate(
+        `${UNLISTED} as the Grafana server admin: ${res.status} ${redactSecrets(res.text.slice(0, 200))}`,
+      );
+      expect(
+        res.status,
+        `expected the auth layer to let the Grafana server admin pass (not 401); got ${res.status} ${redactSecrets(res.text.slice(0, 300))}`,
+      ).not.toBe(401);
     },
   );
 });

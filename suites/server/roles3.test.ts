@@ -12,16 +12,26 @@ import { beforeAll, inject } from 'vitest';
 import { area, kase, targetAllows } from '../_support/case.ts';
 import { createCredential, type Credential } from '../_support/credentials.ts';
 import { expectAuthLayerError, expectStatus } from '../_support/expect-http.ts';
-import { adminAuth, apiKeyBasic, basicAuth, bearer, send, type HttpResult, type RequestSpec } from '../_support/http.ts';
+import {
+  adminAuth,
+  apiKeyBasic,
+  basicAuth,
+  bearer,
+  send,
+  type HttpResult,
+  type RequestSpec,
+} from '../_support/http.ts';
 import type { Role } from '../_support/keys.ts';
 import type { Target } from '../_support/target.ts';
 
 const ROLES: readonly Role[] = ['Viewer', 'Editor', 'Admin'];
 const tokens = new Map<Role, Credential>();
-const SOURCE = 'percona/pmm api-tests/server/auth_test.go (T-3L: TestServiceAccountPermissions, TestBasicAuthPermissions); managed/services/grafana/auth_server.go, managed/utils/auth/token.go (3.x)';
+const SOURCE =
+  'percona/pmm api-tests/server/auth_test.go (T-3L: TestServiceAccountPermissions, TestBasicAuthPermissions); managed/services/grafana/auth_server.go, managed/utils/auth/token.go (3.x)';
 const PMM3 = {
   profiles: ['pmm3'] as const,
-  notOn: 'PMM 3 paths (/v1/server/settings, /v1/platform:connect) and service-account tokens; PMM 2.41\'s matrix is srv.roles.001–018 (pmm-auth §5.1)',
+  notOn:
+    "PMM 3 paths (/v1/server/settings, /v1/platform:connect) and service-account tokens; PMM 2.41's matrix is srv.roles.001–018 (pmm-auth §5.1)",
 };
 const DENIED = '401 {"code":7,"error":"Access denied.","message":"Access denied."}';
 
@@ -33,14 +43,46 @@ interface Endpoint {
   readonly adminWhy: string;
   readonly rule: string;
   /** The case ids, written out (never counted): tokens by MODES order × [default, Viewer, Editor, Admin], users by role, the server admin. */
-  readonly ids: { readonly tokens: readonly (readonly [string, string, string, string])[]; readonly users: Readonly<Record<Role, string>>; readonly admin: string };
+  readonly ids: {
+    readonly tokens: readonly (readonly [string, string, string, string])[];
+    readonly users: Readonly<Record<Role, string>>;
+    readonly admin: string;
+  };
 }
 
 const ENDPOINTS: readonly Endpoint[] = [
-  { label: 'GET /v1/server/settings', spec: { path: '/v1/server/settings' }, admin: 200, adminWhy: '200 with the settings', rule: 'rule /v1/server/settings admin',
-    ids: { tokens: [['srv.roles3.001', 'srv.roles3.002', 'srv.roles3.003', 'srv.roles3.004'], ['srv.roles3.005', 'srv.roles3.006', 'srv.roles3.007', 'srv.roles3.008'], ['srv.roles3.009', 'srv.roles3.010', 'srv.roles3.011', 'srv.roles3.012']], users: { Viewer: 'srv.roles3.013', Editor: 'srv.roles3.014', Admin: 'srv.roles3.015' }, admin: 'srv.roles3.016' } },
-  { label: 'POST /v1/platform:connect (no body)', spec: { method: 'POST', path: '/v1/platform:connect' }, admin: 400, adminWhy: '400 (allowed, bad request)', rule: 'rule /v1/platform: admin',
-    ids: { tokens: [['srv.roles3.017', 'srv.roles3.018', 'srv.roles3.019', 'srv.roles3.020'], ['srv.roles3.021', 'srv.roles3.022', 'srv.roles3.023', 'srv.roles3.024'], ['srv.roles3.025', 'srv.roles3.026', 'srv.roles3.027', 'srv.roles3.028']], users: { Viewer: 'srv.roles3.029', Editor: 'srv.roles3.030', Admin: 'srv.roles3.031' }, admin: 'srv.roles3.032' } },
+  {
+    label: 'GET /v1/server/settings',
+    spec: { path: '/v1/server/settings' },
+    admin: 200,
+    adminWhy: '200 with the settings',
+    rule: 'rule /v1/server/settings admin',
+    ids: {
+      tokens: [
+        ['srv.roles3.001', 'srv.roles3.002', 'srv.roles3.003', 'srv.roles3.004'],
+        ['srv.roles3.005', 'srv.roles3.006', 'srv.roles3.007', 'srv.roles3.008'],
+        ['srv.roles3.009', 'srv.roles3.010', 'srv.roles3.011', 'srv.roles3.012'],
+      ],
+      users: { Viewer: 'srv.roles3.013', Editor: 'srv.roles3.014', Admin: 'srv.roles3.015' },
+      admin: 'srv.roles3.016',
+    },
+  },
+  {
+    label: 'POST /v1/platform:connect (no body)',
+    spec: { method: 'POST', path: '/v1/platform:connect' },
+    admin: 400,
+    adminWhy: '400 (allowed, bad request)',
+    rule: 'rule /v1/platform: admin',
+    ids: {
+      tokens: [
+        ['srv.roles3.017', 'srv.roles3.018', 'srv.roles3.019', 'srv.roles3.020'],
+        ['srv.roles3.021', 'srv.roles3.022', 'srv.roles3.023', 'srv.roles3.024'],
+        ['srv.roles3.025', 'srv.roles3.026', 'srv.roles3.027', 'srv.roles3.028'],
+      ],
+      users: { Viewer: 'srv.roles3.029', Editor: 'srv.roles3.030', Admin: 'srv.roles3.031' },
+      admin: 'srv.roles3.032',
+    },
+  },
 ];
 
 const MODES = [
@@ -72,37 +114,55 @@ area('roles: PMM 3 permission matrix', () => {
     for (const [m, mode] of MODES.entries()) {
       for (const [r, role] of (['default', ...ROLES] as const).entries()) {
         const who = role === 'default' ? '"" (the empty "default" token)' : `<token of a ${role} service account>`;
-        kase({
-          id: ep.ids.tokens[m]![r]!, level: 'MUST', ...PMM3,
-          sends: `${ep.label} with ${mode.label} ${who}`,
-          expects: expectsFor(ep, role),
-          ref: `pmm-auth §5.2, pmm-auth §2.1 (${ep.rule}), pmm-auth §2.3, pmm-auth §1.4`, source: SOURCE,
-          needs: role === 'default' ? [] : ['write'],
-        }, async (t) => {
-          const key = role === 'default' ? '' : tokens.get(role)!.key;
-          expectVerdict(await send(t, { ...ep.spec, headers: mode.auth(key) }), ep, role);
-        });
+        kase(
+          {
+            id: ep.ids.tokens[m]![r]!,
+            level: 'MUST',
+            ...PMM3,
+            sends: `${ep.label} with ${mode.label} ${who}`,
+            expects: expectsFor(ep, role),
+            ref: `pmm-auth §5.2, pmm-auth §2.1 (${ep.rule}), pmm-auth §2.3, pmm-auth §1.4`,
+            source: SOURCE,
+            needs: role === 'default' ? [] : ['write'],
+          },
+          async (t) => {
+            const key = role === 'default' ? '' : tokens.get(role)!.key;
+            expectVerdict(await send(t, { ...ep.spec, headers: mode.auth(key) }), ep, role);
+          },
+        );
       }
     }
     for (const role of ROLES) {
-      kase({
-        id: ep.ids.users[role], level: 'MUST', ...PMM3,
-        sends: `${ep.label} with Basic <a Grafana user with org role ${role}>`,
-        expects: expectsFor(ep, role),
-        ref: `pmm-auth §5.2 TestBasicAuthPermissions, pmm-auth §2.1 (${ep.rule}), pmm-auth §2.3, pmm-auth §1.4`, source: SOURCE,
-        needs: ['users'],
-      }, async (t) => {
-        const u = userOf(t, role);
-        expectVerdict(await send(t, { ...ep.spec, headers: basicAuth(u.login, u.password) }), ep, role);
-      });
+      kase(
+        {
+          id: ep.ids.users[role],
+          level: 'MUST',
+          ...PMM3,
+          sends: `${ep.label} with Basic <a Grafana user with org role ${role}>`,
+          expects: expectsFor(ep, role),
+          ref: `pmm-auth §5.2 TestBasicAuthPermissions, pmm-auth §2.1 (${ep.rule}), pmm-auth §2.3, pmm-auth §1.4`,
+          source: SOURCE,
+          needs: ['users'],
+        },
+        async (t) => {
+          const u = userOf(t, role);
+          expectVerdict(await send(t, { ...ep.spec, headers: basicAuth(u.login, u.password) }), ep, role);
+        },
+      );
     }
-    kase({
-      id: ep.ids.admin, level: 'MUST', ...PMM3,
-      sends: `${ep.label} with Basic <admin of PMM_SERVER_URL> (Grafana server admin)`,
-      expects: ep.adminWhy,
-      ref: `pmm-auth §5.2 TestBasicAuthPermissions, pmm-auth §2.2 step 7`, source: SOURCE,
-    }, async (t) => {
-      expectStatus(await send(t, { ...ep.spec, headers: adminAuth(t) }), ep.admin, ep.adminWhy);
-    });
+    kase(
+      {
+        id: ep.ids.admin,
+        level: 'MUST',
+        ...PMM3,
+        sends: `${ep.label} with Basic <admin of PMM_SERVER_URL> (Grafana server admin)`,
+        expects: ep.adminWhy,
+        ref: `pmm-auth §5.2 TestBasicAuthPermissions, pmm-auth §2.2 step 7`,
+        source: SOURCE,
+      },
+      async (t) => {
+        expectStatus(await send(t, { ...ep.spec, headers: adminAuth(t) }), ep.admin, ep.adminWhy);
+      },
+    );
   }
 });

@@ -44,7 +44,9 @@ function handshake(t: Target): Promise<Handshake> {
       socket.end();
       resolve(result);
     });
-    socket.once('timeout', () => socket.destroy(new Error(`no TLS handshake with ${host}:${url.port || 443} within 15 s`)));
+    socket.once('timeout', () =>
+      socket.destroy(new Error(`no TLS handshake with ${host}:${url.port || 443} within 15 s`)),
+    );
     socket.once('error', reject);
   });
 }
@@ -53,19 +55,24 @@ let cached: Promise<Handshake> | undefined;
 const peer = (t: Target): Promise<Handshake> => (cached ??= handshake(t));
 
 const dn = (name: Partial<Record<string, string | string[]>> | undefined): string =>
-  name === undefined ? '(none)' : Object.entries(name).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : (v ?? '')}`).join(', ') || '(empty)';
+  name === undefined
+    ? '(none)'
+    : Object.entries(name)
+        .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : (v ?? '')}`)
+        .join(', ') || '(empty)';
 
 const selfSigned = (c: DetailedPeerCertificate): boolean => JSON.stringify(c.subject) === JSON.stringify(c.issuer);
 
 const TLS_REF = 'pmm-auth §1.5; clients-and-tls §1';
-const TLS_SOURCE = 'percona/pmm update/ansible/playbook/tasks/roles/nginx/files/ssl/generate-ssl-certificate, certificate.conf (2.x); build/ansible/roles/nginx/files/ssl/ (3.x)';
+const TLS_SOURCE =
+  'percona/pmm update/ansible/playbook/tasks/roles/nginx/files/ssl/generate-ssl-certificate, certificate.conf (2.x); build/ansible/roles/nginx/files/ssl/ (3.x)';
 
 area('tls: the certificate the target serves', () => {
   kase(
     {
       id: 'srv.tls.001',
       level: 'OBSERVED',
-      sends: 'a TLS handshake with the target host and port (the target\'s CA / insecure settings)',
+      sends: "a TLS handshake with the target host and port (the target's CA / insecure settings)",
       expects: 'a certificate is received; its subject, issuer, self-signed or not, SANs and validity are reported',
       ref: TLS_REF,
       source: TLS_SOURCE,
@@ -81,7 +88,9 @@ area('tls: the certificate the target serves', () => {
       await ctx.annotate(`SANs: ${c.subjectaltname ?? '(none)'}`);
       await ctx.annotate(`valid from ${c.valid_from} to ${c.valid_to}`);
       await ctx.annotate(`key: ${c.bits ?? '?'} bits; serial ${c.serialNumber}; sha256 ${c.fingerprint256}`);
-      await ctx.annotate(`protocol ${h.protocol ?? '?'}; verified by the suite's TLS settings: ${h.authorized ? 'yes' : `no (${h.authorizationError ?? 'insecure'})`}`);
+      await ctx.annotate(
+        `protocol ${h.protocol ?? '?'}; verified by the suite's TLS settings: ${h.authorized ? 'yes' : `no (${h.authorizationError ?? 'insecure'})`}`,
+      );
     },
   );
 
@@ -100,8 +109,14 @@ area('tls: the certificate the target serves', () => {
       const from = Date.parse(cert.valid_from);
       const to = Date.parse(cert.valid_to);
       const now = Date.now();
-      expect(Number.isFinite(from) && Number.isFinite(to), `expected parseable validity dates; got "${cert.valid_from}" … "${cert.valid_to}"`).toBe(true);
-      expect(from <= now, `expected valid_from ${cert.valid_from} ≤ now ${new Date(now).toISOString()} (not yet valid)`).toBe(true);
+      expect(
+        Number.isFinite(from) && Number.isFinite(to),
+        `expected parseable validity dates; got "${cert.valid_from}" … "${cert.valid_to}"`,
+      ).toBe(true);
+      expect(
+        from <= now,
+        `expected valid_from ${cert.valid_from} ≤ now ${new Date(now).toISOString()} (not yet valid)`,
+      ).toBe(true);
       expect(now <= to, `expected now ${new Date(now).toISOString()} ≤ valid_to ${cert.valid_to} (expired)`).toBe(true);
     },
   );
@@ -111,7 +126,8 @@ area('tls: the certificate the target serves', () => {
       id: 'srv.tls.003',
       level: 'OBSERVED',
       sends: 'a TLS handshake with the target',
-      expects: 'the certificate carries a SAN that matches the host of the target URL (PMM\'s own self-signed certificate has none)',
+      expects:
+        "the certificate carries a SAN that matches the host of the target URL (PMM's own self-signed certificate has none)",
       ref: 'pmm-auth §1.5, pmm-auth §6 item 5; clients-and-tls §1 (no-san)',
       source: `${TLS_SOURCE}; percona/percona-everest-backend#209`,
       profiles: PROFILES,
@@ -119,7 +135,10 @@ area('tls: the certificate the target serves', () => {
     async (t) => {
       const { cert } = await peer(t);
       const host = hostOf(t);
-      expect(cert.subjectaltname ?? '', `expected a subjectAltName extension; the certificate has none (subject ${dn(cert.subject)})`).not.toBe('');
+      expect(
+        cert.subjectaltname ?? '',
+        `expected a subjectAltName extension; the certificate has none (subject ${dn(cert.subject)})`,
+      ).not.toBe('');
       // SANs only: hide the subject so that Node does not fall back to the CN.
       const err = tls.checkServerIdentity(host, { ...cert, subject: {} as DetailedPeerCertificate['subject'] });
       expect(err?.message, `expected a SAN matching ${host}; SANs: ${cert.subjectaltname}`).toBeUndefined();
