@@ -1,16 +1,27 @@
 #!/usr/bin/env node
-// `npm test`: the type-check and the format check run beside the vitest run (tsc alone would
-// keep one of two cores idle for its ~10 s), after the bins are bundled (scripts/build.js).
-// Their output is printed when they end, in one block each; the exit code is non-zero when any
-// of the three fails. Arguments go to vitest (`npm test -- --project mock`).
+// `npm test`: bundles the bins (scripts/build.js), then runs side by side
+// - the type-check (tsc --noEmit) and the format check (biome format .), which alone would keep
+//   one of two cores idle for their ~10 s;
+// - the server suite's projects (server, server-pmm3, server-pmm3-g11.3) in a vitest process of
+//   their own: they run one file at a time and mostly wait on real time (keys that expire), so
+//   they overlap the others instead of closing the run as a group of their own (vitest runs
+//   projects of different worker counts one group after the other). Their reports go to
+//   reports/server/ (junit.xml, results.json);
+// - the other projects (mock, client, selfcheck), reports in reports/.
+// The quiet steps print their output in one block when they end. The last line sums up both
+// vitest runs; the exit code is non-zero when any step failed. With arguments (`npm test --
+// --project mock`) a single vitest run gets them, beside the two checks.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
+const SERVER_PROJECTS = ['server', 'server-pmm3', 'server-pmm3-g11.3'];
+const OTHER_PROJECTS = ['mock', 'client', 'selfcheck'];
 const children = new Set();
 
-function run(label, cmd, args, { quiet }) {
+function run(label, cmd, args, { quiet, block = false }) {
   const started = Date.now();
   const child = spawn(cmd, args, { cwd: ROOT, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
   children.add(child);
@@ -24,13 +35,31 @@ function run(label, cmd, args, { quiet }) {
       children.delete(child);
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       const ok = code === 0;
+      const shown = block || !ok ? out : '';
       if (quiet)
-        process.stdout.write(
-          `${ok ? '' : out}${label}: ${ok ? 'ok' : `FAILED (${signal ?? `exit ${code}`})`} in ${secs} s\n`,
-        );
+        process.stdout.write(`${shown}${label}: ${ok ? 'ok' : `FAILED (${signal ?? `exit ${code}`})`} in ${secs} s\n`);
       resolve(ok ? 0 : (code ?? 1));
     });
   });
+}
+
+/** Passed, failed and skipped tests of a vitest JSON report (undefined when it has none). */
+function countsOf(file) {
+  try {
+    const r = JSON.parse(readFileSync(`${ROOT}${file}`, 'utf8'));
+    // A file that failed outside its tests (a hook, an import) counts as one failure, as
+    // scripts/summary-reporter.ts counts it.
+    const brokenFiles = r.testResults.filter(
+      (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+    ).length;
+    return {
+      passed: r.numPassedTests,
+      failed: r.numFailedTests + brokenFiles,
+      skipped: r.numPendingTests + r.numTodoTests,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 for (const sig of ['SIGINT', 'SIGTERM'])
@@ -44,6 +73,32 @@ const checks = Promise.all([
   run('typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], { quiet: true }),
   run('format (biome format .)', bin('biome'), ['format', '.'], { quiet: true }),
 ]);
-const tests = await run('vitest', bin('vitest'), ['run', ...process.argv.slice(2)], { quiet: false });
-const [typecheck, format] = await checks;
-process.exit(tests || typecheck || format);
+const projects = (names) => names.flatMap((n) => ['--project', n]);
+const args = process.argv.slice(2);
+let codes;
+if (args.length > 0) {
+  codes = [await run('vitest', bin('vitest'), ['run', ...args], { quiet: false })];
+} else {
+  const server = run(
+    'vitest (server suite projects)',
+    bin('vitest'),
+    [
+      'run',
+      ...projects(SERVER_PROJECTS),
+      '--outputFile.junit=reports/server/junit.xml',
+      '--outputFile.json=reports/server/results.json',
+    ],
+    { quiet: true, block: true },
+  );
+  const others = run('vitest', bin('vitest'), ['run', ...projects(OTHER_PROJECTS)], { quiet: false });
+  codes = await Promise.all([others, server]);
+}
+codes.push(...(await checks));
+if (args.length === 0) {
+  const all = [countsOf('reports/results.json'), countsOf('reports/server/results.json')];
+  if (all.every(Boolean)) {
+    const sum = (k) => all.reduce((n, c) => n + c[k], 0);
+    process.stdout.write(`\nnpm test: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped\n`);
+  }
+}
+process.exit(codes.find((c) => c !== 0) ?? 0);

@@ -267,8 +267,8 @@ export async function startHarnessMock(profile: HarnessProfile): Promise<Harness
     profile.mockProfile,
     '--tls',
     'all',
-    '--admin-password',
-    adminPassword,
+    // One argument: a base64url password may start with '-', which the CLI would take for an option.
+    `--admin-password=${adminPassword}`,
     '--journal-size',
     '100000',
   ]);
