@@ -82,9 +82,12 @@ export interface RunningMock {
 /** pmm-auth §1.1: nginx allows 128 header buffers of 64 KiB; Node's total header limit is set generously. */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
-/** Builds the initial state: the admin user, the `--user` users, the seeded keys and tokens. */
-function initialStore(
-  opts: MockOptions,
+/**
+ * Builds the initial state: the admin user, the `--user` users, the seeded keys and tokens, saved
+ * as the state `reset()` returns to (also the in-process test harness's, mock/testing/in-process.ts).
+ */
+export function initialStore(
+  opts: Pick<MockOptions, 'adminPassword' | 'users' | 'seedKeys' | 'seedTokens' | 'profile'>,
   clock: Clock,
   random: RandomBytes,
 ): { store: Store; keys: Record<string, string> } {

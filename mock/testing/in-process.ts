@@ -8,13 +8,9 @@
  */
 import { createApp } from '../app.ts';
 import { createClock, type Clock } from '../clock.ts';
-import { issueLegacyKey } from '../grafana/keys.ts';
-import { issueServiceAccountToken } from '../grafana/sa-tokens.ts';
-import { createServiceAccount } from '../grafana/service-accounts.ts';
 import { Journal } from '../journal.ts';
 import { cryptoRandom } from '../random.ts';
-import type { MockOptions, RunningMock } from '../server.ts';
-import { Store } from '../store.ts';
+import { initialStore, type MockOptions, type RunningMock } from '../server.ts';
 import { TEST_DEFAULTS } from './defaults.ts';
 
 /** What an in-process mock has of a running one: its state, and the addresses its requests claim. */
@@ -68,39 +64,6 @@ const HTTP_URL = 'http://127.0.0.1:8080';
 
 /** superagent's JSON test (`application/json`, `…+json`): supertest parses those bodies. */
 const JSON_TYPE = /[/+]json($|[^-\w])/i;
-
-/**
- * The initial state startMock builds (mock/server.ts, initialStore): the admin user, the users,
- * the seeded keys and tokens, saved as the state `reset()` returns to. harness.test.ts checks that
- * both harnesses start alike.
- */
-function initialStore(
-  opts: InProcessOptions & Pick<MockOptions, 'adminPassword' | 'users' | 'seedKeys' | 'profile'>,
-  clock: Clock,
-): { store: Store; keys: Record<string, string> } {
-  const random = opts.random ?? cryptoRandom;
-  const store = new Store();
-  store.addUser(
-    { login: 'admin', password: opts.adminPassword, orgRole: 'Admin', isGrafanaAdmin: true },
-    clock.nowMs(),
-  );
-  for (const u of opts.users) store.addUser(u, clock.nowMs());
-  const keys: Record<string, string> = {};
-  for (const k of opts.seedKeys)
-    keys[k.name] = issueLegacyKey(
-      { store, clock, random },
-      { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 },
-    ).key;
-  for (const t of opts.seedTokens ?? []) {
-    const sa = createServiceAccount({ store, clock }, { name: t.name, role: t.role });
-    keys[t.name] = issueServiceAccountToken({ store, clock, random }, sa, {
-      name: t.name,
-      secondsToLive: t.secondsToLive ?? 0,
-    }).key;
-  }
-  store.saveInitialState();
-  return { store, keys };
-}
 
 type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
 
@@ -202,7 +165,8 @@ function agentFor(fetch: Fetch, base: string): TestAgent {
 export function startInProcessMock(overrides: InProcessOptions = {}): Promise<InProcessTestMock> {
   const opts = { ...TEST_DEFAULTS, ...overrides };
   const clock = overrides.clock ?? createClock();
-  const { store, keys } = initialStore(opts, clock);
+  // The same initial state as startMock's (harness.test.ts checks that both harnesses start alike).
+  const { store, keys } = initialStore(opts, clock, opts.random ?? cryptoRandom);
   const journal = new Journal(opts.journalCapacity ?? 1000);
   const app = createApp({
     profile: opts.profile,
