@@ -2,42 +2,14 @@
  * Journal fields for the client harness (issue 5): the Host a request arrived with, how many
  * Authorization lines it carried, and the control API's redirect to another host name.
  */
-import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestMock, type TestMock } from './testing/harness.ts';
+import { rawGet, startTestMock, type TestMock } from './testing/harness.ts';
 
 let t: TestMock;
 beforeAll(async () => {
   t = await startTestMock();
 });
 afterAll(() => t.close());
-
-function get(
-  path: string,
-  headers: Record<string, string | string[] | undefined>,
-): Promise<{ status: number; location?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: '127.0.0.1',
-        servername: 'localhost',
-        port: t.mock.httpsPort,
-        path,
-        headers,
-        ca: t.mock.certificate.certPem,
-        agent: false,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 async function lastEntry(): Promise<{ host: string | null; authorizations: number; credential: { kind: string } }> {
   const res = await t.https().get('/__mock/requests');
@@ -51,7 +23,7 @@ describe('journal: host and Authorization lines', () => {
     { label: 'one Authorization', headers: { Authorization: 'Bearer x' }, count: 1 },
     { label: 'two Authorization lines', headers: { Authorization: ['Bearer x', 'Bearer y'] }, count: 2 },
   ])('issue 5: a request with $label is journaled with authorizations = $count', async ({ headers, count }) => {
-    await get('/v1/readyz', { ...headers, Host: 'localhost:1234' });
+    await rawGet(t, '/v1/readyz', { ...headers, Host: 'localhost:1234' });
     const e = await lastEntry();
     expect(e.authorizations).toBe(count);
     expect(e.host).toBe('localhost:1234');
@@ -61,7 +33,7 @@ describe('journal: host and Authorization lines', () => {
 describe('control API: GET /__mock/redirect', () => {
   it('issue 5: /__mock/redirect?to=<url> answers 302 with that Location', async () => {
     const to = `https://localhost:${t.mock.httpsPort}/v1/version`;
-    const res = await get(`/__mock/redirect?to=${encodeURIComponent(to)}`, {});
+    const res = await rawGet(t, `/__mock/redirect?to=${encodeURIComponent(to)}`, {});
     expect(res).toEqual({ status: 302, location: to });
   });
 

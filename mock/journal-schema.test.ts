@@ -5,11 +5,10 @@
  * and the schemas refuse entries that are wrong, so this test can fail.
  */
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
 import tls from 'node:tls';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, startTestMock, type TestMock } from './testing/harness.ts';
+import { ADMIN_AUTH, basic, rawGet, startTestMock, type TestMock } from './testing/harness.ts';
 
 const schema = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/schemas/${name}.schema.json`, import.meta.url), 'utf8')) as Record<
@@ -30,28 +29,6 @@ const errorsOf = (v: ValidateFunction): string => ajv.errorsText(v.errors);
 let t: TestMock;
 let requests: Record<string, unknown>[];
 let events: Record<string, unknown>[];
-
-function send(path: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: '127.0.0.1',
-        servername: 'localhost',
-        port: t.mock.httpsPort,
-        path,
-        headers,
-        ca: t.mock.certificate.certPem,
-        agent: false,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** A TLS connection without a request: refused by the client (no CA given) or closed right after the handshake. */
 function connectOnly(trust: boolean): Promise<void> {
@@ -80,13 +57,13 @@ async function waitForTlsEvents(n: number): Promise<Record<string, unknown>[]> {
 beforeAll(async () => {
   t = await startTestMock();
   const seeded = t.mock.keys['seed-viewer']!;
-  await send('/v1/version', { Authorization: `Bearer ${seeded}` }); // bearer, rule viewer, 200
-  await send('/v1/version', { Authorization: basic('api_key', seeded) }); // basic-api-key
-  await send('/v1/version', { Authorization: 'Bearer eyJrIjoibm9uZSJ9' }); // an unknown key, 401
-  await send('/v1/version', {}); // none
-  await send('/v1/version?api_key=secret-looking-value', {}); // query fingerprinted
-  await send('/graph/api/user', { Authorization: ADMIN_AUTH }); // basic-user, no rule (Grafana's own auth)
-  await send('/graph/api/user', { Authorization: 'Basic !!!' }); // invalid
+  await rawGet(t, '/v1/version', { Authorization: `Bearer ${seeded}` }); // bearer, rule viewer, 200
+  await rawGet(t, '/v1/version', { Authorization: basic('api_key', seeded) }); // basic-api-key
+  await rawGet(t, '/v1/version', { Authorization: 'Bearer eyJrIjoibm9uZSJ9' }); // an unknown key, 401
+  await rawGet(t, '/v1/version', {}); // none
+  await rawGet(t, '/v1/version?api_key=secret-looking-value', {}); // query fingerprinted
+  await rawGet(t, '/graph/api/user', { Authorization: ADMIN_AUTH }); // basic-user, no rule (Grafana's own auth)
+  await rawGet(t, '/graph/api/user', { Authorization: 'Basic !!!' }); // invalid
   await connectOnly(false);
   await connectOnly(true);
   requests = (await t.https().get('/__mock/requests')).body.requests as Record<string, unknown>[];

@@ -4,6 +4,7 @@
  * for tests that need only a request and an answer, the same mock in process with the same agent
  * API (startInProcessMock, ./in-process.ts).
  */
+import https from 'node:https';
 import request from 'supertest';
 import { createClock, type Clock } from '../clock.ts';
 import { startMock, type MockOptions, type RunningMock } from '../server.ts';
@@ -104,4 +105,36 @@ export function seedKey(t: TestMock | InProcessTestMock, role: 'viewer' | 'edito
   const key = t.mock.keys[`seed-${role}`];
   if (key === undefined) throw new Error(`no seeded key seed-${role}`);
   return key;
+}
+
+/**
+ * A GET over the mock's real HTTPS socket with the headers exactly as given (several values of one
+ * name become several lines, a Host of one's own is sent as is), trusting its certificate.
+ */
+export function rawGet(
+  t: TestMock,
+  path: string,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        servername: 'localhost',
+        port: t.mock.httpsPort,
+        path,
+        headers,
+        ca: t.mock.certificate.certPem,
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }

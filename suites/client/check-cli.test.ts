@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMock, type SpawnedMock } from '../_support/spawn-mock.ts';
 import { startMockPool, type MockPool } from './mock-pool.ts';
-import { cleanupRuns, runCheck, verdictOf } from './run-check.ts';
+import { cleanupRuns, refusedRun, runCheck, verdictOf } from './run-check.ts';
 
 const dirs: string[] = [];
 /** A directory holding one curl.expect.json with these case entries. */
@@ -132,10 +132,7 @@ describe('pmm-auth-check expectations and edge cases', () => {
   ])(
     'issues 5, 6, 10: %s → exit 2, a message saying why, and no report',
     async (_label, args, message) => {
-      const error = await runCheck(args).then(
-        () => new Error('exit 0 or 1 with a report'),
-        (e: Error) => e,
-      );
+      const error = await refusedRun(args);
       expect(error.message).toMatch(/exit 2/);
       expect(error.message).toMatch(message);
     },
@@ -166,7 +163,7 @@ describe('pmm-auth-check expectations and edge cases', () => {
   }, 60_000);
 
   it('issue 10: a mock without the certificate personalities → exit 2 naming them and --tls all', async () => {
-    const error = await runCheck([
+    const error = await refusedRun([
       '--mock-url',
       plain!.https,
       '--mock-ca',
@@ -175,10 +172,7 @@ describe('pmm-auth-check expectations and edge cases', () => {
       'plain-pw',
       '--only',
       'curl',
-    ]).then(
-      () => new Error('exit 0 or 1 with a report'),
-      (e: Error) => e,
-    );
+    ]);
     expect(error.message).toMatch(/exit 2/);
     expect(error.message).toMatch(
       /pmm2 mock at https:\/\/127\.0\.0\.1:\d+: it serves no valid, self-signed, .*; start it with --tls all/,
@@ -188,17 +182,7 @@ describe('pmm-auth-check expectations and edge cases', () => {
   it('issue 10: a wrong --mock-admin-password → exit 2: the harness cannot create its keys, and says so', async () => {
     // One wrong password on the pool's pmm2 admin: Grafana locks a login only after five (grafana-auth §6.1).
     const pmm2 = pool.mocks.find((m) => m.profile === 'pmm2')!.mock;
-    const error = await runCheck([
-      '--mock-url',
-      pmm2.https,
-      '--mock-admin-password',
-      'wrong-pw',
-      '--only',
-      'curl',
-    ]).then(
-      () => new Error('exit 0 or 1 with a report'),
-      (e: Error) => e,
-    );
+    const error = await refusedRun(['--mock-url', pmm2.https, '--mock-admin-password', 'wrong-pw', '--only', 'curl']);
     expect(error.message).toMatch(/exit 2/);
     expect(error.message).toMatch(
       /cannot create the Viewer key "client-viewer-\w+" as admin: POST \/graph\/api\/auth\/keys answered 401/,

@@ -111,3 +111,11 @@ export async function runCheck(
   }
   return { code, stdout, stderr, dir: join(dir, 'report'), report, leftovers: readdirSync(tmp) };
 }
+
+/** A run that must be refused before it writes a report (exit 2): its error, or a failure saying it ran. */
+export function refusedRun(args: string[]): Promise<Error> {
+  return runCheck(args).then(
+    () => new Error('exit 0 or 1 with a report'),
+    (e: Error) => e,
+  );
+}
