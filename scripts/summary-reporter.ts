@@ -2,9 +2,11 @@
  * A vitest reporter that ends the run with one line per project — its wall time (first file
  * started to last file ended) and the sum of its files' times — and then one plain line,
  * `vitest: N passed, N failed, N skipped`, which CI logs and humans read without parsing vitest's
- * own summary. The counts line stays last.
+ * own summary. The counts line stays last; before it, when tests were skipped for want of an
+ * optional tool (suites/client/installed.ts), one line naming the tools and how to install them.
  */
 import type { Reporter, TestModule } from 'vitest/node';
+import { missingToolsLine } from './lib/missing-tools.js';
 
 interface ProjectTime {
   files: number;
@@ -46,8 +48,10 @@ export default class SummaryReporter implements Reporter {
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
+    const missing = [];
     for (const mod of testModules) {
       for (const test of mod.children.allTests()) {
+        missing.push(test.meta().missingTool);
         const state = test.result().state;
         if (state === 'passed') counts.passed++;
         else if (state === 'failed') counts.failed++;
@@ -63,6 +67,8 @@ export default class SummaryReporter implements Reporter {
         ([name, p]) =>
           `vitest project ${name}: ${p.files} file${p.files === 1 ? '' : 's'}, ${seconds(p.lastEnd - p.firstStart)} wall (from ${seconds(p.firstStart - this.runStart)} to ${seconds(p.lastEnd - this.runStart)}), ${seconds(p.summed)} summed over files`,
       );
+    const tools = missingToolsLine(missing);
+    if (tools) lines.push(tools);
     process.stdout.write(
       `\n${lines.map((l) => `${l}\n`).join('')}vitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
     );

@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { missingToolsLine } from './lib/missing-tools.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
@@ -53,6 +54,7 @@ function countsOf(file) {
       (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
     ).length;
     return {
+      missing: r.testResults.flatMap((f) => f.assertionResults.map((a) => a.meta?.missingTool)),
       passed: r.numPassedTests,
       failed: r.numFailedTests + brokenFiles,
       skipped: r.numPendingTests + r.numTodoTests,
@@ -98,7 +100,10 @@ if (args.length === 0) {
   const all = [countsOf('reports/results.json'), countsOf('reports/server/results.json')];
   if (all.every(Boolean)) {
     const sum = (k) => all.reduce((n, c) => n + c[k], 0);
-    process.stdout.write(`\nnpm test: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped\n`);
+    const tools = missingToolsLine(all.flatMap((c) => c.missing));
+    process.stdout.write(
+      `\n${tools ? `${tools}\n` : ''}npm test: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped\n`,
+    );
   }
 }
 process.exit(codes.find((c) => c !== 0) ?? 0);

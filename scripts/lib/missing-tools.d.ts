@@ -1,0 +1,1 @@
+export function missingToolsLine(marks: Iterable<{ name: string; install: string } | undefined>): string | undefined;
