@@ -9,6 +9,8 @@ export function readyLine(m: RunningMock): string {
     http: m.httpUrl,
     caFile: m.caFile,
     keys: m.keys,
+    // Who to signal: under npm or npx the process a user started is not the mock.
+    pid: process.pid,
   };
   if (m.personalitySet && Object.keys(m.personalities).length > 0) {
     line.personalities = Object.fromEntries(Object.entries(m.personalities).map(([name, p]) => [name, p.url]));
@@ -91,6 +93,6 @@ export function banner(m: RunningMock, profile: Profile, opts: { adminPassword: 
   } else {
     lines.push(...howToSeed(m, profile, opts.adminPassword));
   }
-  lines.push('', 'Ctrl-C stops the mock.');
+  lines.push('', `Ctrl-C stops the mock (PID ${process.pid}).`);
   return `${lines.join('\n')}\n`;
 }

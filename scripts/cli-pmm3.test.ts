@@ -41,7 +41,7 @@ describe.concurrent('the PMM 3 seed: the banner of --profile pmm3 (issue 6, Done
         '--seed-token',
         'demo:Admin',
       ]);
-      const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');
+      const banner = await waitForStdout(cli, 'Ctrl-C stops the mock');
       expect(banner).toContain('PMM 3.0.0 (Grafana 11.1.8');
       expect(banner).toMatch(/Service account "demo", token "demo"[^\n]*\n {2}glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}\n/);
       const commands = curlLines(banner);
@@ -65,7 +65,7 @@ describe.concurrent('the PMM 3 seed: the banner of --profile pmm3 (issue 6, Done
     'grafana-auth §5.3: without a seed, the printed steps (create an account, a token, then the two requests with $TOKEN) work as printed',
     async () => {
       const cli = startCli(['--profile', 'pmm3', '--https-port', '0', '--http-port', '-1', '--admin-password', 'pw-1']);
-      const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');
+      const banner = await waitForStdout(cli, 'Ctrl-C stops the mock');
       const [createAccount, createToken, bearer, basic, ...rest] = curlLines(banner);
       expect(rest).toEqual([]);
       expect(createAccount).toMatch(/^ID=\$\(curl /);

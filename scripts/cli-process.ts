@@ -28,10 +28,12 @@ export async function stopAll(): Promise<void> {
 }
 
 export function startCli(args: string[]): Cli {
-  const child = spawn(process.execPath, ['scripts/pmm-auth-mock.js', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return startProcess(process.execPath, ['scripts/pmm-auth-mock.js', ...args]);
+}
+
+/** Any command in the project's root (e.g. `npm start`), read and stopped as startCli's. */
+export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Cli {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
@@ -92,6 +94,7 @@ export interface ReadyLine {
   http: string | null;
   caFile: string;
   keys: Record<string, string>;
+  pid: number;
 }
 
 export async function readyLine(cli: Cli): Promise<ReadyLine> {

@@ -9,12 +9,41 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli, parseSeedKey, parseUser, UsageError } from '../mock/cli-options.ts';
 import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
 import { run } from '../mock/testing/run.ts';
-import { httpsGet, PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll, waitForStdout } from './cli-process.ts';
+import {
+  httpsGet,
+  PROCESS_TEST_TIMEOUT_MS,
+  readyLine,
+  startCli,
+  startProcess,
+  stopAll,
+  waitForStdout,
+} from './cli-process.ts';
 
 const servers: Server[] = [];
+/** Processes a test may have left running (what it checks is that they stop by themselves). */
+const orphans: number[] = [];
+
+/** Whether process `pid` ends within 5 s. */
+async function gone(pid: number): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += 100) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
 
 // The process tests run concurrently (each waits on its own child): what is left ends with the file.
 afterAll(async () => {
+  for (const pid of orphans.splice(0))
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   await stopAll();
   for (const s of servers.splice(0)) await new Promise((resolve) => s.close(resolve));
 });
@@ -25,7 +54,8 @@ describe.concurrent('pmm-auth-mock --json (issue 2 §8)', () => {
     async (signal) => {
       const cli = startCli(['--json', '--https-port', '0', '--http-port', '0', '--seed-key', 'demo:Admin']);
       const ready = await readyLine(cli);
-      expect(Object.keys(ready)).toEqual(['ready', 'https', 'http', 'caFile', 'keys']);
+      expect(Object.keys(ready)).toEqual(['ready', 'https', 'http', 'caFile', 'keys', 'pid']);
+      expect(ready.pid).toBe(cli.child.pid);
       expect(ready.ready).toBe(true);
       expect(ready.https).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(ready.http).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -40,6 +70,37 @@ describe.concurrent('pmm-auth-mock --json (issue 2 §8)', () => {
       cli.child.kill(signal);
       expect(await cli.exited).toEqual({ code: 0, signal: null });
       expect(cli.out.stdout).toBe(`${JSON.stringify(ready)}\n`);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'issue 11: `npm start` stops when its npm process gets SIGTERM (the script execs the mock: no shell in between)',
+    async () => {
+      const npm = startProcess('npm', ['start', '--silent', '--', '--json', '--https-port', '0', '--http-port', '-1']);
+      const { pid } = await readyLine(npm);
+      orphans.push(pid);
+      // 'exit', not 'close': a mock left running would hold npm's stdout open.
+      const npmExited = new Promise((resolve) => npm.child.once('exit', resolve));
+      npm.child.kill('SIGTERM');
+      await npmExited;
+      expect(await gone(pid), `mock PID ${pid} still running after npm stopped`).toBe(true);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'issue 11: under npm (npm_command set), the mock stops once its parent is gone (npm killed the shell between them)',
+    async () => {
+      const shell = startProcess(
+        'sh',
+        ['-c', `"${process.execPath}" scripts/pmm-auth-mock.js --json --https-port 0 --http-port -1; :`],
+        { ...process.env, npm_command: 'exec' },
+      );
+      const { pid } = await readyLine(shell);
+      orphans.push(pid);
+      shell.child.kill('SIGKILL');
+      expect(await gone(pid), `mock PID ${pid} still running, re-parented`).toBe(true);
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
@@ -120,7 +181,7 @@ describe.concurrent("the seed: the banner's two curl commands (issue 2 §8, Test
     'issue 2 §8: both curl commands the banner prints return 200 with the version JSON (one --cacert, one -k)',
     async () => {
       const cli = startCli(['--https-port', '0', '--http-port', '0', '--seed-key', 'demo:Admin']);
-      const banner = await waitForStdout(cli, 'Ctrl-C stops the mock.');
+      const banner = await waitForStdout(cli, 'Ctrl-C stops the mock');
       const commands = banner
         .split('\n')
         .filter((l) => l.startsWith('  curl'))

@@ -53,6 +53,16 @@ const stop = (signal: string): void => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+// Started by npm (`npm start`, `npx pmm-auth-mock`): npm runs us under `sh -c`, and when npm is
+// killed, the shell dies of the forwarded signal without passing it on. Follow npm instead: once
+// our parent is gone (we were re-parented), stop as on SIGTERM. Not otherwise: a mock started
+// in the background by a shell script (`pmm-auth-mock &`) must outlive that script.
+if (process.env.npm_command !== undefined) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('parent process gone');
+  }, 500).unref();
+}
 // Ready only once the signal handlers are in place: a supervisor may stop the mock at once.
 process.stdout.write(
   cli.json
