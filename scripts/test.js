@@ -12,7 +12,9 @@
 // vitest runs; the exit code is non-zero when any step failed. With arguments (`npm test --
 // --project mock`) a single vitest run gets them, beside the two checks.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingToolsLine } from './lib/missing-tools.js';
 
@@ -21,6 +23,22 @@ const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, impo
 const SERVER_PROJECTS = ['server', 'server-pmm3', 'server-pmm3-g11.3'];
 const OTHER_PROJECTS = ['mock', 'client', 'selfcheck'];
 const children = new Set();
+
+// Every step's temporary files go under one directory of this run (TMPDIR, which Node, mktemp,
+// Python and Go honour), removed at the end: `npm test` leaves nothing in /tmp. What a step left
+// there is named first, so that a test that forgets to clean up is seen.
+const TMP_ROOT = mkdtempSync(join(tmpdir(), 'pmmconf-test-'));
+process.env.TMPDIR = TMP_ROOT;
+function removeTmpRoot() {
+  let left = [];
+  try {
+    left = readdirSync(TMP_ROOT);
+  } catch {
+    return;
+  }
+  if (left.length > 0) process.stdout.write(`npm test: left in its TMPDIR, now removed: ${left.join(', ')}\n`);
+  rmSync(TMP_ROOT, { recursive: true, force: true });
+}
 
 function run(label, cmd, args, { quiet, block = false }) {
   const started = Date.now();
@@ -68,6 +86,7 @@ for (const sig of ['SIGINT', 'SIGTERM'])
   process.on(sig, () => {
     for (const c of children) c.kill(sig);
   });
+process.on('exit', removeTmpRoot);
 
 const build = await run('build', process.execPath, ['scripts/build.js', '--quiet'], { quiet: true });
 if (build !== 0) process.exit(build);
@@ -96,6 +115,7 @@ if (args.length > 0) {
   codes = await Promise.all([others, server]);
 }
 codes.push(...(await checks));
+removeTmpRoot();
 if (args.length === 0) {
   const all = [countsOf('reports/results.json'), countsOf('reports/server/results.json')];
   if (all.every(Boolean)) {
