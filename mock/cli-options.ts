@@ -2,7 +2,7 @@
  * The `pmm-auth-mock` command line: parsed and checked up front, so that a bad flag is one
  * clear line (exit 2) and never a crash later.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEVIATIONS, isDeviation, type Deviation } from './deviations.ts';
 import type { OrgRole } from './profiles/types.ts';
 import { grafanaVersionsOf, PROFILES, withGrafanaVersion } from './profiles/index.ts';
@@ -75,24 +75,37 @@ export function parseUser(value: string): NewUser {
   return { login: value.slice(0, first), password, orgRole: role('--user', value.slice(last + 1), value) };
 }
 
-/** `NAME:ROLE[:SECONDS]` — the name may contain ':'; SECONDS 0 or absent = never expires. */
+/**
+ * `NAME:ROLE[:SECONDS]` — the name may contain ':'; SECONDS 0 or absent = never expires. The last
+ * part is the role when it is one; else, after a role, it is SECONDS: each error names the part
+ * that is wrong (`demo:Admin:-5` is a bad SECONDS, not a bad role).
+ */
 export function parseSeedKey(value: string, flag = '--seed-key'): SeedKey {
   const parts = value.split(':');
-  const withTtl = parts.length >= 3 && /^\d+$/.test(parts[parts.length - 1]!);
-  const secondsToLive = withTtl ? int(`${flag} seconds`, parts.pop()!, 0, 2 ** 31) : 0;
-  const r = parts.pop() ?? '';
+  const isRole = (p: string | undefined): boolean => ROLES.some((r) => r.toLowerCase() === p?.toLowerCase());
+  const withTtl = parts.length >= 3 && !isRole(parts.at(-1)) && isRole(parts.at(-2));
+  const secondsToLive = withTtl ? int(`${flag} "${value}": SECONDS`, parts.pop()!, 0, 2 ** 31) : 0;
+  if (parts.length < 2) throw new UsageError(`${flag} "${value}": expected NAME:ROLE[:SECONDS]`);
+  const r = parts.pop()!;
   const name = parts.join(':');
-  if (name === '') throw new UsageError(`${flag} "${value}": expected NAME:ROLE[:SECONDS]`);
+  if (name === '') throw new UsageError(`${flag} "${value}": NAME is empty; expected NAME:ROLE[:SECONDS]`);
   return { name, role: role(flag, r, value), secondsToLive };
 }
 
-/** `--flag -1` → `--flag=-1`: parseArgs would refuse a value that starts with '-' (e.g. `--http-port -1`). */
-function joinNegativeValues(argv: readonly string[]): string[] {
+/** Options that take a value, which may itself start with '-' (`--admin-password -secret-`); filled from OPTIONS. */
+const TAKES_VALUE = new Set<string>();
+
+/**
+ * `--flag VALUE` → `--flag=VALUE` for every option that takes a value: parseArgs refuses a value
+ * that starts with '-' (`--http-port -1`, a password `-x…`), where a user expects, as with getopt,
+ * the word after the flag to be its value.
+ */
+function joinValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = argv[i + 1];
-    if (/^--[a-z-]+$/.test(arg) && next !== undefined && /^-\d+$/.test(next)) {
+    if (TAKES_VALUE.has(arg) && next !== undefined && next.startsWith('-')) {
       out.push(`${arg}=${next}`);
       i++;
     } else out.push(arg);
@@ -127,34 +140,37 @@ export function parseTls(value: string): string[] {
   return [...new Set(names)];
 }
 
+const OPTIONS = {
+  profile: { type: 'string', default: 'pmm2' },
+  'grafana-version': { type: 'string' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'https-port': { type: 'string', default: '8443' },
+  'http-port': { type: 'string', default: '8080' },
+  'admin-password': { type: 'string', default: 'admin' },
+  user: { type: 'string', multiple: true, default: [] },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'cert-dir': { type: 'string', default: DEFAULT_CERT_DIR },
+  'cert-style': { type: 'string' },
+  tls: { type: 'string' },
+  'key-max-ttl': { type: 'string', default: '-1' },
+  'seed-key': { type: 'string', multiple: true, default: [] },
+  'seed-token': { type: 'string', multiple: true, default: [] },
+  'journal-size': { type: 'string', default: '1000' },
+  deviate: { type: 'string', multiple: true, default: [] },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsConfig['options'];
+for (const [name, o] of Object.entries(OPTIONS)) if (o.type === 'string') TAKES_VALUE.add(`--${name}`);
+
 export function parseCli(argv: readonly string[]): CliOptions {
   let values;
   try {
     ({ values } = parseArgs({
-      args: joinNegativeValues(argv),
+      args: joinValues(argv),
       strict: true,
       allowPositionals: false,
-      options: {
-        profile: { type: 'string', default: 'pmm2' },
-        'grafana-version': { type: 'string' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'https-port': { type: 'string', default: '8443' },
-        'http-port': { type: 'string', default: '8080' },
-        'admin-password': { type: 'string', default: 'admin' },
-        user: { type: 'string', multiple: true, default: [] },
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        'cert-dir': { type: 'string', default: DEFAULT_CERT_DIR },
-        'cert-style': { type: 'string' },
-        tls: { type: 'string' },
-        'key-max-ttl': { type: 'string', default: '-1' },
-        'seed-key': { type: 'string', multiple: true, default: [] },
-        'seed-token': { type: 'string', multiple: true, default: [] },
-        'journal-size': { type: 'string', default: '1000' },
-        deviate: { type: 'string', multiple: true, default: [] },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+      options: OPTIONS,
     }));
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]!);

@@ -127,6 +127,10 @@ describe.concurrent('bad flags (issue 2 §8: a one-line error and exit 2)', () =
     ['--http-port=-2 (inline value)', ['--http-port=-2']],
     ['--user without a role', ['--user', 'bob:secret']],
     ['--seed-key with an unknown role', ['--seed-key', 'demo:Root']],
+    [
+      '--seed-key with a negative SECONDS (issue 11: the error names SECONDS, not the role)',
+      ['--seed-key', 'demo:Admin:-5'],
+    ],
     ['--cert without --key', ['--cert', '/tmp/none.crt']],
     ['an unknown --cert-style', ['--cert-style', 'nope']],
     ['an unknown --profile', ['--profile', 'pmm9']],
@@ -140,6 +144,8 @@ describe.concurrent('bad flags (issue 2 §8: a one-line error and exit 2)', () =
       expect(code).toBe(2);
       expect(cli.out.stdout).toBe('');
       expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
+      if (args.includes('demo:Admin:-5'))
+        expect(cli.out.stderr).toContain('--seed-key "demo:Admin:-5": SECONDS must be an integer from 0 to');
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
@@ -234,9 +240,31 @@ describe('flag parsers (issue 2 §5, §8)', () => {
     expect(parseSeedKey(value)).toEqual(expected);
   });
 
-  it.each(['demo', ':Admin', 'demo:Root', 'demo:Admin:-5'])('issue 2 §8: --seed-key %s is a usage error', (value) => {
-    expect(() => parseSeedKey(value)).toThrow(UsageError);
+  it.each([
+    ['demo', '--seed-key "demo": expected NAME:ROLE[:SECONDS]'],
+    [':Admin', '--seed-key ":Admin": NAME is empty'],
+    ['demo:Root', '--seed-key "demo:Root": role must be one of Viewer, Editor, Admin, got "Root"'],
+    ['demo:Admin:-5', '--seed-key "demo:Admin:-5": SECONDS must be an integer from 0 to 2147483648, got "-5"'],
+    ['demo:Admin:1.5', '--seed-key "demo:Admin:1.5": SECONDS must be an integer'],
+    ['a:b:c', '--seed-key "a:b:c": role must be one of Viewer, Editor, Admin, got "c"'],
+  ])('issues 2 §8, 11: --seed-key %s is a usage error naming the wrong part', (value, message) => {
+    expect(() => parseSeedKey(value)).toThrow(message);
   });
+
+  it('issue 11: --seed-token errors name their flag', () => {
+    expect(() => parseSeedKey('demo:Admin:-5', '--seed-token')).toThrow('--seed-token "demo:Admin:-5": SECONDS');
+  });
+
+  it.each([
+    [['--admin-password', '-x-secret'], { adminPassword: '-x-secret' }],
+    [['--admin-password', '--json'], { adminPassword: '--json' }],
+    [['--seed-key', '-dash:Admin'], { seedKeys: [{ name: '-dash', role: 'Admin', secondsToLive: 0 }] }],
+  ])(
+    'issue 11: the word after a flag that takes a value is its value, even when it starts with "-": %j',
+    (args, check) => {
+      expect(parseCli(args).mock).toMatchObject(check);
+    },
+  );
 
   it('issue 2 §8: the defaults are 127.0.0.1, HTTPS 8443, HTTP 8080, admin/admin, the mock-style certificate, TTL -1, journal 1000', () => {
     const cli = parseCli([]);
