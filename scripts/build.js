@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the two bins (`pmm-auth-mock`, `pmm-auth-check`) into dist/bin/*.js with esbuild: one
+// Builds the bins (`pmm-auth-mock`, `pmm-auth-check`, `pmm-auth-suite`) into dist/bin/*.js with esbuild: one
 // ESM file each, packages left external (resolved from node_modules). A bundled bin starts in
 // about 0.1 s instead of the 0.7 s tsx needs to transpile at load. The launchers in scripts/ run
 // a bundle only while it is newer than every source it was built from (dist/bin/manifest.json),
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist', 'bin');
-export const ENTRIES = ['pmm-auth-mock', 'pmm-auth-check'];
+export const ENTRIES = ['pmm-auth-mock', 'pmm-auth-check', 'pmm-auth-suite'];
 
 let esbuild;
 try {

@@ -50,7 +50,6 @@ const seen = new Set<string>();
 
 /** Why `info` cannot run on `t`, or undefined when it can. */
 export function skipReason(info: CaseInfo, t: Target): string | undefined {
-  if (t.profile === 'unknown') return 'the target answered neither /v1/version nor /v1/server/version as PMM does';
   const profiles = info.profiles ?? ['pmm2'];
   if (!profiles.includes(t.profile))
     return `${t.profile === 'pmm3' ? 'PMM 3' : 'PMM 2'} target (${t.version ?? 'unknown version'}): does not apply — ${info.notOn ?? 'no reason given'}`;

@@ -5,7 +5,8 @@
  * else; print the counts. Deleting a service account deletes its tokens (grafana-auth §5.3).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { adminAuth, closeAgents, send } from './http.ts';
+import { excerpt } from './detect.ts';
+import { adminAuth, closeAgents, type HttpResult, send } from './http.ts';
 import { keyPrefix, type LedgerEvent } from './keys.ts';
 import { isRunAccount, SA_API } from './service-accounts.ts';
 import type { Target } from './target.ts';
@@ -14,6 +15,8 @@ interface Tally {
   created: number;
   deleted: number;
   left: string[];
+  /** What the clean-up could not do, each as "<what> (<request> → <answer>)", e.g. "list the keys (GET … → 200 {…}: not a JSON list …)". */
+  problems: string[];
 }
 
 export interface CleanUpResult {
@@ -31,60 +34,116 @@ function readLedger(t: Target): LedgerEvent[] {
     .map((l) => JSON.parse(l) as LedgerEvent);
 }
 
+/** An answer, or — for a request that got none — what could not be done. */
+type Answer = HttpResult | { readonly unreachable: string };
+
+/**
+ * The clean-up's admin requests. After a request that got no answer the target is taken as
+ * unreachable: nothing more is sent, and each later request reports the same problem.
+ */
+function requester(t: Target): (method: string, path: string) => Promise<Answer> {
+  let down: { unreachable: string } | undefined;
+  return async (method, path) => {
+    if (down) return down;
+    try {
+      return await send(t, { method, path, headers: adminAuth(t) });
+    } catch (e) {
+      down = { unreachable: `reach ${t.baseUrl} (${method} ${path}: ${(e as Error).message})` };
+      return down;
+    }
+  };
+}
+
+const saw = (method: string, path: string, res: HttpResult): string =>
+  `${method} ${path} → ${res.status} ${excerpt(res.text)}`;
+
+type Item = { id: number; name: string };
+const isItem = (v: unknown): v is Item =>
+  v !== null && typeof v === 'object' && typeof (v as Item).id === 'number' && typeof (v as Item).name === 'string';
+
+/**
+ * The items of a list answer (`pick` finds the array in the body), or the problem: the target
+ * answered something else than a JSON list of {id, name}.
+ */
+function itemsOf(what: string, path: string, res: Answer, pick: (body: unknown) => unknown): Item[] | string {
+  if ('unreachable' in res) return res.unreachable;
+  const problem = (why: string): string => `list the ${what} (${saw('GET', path, res)}${why})`;
+  if (res.status !== 200) return problem('');
+  let list: unknown;
+  try {
+    list = pick(JSON.parse(res.text));
+  } catch {
+    return problem(': not JSON');
+  }
+  return Array.isArray(list) && list.every(isItem) ? list : problem(': not a JSON list of {"id","name"}');
+}
+
 /**
  * Deletes every `created` of one kind not yet `deleted`, then every listed item `mine` accepts.
- * `remove` answers whether the item is gone (200, or 404: already gone).
+ * `remove` answers whether the item is gone (200, or 404: already gone) or what could not be
+ * done; `listed` the items or what could not be done. Nothing the target answers makes it throw.
  */
 async function sweep(
   events: LedgerEvent[],
-  remove: (id: number, name: string) => Promise<boolean>,
-  listed: () => Promise<{ id: number; name: string }[]>,
+  remove: (id: number, name: string) => Promise<true | string>,
+  listed: () => Promise<Item[] | string>,
   mine: (name: string) => boolean,
 ): Promise<Tally> {
   const created = new Map(events.filter((e) => e.event === 'created').map((e) => [e.id, e.name]));
   const deleted = new Set(events.filter((e) => e.event === 'deleted').map((e) => e.id));
+  const problems = new Set<string>();
   const del = async (id: number, name: string): Promise<void> => {
     if (deleted.has(id) || !mine(name)) return;
-    if (await remove(id, name)) deleted.add(id);
+    const gone = await remove(id, name);
+    if (gone === true) deleted.add(id);
+    else problems.add(gone);
   };
   for (const [id, name] of created) await del(id, name);
-  const left: string[] = [];
-  for (const item of await listed()) {
+  const items = await listed();
+  if (typeof items === 'string') problems.add(items);
+  for (const item of typeof items === 'string' ? [] : items) {
     if (!mine(item.name)) continue;
     if (!created.has(item.id)) created.set(item.id, item.name);
     await del(item.id, item.name);
-    if (!deleted.has(item.id)) left.push(item.name);
   }
-  return { created: created.size, deleted: [...deleted].filter((id) => created.has(id)).length, left };
+  return {
+    created: created.size,
+    deleted: [...deleted].filter((id) => created.has(id)).length,
+    left: [...created].filter(([id]) => !deleted.has(id)).map(([, name]) => name),
+    problems: [...problems],
+  };
 }
 
 export async function cleanUp(t: Target): Promise<CleanUpResult> {
   const events = readLedger(t);
-  const gone = (status: number): boolean => status === 200 || status === 404;
+  const request = requester(t);
+  const removed = async (path: string, name: string): Promise<true | string> => {
+    const res = await request('DELETE', path);
+    if ('unreachable' in res) return res.unreachable;
+    return res.status === 200 || res.status === 404 ? true : `delete ${name} (${saw('DELETE', path, res)})`;
+  };
+  const keysPath = '/graph/api/auth/keys?includeExpired=true';
   const keys = await sweep(
     events.filter((e) => (e.kind ?? 'key') === 'key'),
-    async (id) =>
-      gone((await send(t, { method: 'DELETE', path: `/graph/api/auth/keys/${id}`, headers: adminAuth(t) })).status),
-    async () => {
-      if (t.readOnly) return [];
-      const list = await send(t, { path: '/graph/api/auth/keys?includeExpired=true', headers: adminAuth(t) });
-      return list.status === 200 ? list.json<{ id: number; name: string }[]>() : [];
-    },
+    (id, name) => removed(`/graph/api/auth/keys/${id}`, name),
+    async () => (t.readOnly ? [] : itemsOf('keys', keysPath, await request('GET', keysPath), (b) => b)),
     (name) => name.startsWith(keyPrefix(t)),
   );
   const saEvents = events.filter((e) => e.kind === 'sa');
+  const searchPath = `${SA_API}/search?query=${encodeURIComponent(keyPrefix(t))}&perpage=1000&page=1`;
   const accounts = await sweep(
     saEvents,
-    async (id) => gone((await send(t, { method: 'DELETE', path: `${SA_API}/${id}`, headers: adminAuth(t) })).status),
-    async () => {
+    (id, name) => removed(`${SA_API}/${id}`, name),
+    async () =>
       // PMM 3 only: a run on PMM 2.41 creates no accounts, and its keys are never migrated.
-      if (t.readOnly || t.profile !== 'pmm3') return [];
-      const q = encodeURIComponent(keyPrefix(t));
-      const found = await send(t, { path: `${SA_API}/search?query=${q}&perpage=1000&page=1`, headers: adminAuth(t) });
-      return found.status === 200
-        ? (found.json<{ serviceAccounts?: { id: number; name: string }[] }>().serviceAccounts ?? [])
-        : [];
-    },
+      t.readOnly || t.profile !== 'pmm3'
+        ? []
+        : itemsOf(
+            'service accounts',
+            searchPath,
+            await request('GET', searchPath),
+            (b) => (b as { serviceAccounts?: unknown } | null)?.serviceAccounts,
+          ),
     (name) => isRunAccount(t, name),
   );
   return {
@@ -106,6 +165,11 @@ export async function finishRun(t: Target): Promise<void> {
     process.stdout.write(
       `pmm-auth-conformance: run ${t.runId} (${t.project}): created ${keys.created} keys, deleted ${keys.deleted}${sa}${left.length ? `; NOT deleted: ${left.join(', ')}` : ''}\n`,
     );
+    const problems = [...new Set([...keys.problems, ...accounts.problems])];
+    if (problems.length > 0)
+      process.stderr.write(
+        `pmm-auth-conformance: clean-up of run ${t.runId} (${t.project}) could not ${problems.join('; ')}; keys and service accounts named ${keyPrefix(t)}* may remain\n`,
+      );
   } catch (e) {
     process.stderr.write(
       `pmm-auth-conformance: clean-up failed: ${(e as Error).message}; keys and service accounts named ${keyPrefix(t)}* may remain\n`,

@@ -6,52 +6,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { adminAuth, closeAgents, send } from './http.ts';
+import { closeAgents } from './http.ts';
 import { spawnMock } from './spawn-mock.ts';
 import { finishRun } from './cleanup.ts';
-import {
-  AUTH_CACHE_POLL_SECONDS,
-  pollSecondsFor,
-  targetFromEnv,
-  TargetConfigError,
-  type SuiteUser,
-  type Target,
-} from './target.ts';
+import { detectTarget, refusal } from './detect.ts';
+import { AUTH_CACHE_POLL_SECONDS, targetFromEnv, type SuiteUser, type Target } from './target.ts';
 
 const CLEANUP_CLI = fileURLToPath(new URL('./cleanup-cli.ts', import.meta.url));
-
-/** PMM 2.41 answers /v1/version with 2.x; PMM 3 answers /v1/server/version (and /v1/version, rewritten) with 3.x. */
-async function detectProfile(t: Target): Promise<Pick<Target, 'profile' | 'version'>> {
-  for (const path of ['/v1/version', '/v1/server/version']) {
-    const res = await send(t, { path, headers: adminAuth(t) });
-    if (res.status === 401)
-      throw new TargetConfigError(
-        `the admin credentials of PMM_SERVER_URL were refused (${res.text.trim()}); not retrying, so that Grafana does not lock the user`,
-      );
-    if (res.status !== 200) continue;
-    const version = (res.json<{ version?: unknown }>().version as string | undefined) ?? null;
-    if (version?.startsWith('2.')) return { profile: 'pmm2', version };
-    if (version?.startsWith('3.')) return { profile: 'pmm3', version };
-  }
-  return { profile: 'unknown', version: null };
-}
-
-/** grafana-auth §6.3: GET /graph/api/health (no auth) reports Grafana's `version` (unless hidden). */
-async function detectGrafanaVersion(t: Target): Promise<string | null> {
-  const res = await send(t, { path: '/graph/api/health' });
-  if (res.status !== 200) return null;
-  try {
-    const v = res.json<{ version?: unknown }>().version;
-    return typeof v === 'string' ? v : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Org users an embedded mock is started with (--user), for the Basic-user role matrix (pmm-auth §5.2). */
 function mockUsers(runId: string): SuiteUser[] {
@@ -71,18 +37,16 @@ function pinnedMockArgs(project: TestProject): string[] | undefined {
   return raw === undefined ? undefined : raw.split(/\s+/).filter(Boolean);
 }
 
-/** The target has the mock's control API: GET /__mock/clock answers {now, unix}. */
-async function hasControlApi(t: Target): Promise<boolean> {
-  const res = await send(t, { path: '/__mock/clock' });
-  if (res.status !== 200) return false;
+/** A target that cannot be tested is refused with one line first (detect.ts), before vitest's report of the error. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   try {
-    return typeof res.json<{ unix?: unknown }>().unix === 'number';
-  } catch {
-    return false;
+    return await start(project);
+  } catch (e) {
+    throw refusal(e);
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+async function start(project: TestProject): Promise<() => Promise<void>> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const ledgerFile = join(tmpdir(), `pmmconf-${runId}.jsonl`);
   let child: ChildProcess | undefined;
@@ -107,32 +71,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
       users,
     };
   }
-  const draft: Target = {
-    ...base,
-    kind: 'real',
-    embedded: child !== undefined,
-    runId,
-    profile: 'unknown',
-    version: null,
-    grafanaVersion: null,
-    project: project.name,
-    ledgerFile,
-    pollSeconds: AUTH_CACHE_POLL_SECONDS,
-  };
   let target: Target;
   try {
-    // PMM_SUITE_AS_REAL=1 treats a mock as a real PMM (no control API): to see what a real run skips.
-    const control = process.env.PMM_SUITE_AS_REAL === '1' ? false : await hasControlApi(draft);
-    const kind = control ? 'mock' : 'real';
     target = {
-      ...draft,
-      kind,
-      ...(await detectProfile(draft)),
-      grafanaVersion: await detectGrafanaVersion(draft),
-      pollSeconds: pollSecondsFor(kind, process.env),
+      ...base,
+      embedded: child !== undefined,
+      runId,
+      project: project.name,
+      ledgerFile,
+      // A target that cannot be tested (not PMM, unreachable, admin refused) is refused here.
+      ...(await detectTarget(base, process.env)),
     };
   } catch (e) {
     child?.kill('SIGTERM');
+    closeAgents();
     throw e;
   }
   project.provide('target', target);
@@ -145,6 +97,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
 
   const onSignal = (): void => {
+    if (child) {
+      // An embedded mock's keys end with it: nothing to delete.
+      child.kill('SIGTERM');
+      rmSync(ledgerFile, { force: true });
+      return;
+    }
     // vitest exits 1 ms after SIGINT/SIGTERM: the clean-up runs in a detached process that outlives it.
     const cleaner = spawn(process.execPath, ['--import', 'tsx', CLEANUP_CLI], {
       detached: true,
@@ -152,7 +110,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       env: { ...process.env, PMMCONF_TARGET: JSON.stringify(target) },
     });
     cleaner.unref();
-    child?.kill('SIGTERM');
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -22,9 +22,12 @@ export interface RequestSpec {
   readonly body?: string;
 }
 
+/** What a request needs of its target: where it is and how to trust it. */
+export type Endpoint = Pick<Target, 'baseUrl' | 'ca' | 'insecure'>;
+
 const agents = new Map<string, https.Agent>();
 
-function agentFor(t: Target): https.Agent {
+function agentFor(t: Endpoint): https.Agent {
   const key = `${t.baseUrl}|${t.insecure}|${t.ca ?? ''}`;
   let agent = agents.get(key);
   if (!agent) {
@@ -39,7 +42,7 @@ function agentFor(t: Target): https.Agent {
   return agent;
 }
 
-export function send(t: Target, spec: RequestSpec): Promise<HttpResult> {
+export function send(t: Endpoint, spec: RequestSpec): Promise<HttpResult> {
   const url = new URL(t.baseUrl);
   return new Promise((resolve, reject) => {
     const req = https.request(
@@ -94,7 +97,8 @@ export const basicAuth = (user: string, password: string): Record<string, string
 /** The seed's URL form: `https://api_key:KEY@host` → Basic `api_key:KEY`. */
 export const apiKeyBasic = (key: string): Record<string, string> => basicAuth('api_key', key);
 
-export const adminAuth = (t: Target): Record<string, string> => basicAuth(t.admin.login, t.admin.password);
+export const adminAuth = (t: Pick<Target, 'admin'>): Record<string, string> =>
+  basicAuth(t.admin.login, t.admin.password);
 
 export function closeAgents(): void {
   for (const a of agents.values()) a.destroy();

@@ -73,12 +73,9 @@ export const FACTS: Readonly<Record<ProfileName, ProfileFacts>> = {
   },
 };
 
-/**
- * The facts of `t`'s profile. An unknown profile gets PMM 2.41's, for titles only: no case runs
- * on an unknown target (case.ts).
- */
+/** The facts of `t`'s profile (a target that is neither PMM 2 nor PMM 3 is refused before any case, detect.ts). */
 export function facts(t: Pick<Target, 'profile'>): ProfileFacts {
-  return FACTS[t.profile === 'pmm3' ? 'pmm3' : 'pmm2'];
+  return FACTS[t.profile];
 }
 
 /** [major, minor] of a version string such as "11.3.0"; null when it does not parse. */

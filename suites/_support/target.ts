@@ -3,7 +3,9 @@
  * the test workers (vitest `provide`/`inject`). Built from the environment, named like
  * pmm-admin's flags: PMM_SERVER_URL, PMM_SERVER_INSECURE_TLS, PMM_SERVER_CA_FILE.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ProfileName } from './profile.ts';
 
 export interface Target {
   /** `mock`: the target has the mock's /__mock control API (clock, journal); `real`: it does not. */
@@ -22,8 +24,8 @@ export interface Target {
   readonly strict: boolean;
   /** Every key the suite creates is named `pmmconf-<runId>-…`. */
   readonly runId: string;
-  /** Detected by probing /v1/version and /v1/server/version. */
-  readonly profile: 'pmm2' | 'pmm3' | 'unknown';
+  /** Detected by probing /v1/version and /v1/server/version; a target that is neither is refused (detect.ts). */
+  readonly profile: ProfileName;
   readonly version: string | null;
   /** Grafana's version from GET /graph/api/health `version` (grafana-auth §6.3); null when hidden. */
   readonly grafanaVersion: string | null;
@@ -55,6 +57,11 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * The target cannot be tested: a bad setting (the message says which variable to set), or a
+ * target that is unreachable, not PMM, or refuses the admin credentials. One line; the suite's
+ * entry point prints it and exits 2, globalSetup prints it before vitest's own report of the error.
+ */
 export class TargetConfigError extends Error {}
 
 /** pmm-auth §2.4: PMM caches a successful authentication for 3–6 s; 10 s leaves a margin. */
@@ -91,9 +98,18 @@ export function targetFromEnv(
       `PMM_SERVER_URL is not a URL: expected https://admin:PASSWORD@host:443, got "${raw.replace(/\/\/[^@/]*@/, '//…@')}"`,
     );
   }
-  if (url.protocol !== 'https:') throw new TargetConfigError(`PMM_SERVER_URL must be https://…, got ${url.protocol}`);
+  if (url.protocol !== 'https:')
+    throw new TargetConfigError(
+      `PMM_SERVER_URL must be https://admin:PASSWORD@host:port, got ${url.protocol}//… (the suite talks HTTPS only)`,
+    );
   if (url.username === '' || url.password === '')
     throw new TargetConfigError('PMM_SERVER_URL must carry the admin credentials: https://admin:PASSWORD@host:443');
+  // pmm-auth §1.1: PMM serves its API and Grafana (/graph) from the root of its host, and the
+  // suite's paths are absolute (/v1/…, /graph/api/…): a path would be dropped, so it is refused.
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '')
+    throw new TargetConfigError(
+      `PMM_SERVER_URL must name the PMM server without a path, got "${url.pathname}${url.search}${url.hash}" after the host: PMM serves /v1/… and /graph/ at the root of its host (pmm-auth §1.1); set PMM_SERVER_URL=https://${url.username ? '…@' : ''}${url.host}`,
+    );
   const insecure = truthy(env.PMM_SERVER_INSECURE_TLS);
   const caFile = env.PMM_SERVER_CA_FILE;
   if (insecure && caFile) throw new TargetConfigError('set PMM_SERVER_INSECURE_TLS or PMM_SERVER_CA_FILE, not both');
@@ -103,7 +119,14 @@ export function targetFromEnv(
       ca = readFileSync(caFile, 'utf8');
     } catch (e) {
       throw new TargetConfigError(
-        `PMM_SERVER_CA_FILE ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        `PMM_SERVER_CA_FILE=${caFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): name the PEM file of the CA that issued PMM's certificate, or set PMM_SERVER_INSECURE_TLS=1 instead`,
+      );
+    }
+    try {
+      new X509Certificate(ca);
+    } catch {
+      throw new TargetConfigError(
+        `PMM_SERVER_CA_FILE=${caFile} is not a PEM certificate: name the PEM file of the CA that issued PMM's certificate, or set PMM_SERVER_INSECURE_TLS=1 instead`,
       );
     }
   }
