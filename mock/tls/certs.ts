@@ -6,7 +6,6 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate } from 'selfsigned';
 import { daysFrom, issueCertificate } from './issue.ts';
 import { withLock, writeAtomic } from './lock.ts';
 import { loadDeclarations } from './personalities.ts';
@@ -69,6 +68,8 @@ function usable(certFile: string, keyFile: string, nowMs: number): CertPair | un
 
 /** The mock's default: self-signed, sha256, EC P-256, SAN localhost, 127.0.0.1, ::1 (so `--cacert` works). */
 async function generateMockStyle(nowMs: number): Promise<{ cert: string; key: string }> {
+  // Loaded here, not at start-up: only a missing or expiring certificate needs it.
+  const { generate } = await import('selfsigned');
   const pems = await generate(
     [
       { name: 'commonName', value: 'localhost' },

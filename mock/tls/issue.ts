@@ -5,9 +5,20 @@
  * "bare" certificates with no extensions at all (PMM's own, pmm-auth §1.5).
  */
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+let loaded: Promise<typeof X509> | undefined;
+/**
+ * @peculiar/x509, loaded on first use: loading it costs about half a mock's start-up (some 0.4
+ * CPU-s here), and certificates are issued only when missing or expiring, not at every start.
+ */
+function x509lib(): Promise<typeof X509> {
+  loaded ??= import('@peculiar/x509').then((x509) => {
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    return x509;
+  });
+  return loaded;
+}
 
 export type KeyKind = 'ec-p256' | 'rsa-2048';
 export type HashName = 'SHA-256' | 'SHA-1';
@@ -25,7 +36,7 @@ export interface CertSpec {
 }
 
 export interface Issued {
-  readonly cert: x509.X509Certificate;
+  readonly cert: X509.X509Certificate;
   readonly certPem: string;
   readonly keyPem: string;
   readonly keys: webcrypto.CryptoKeyPair;
@@ -59,7 +70,8 @@ async function extensionsFor(
   spec: CertSpec,
   keys: webcrypto.CryptoKeyPair,
   issuer: Issued | undefined,
-): Promise<x509.Extension[]> {
+): Promise<X509.Extension[]> {
+  const x509 = await x509lib();
   if (spec.profile === 'bare') return [];
   const F = x509.KeyUsageFlags;
   const ski = await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never);
@@ -84,7 +96,7 @@ async function extensionsFor(
     const [type, ...rest] = s.split(':');
     return { type: type === 'ip' ? ('ip' as const) : ('dns' as const), value: rest.join(':') };
   });
-  const exts: x509.Extension[] = [
+  const exts: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(usage, true),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
@@ -97,6 +109,7 @@ async function extensionsFor(
 
 /** Issues `spec`, signed by `issuer` (self-signed when absent) with the issuer's key type and `spec.hash`. */
 export async function issueCertificate(spec: CertSpec, issuer?: Issued): Promise<Issued> {
+  const x509 = await x509lib();
   const alg = keyAlgorithm(spec.key, spec.hash);
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const signer = issuer ?? { keys, cert: undefined };
