@@ -47,6 +47,7 @@ Options:
                             ${Object.keys(DEVIATIONS).join(', ')}
   --journal-size N          requests kept in the journal (default 1000)
   --json                    print one JSON line on stdout when ready, nothing else
+  --version                 print the version (package.json) and exit
   -h, --help                show this help
 `;
 

@@ -1,7 +1,14 @@
 /** `pmm-auth-mock`: starts the mock from the command line (see `--help`). */
 import { parseCli, USAGE, UsageError } from '../mock/cli-options.ts';
 import { startMock } from '../mock/server.ts';
+import pkg from '../package.json' with { type: 'json' };
 import { banner, readyLine } from './banner.ts';
+
+// `--version`: the package's version (package.json), whatever else is on the command line.
+if (process.argv.slice(2).includes('--version')) {
+  process.stdout.write(`pmm-auth-mock ${pkg.version}\n`);
+  process.exit(0);
+}
 
 const fail = (message: string, code: number): never => {
   process.stderr.write(`pmm-auth-mock: ${message}\n`);

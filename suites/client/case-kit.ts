@@ -2,7 +2,7 @@
  * What a client case is and the helpers the cases share: the context a case runs in (a profile's
  * mock, its keys, the adapter), verdicts, and how a credential the mock saw is described.
  */
-import type { AdapterEnv, Outcome } from './adapter.ts';
+import { describeOutcome, type AdapterEnv, type Outcome } from './adapter.ts';
 import type { HarnessKeys } from './harness-mock.ts';
 import { describeKey, type JournalEntry, type TlsEvent } from './journal.ts';
 import type { HarnessProfile } from './profiles.ts';
@@ -72,4 +72,64 @@ export function credentialSeen(e: JournalEntry | undefined): string {
   if (!e) return 'no request';
   const c = e.credential;
   return `${e.authorizations} Authorization line(s), ${c.kind}${c.login ? ` user ${c.login}` : ''}${c.keyFingerprint ? ` ${c.keyPrefix ?? ''}… ${c.keyFingerprint}` : ''}`;
+}
+
+/** A journal entry in a reason: method, path, status, and why authentication failed. */
+function requestSeen(e: JournalEntry): string {
+  return `${e.method} ${e.path}${e.personality ? ` (${e.personality} port)` : ''} → ${e.status}${e.failure ? ` (${e.failure})` : ''}`;
+}
+
+/** A TLS event in a reason: the handshake failure and its alert, or a connection closed without a request. */
+function tlsSeen(e: TlsEvent): string {
+  const where = e.personality ? ` on the ${e.personality} port` : '';
+  if (e.event === 'closed-without-request') return `a TLS connection${where} closed without a request`;
+  const why = e.alertDescription
+    ? ` (alert ${e.alert} ${e.alertDescription})`
+    : e.alert !== null
+      ? ` (alert ${e.alert})`
+      : e.error
+        ? ` (${e.error})`
+        : '';
+  return `TLS handshake failed${where}${why}`;
+}
+
+/** What the mock saw during a run: its requests (at most two named), else its TLS events, else nothing. */
+export function describeMock(o: Observed): string {
+  if (o.requests.length > 0) {
+    const named = o.requests.slice(0, 2).map(requestSeen).join(', ');
+    return o.requests.length > 2 ? `${named} and ${o.requests.length - 2} more request(s)` : named;
+  }
+  if (o.tls.length > 0) return tlsSeen(o.tls[0]!);
+  return 'no request and no TLS event';
+}
+
+/** What the client said and what the mock saw, for a reason. */
+export function seen(o: Observed): string {
+  return `client: ${describeOutcome(o.outcome)}; mock: ${describeMock(o)}`;
+}
+
+/**
+ * The cause of a run's result without what differs from case to case (ports, paths, messages):
+ * equal causes are reported once when several unexpected verdicts share one.
+ */
+export function causeOf(o: Observed): string {
+  const out = o.outcome;
+  const client =
+    out.kind === 'response'
+      ? `the client reported HTTP ${out.status}`
+      : out.kind === 'timeout'
+        ? 'the client gave no answer within the timeout'
+        : `the client ${out.signal ? `was killed by ${out.signal}` : out.exitCode !== null ? `exited ${out.exitCode}` : 'could not run'} (${out.error} error)`;
+  let mock: string;
+  if (o.requests.length > 0) {
+    const answers = [...new Set(o.requests.map((e) => `${e.status}${e.failure ? ` (${e.failure})` : ''}`))];
+    mock = `the mock answered ${answers.join(', ')}`;
+  } else if (o.tls.length > 0) {
+    const e = o.tls[0]!;
+    mock =
+      e.event === 'closed-without-request'
+        ? 'the mock saw the TLS connection closed without a request'
+        : `the mock saw the TLS handshake fail${e.alertDescription ? ` with alert ${e.alert} (${e.alertDescription})` : e.error ? ` (${e.error})` : ''}`;
+  } else mock = 'the mock saw no request and no TLS event';
+  return `${client}; ${mock}`;
 }

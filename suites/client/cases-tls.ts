@@ -5,7 +5,7 @@
  * key to the profile's version endpoint.
  */
 import { describeOutcome } from './adapter.ts';
-import { bearerOverCa, fail, pass, unsupported, type ClientCase } from './case-kit.ts';
+import { bearerOverCa, describeMock, fail, pass, seen, unsupported, type ClientCase } from './case-kit.ts';
 
 export function tlsRefusal(personality: string, mode: 'verify' | 'ca'): ClientCase {
   return {
@@ -52,9 +52,7 @@ export function tlsAccept(personality: string, mode: 'insecure' | 'ca'): ClientC
       if (u) return u;
       const e = o.requests.find((r) => r.personality === personality);
       if (o.outcome.kind !== 'response' || o.outcome.status !== 200 || !e || e.status !== 200) {
-        return fail(
-          `expected HTTP 200 over the ${personality} certificate; the client reported ${describeOutcome(o.outcome)}, the mock saw ${e ? `a request answered ${e.status}` : 'no request'}`,
-        );
+        return fail(`expected HTTP 200 over the ${personality} certificate — ${seen(o)}`);
       }
       return pass(`HTTP 200; the mock saw the authenticated GET ${e.path}`);
     },
@@ -69,7 +67,10 @@ export function tlsObserved(personality: string): ClientCase {
     async judge(ctx) {
       const o = await bearerOverCa(ctx, `${ctx.url(personality)}${ctx.profile.versionPath}`, ctx.keys.viewer);
       const accepted = o.outcome.kind === 'response';
-      return { verdict: 'INFO', reason: `${accepted ? 'accepted' : 'refused'}: ${describeOutcome(o.outcome)}` };
+      return {
+        verdict: 'INFO',
+        reason: `${accepted ? 'accepted' : 'refused'}: ${describeOutcome(o.outcome)}${accepted ? '' : `; mock: ${describeMock(o)}`}`,
+      };
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   fail,
   fp,
   pass,
+  seen,
   shown,
   unsupported,
   userinfoUrl,
@@ -34,8 +35,7 @@ const bearerExact: ClientCase = {
     const u = unsupported(o.outcome);
     if (u) return u;
     const e = o.requests[0];
-    if (!e)
-      return fail(`expected one request with Bearer <key>; the mock saw none (client: ${describeOutcome(o.outcome)})`);
+    if (!e) return fail(`expected one request with Bearer <key>; none arrived — ${seen(o)}`);
     const exact = e.authorizations === 1 && e.credential.kind === 'bearer' && e.credential.keyFingerprint === fp(key);
     if (!exact) return fail(`expected exactly one "Bearer <key>" (${shown(key)}); the mock saw ${credentialSeen(e)}`);
     if (o.outcome.kind !== 'response' || o.outcome.status !== 200)
@@ -73,10 +73,7 @@ function userinfoCase(spec: UserinfoSpec): ClientCase {
       const u = unsupported(o.outcome);
       if (u) return u;
       const first = o.requests[0];
-      if (!first)
-        return fail(
-          `expected a request with Basic ${user}:<key>; the mock saw none (client: ${describeOutcome(o.outcome)})`,
-        );
+      if (!first) return fail(`expected a request with Basic ${user}:<key>; none arrived — ${seen(o)}`);
       if (first.credential.kind !== 'basic-api-key') {
         return fail(
           `expected a preemptive Basic ${user}:<key> on the first request (PMM sends no challenge); the mock saw ${credentialSeen(first)} in ${o.requests.length} request(s)`,
@@ -126,7 +123,8 @@ const keyNotInUrl: ClientCase = {
       await userinfoRun(ctx, ctx.profile.basicUser, key),
     ];
     const entries = runs.flatMap((r) => r.requests);
-    if (entries.length === 0) return fail('the mock saw no request in either mode');
+    if (entries.length === 0)
+      return fail(`the mock saw no request in either mode — bearer: ${seen(runs[0]!)}; userinfo: ${seen(runs[1]!)}`);
     const forms = [key, encodeURIComponent(key), fp(key), fp(encodeURIComponent(key))];
     const leaked = entries.find((e) => forms.some((f) => e.path.includes(f) || e.query.includes(f)));
     if (leaked)
@@ -166,7 +164,7 @@ const status401: ClientCase = {
     const u = unsupported(o.outcome);
     if (u) return u;
     if (o.outcome.kind !== 'response' || o.outcome.status !== 401)
-      return fail(`expected the client to report HTTP 401; it reported ${describeOutcome(o.outcome)}`);
+      return fail(`expected the client to report HTTP 401 — ${seen(o)}`);
     if (o.requests.length > 2) return fail(`expected at most 2 requests; the mock saw ${o.requests.length}`);
     return pass(`reported 401 for the expired key (${shown(ctx.keys.expired)}) after ${o.requests.length} request(s)`);
   },
@@ -206,10 +204,7 @@ const createKey: ClientCase = {
       if (!viaKey && unsupported(o.outcome)) o = await postAsAdmin(ctx, path, body, (viaKey = true));
       const via = viaKey ? 'an Admin key (URL credentials unsupported)' : 'admin credentials in the URL';
       const post = o.requests.find((e) => e.method === 'POST' && e.path === path);
-      if (!post)
-        return fail(
-          `expected a POST ${path}; the mock saw ${o.requests.map((e) => `${e.method} ${e.path}`).join(', ') || 'nothing'}`,
-        );
+      if (!post) return fail(`expected a POST ${path}, sent with ${via}; none arrived — ${seen(o)}`);
       if (post.status !== step.status)
         return fail(
           `POST ${path}: the mock answered ${post.status}, not ${step.status} (${post.status === 401 ? `it saw ${credentialSeen(post)}` : 'it needs application/json and a valid body'}); sent with ${via}`,

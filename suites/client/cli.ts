@@ -1,20 +1,30 @@
 /**
  * `pmm-auth-check clients …` (scripts/pmm-auth-check.ts is its entry point): parses the command
- * line, runs the client harness and writes the reports. Exit 1 on any verdict that differs from
- * expectation, 2 on bad usage or a harness error.
+ * line, checks up front what the run needs (suites/client/preflight.ts), runs the client harness
+ * and writes the reports. Exit 0 when everything asked for ran as expected, 1 on any verdict that
+ * differs from expectation, 2 on bad usage or configuration or when something asked for cannot be
+ * tested, 130 / 143 on SIGINT / SIGTERM after a partial report (see USAGE).
  */
 import { parseArgs } from 'node:util';
+import pkg from '../../package.json' with { type: 'json' };
+import { killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients, type ClientSpec } from './builtins.ts';
 import { CLIENT_CASES } from './cases.ts';
-import { DEFAULT_MOCK_CA, killStartedMocks } from './harness-mock.ts';
+import { DEFAULT_MOCK_CA, stopStartedMocks } from './harness-mock.ts';
+import { ConfigError, checkExpectationsDir, prepareReportDir, resolveClients, type ReportDir } from './preflight.ts';
 import { parseProfiles, PROFILE_NAMES } from './profiles.ts';
 import { writeReports } from './report.ts';
-import { DEFAULT_JOBS, runClients } from './runner.ts';
+import { DEFAULT_JOBS, loadAllExpectations, startRun, type Run, type RunResult } from './runner.ts';
+
+/** The package's version (package.json), as `--version` prints it. */
+export const VERSION: string = pkg.version;
 
 export const USAGE = `Usage: pmm-auth-check clients [options]
+       pmm-auth-check --version
 
   --client NAME=EXECUTABLE  test your own client (repeatable); without it, every built-in found
-  --only NAME[,NAME…]       only these built-ins (${BUILTIN_CLIENTS.join(', ')})
+  --only NAME[,NAME…]       only these clients: built-ins (${BUILTIN_CLIENTS.join(', ')}) beside the
+                            --client clients, or names given with --client (then only those of them)
   --cases GLOB              only cases whose id matches, e.g. "client.tls.*"
   --profile PROFILE         pmm2 (legacy API keys; Bearer and api_key:), pmm3 (glsa_ service-account
                             tokens; Bearer and service_token:) or all (default: all, one column each;
@@ -30,7 +40,21 @@ export const USAGE = `Usage: pmm-auth-check clients [options]
   --mock-ca FILE            the CA that verifies those mocks (default: the test root CA,
                             fixtures/tls/generated/personalities/root-ca.crt)
   --mock-admin-password PW  the password of their admin (default admin)
+  --version                 print pmm-auth-check's version
   -h, --help
+
+Progress goes to stderr: the plan (clients × profiles × cases), then a line per client and
+profile as it finishes; the summary goes to stdout. No colour is printed.
+
+Exit status:
+  0    everything asked for ran, and every verdict is as expected
+  1    a verdict differs from expectation (or an expected non-PASS verdict did not happen)
+  2    bad usage or configuration, or something asked for could not be tested: a --client that
+       does not exist, is not executable or does not answer --version; a built-in named with
+       --only that is missing here; no case or no client selected; a --report-dir that cannot be
+       written; a missing --expectations directory; a mock that does not start or does not treat
+       the harness's keys as the cases assume. Nothing is tested and no report is written.
+  130  interrupted by SIGINT (Ctrl-C; 143: SIGTERM), after a partial report ("partial": true)
 `;
 
 class Usage extends Error {}
@@ -47,6 +71,7 @@ function globToRegExp(glob: string): RegExp {
 function parse(argv: readonly string[]) {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help') return { help: true as const };
+  if (command === '--version') return { version: true as const };
   if (command === undefined) return { help: true as const, missing: true };
   if (command !== 'clients') throw new Usage(`unknown command "${command}" (see --help)`);
   let values;
@@ -65,6 +90,7 @@ function parse(argv: readonly string[]) {
         'mock-url': { type: 'string', multiple: true, default: [] },
         'mock-ca': { type: 'string' },
         'mock-admin-password': { type: 'string', default: 'admin' },
+        version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -72,17 +98,29 @@ function parse(argv: readonly string[]) {
     throw new Usage(`${(e as Error).message.split('\n')[0]} (see --help)`);
   }
   if (values.help) return { help: true as const };
+  if (values.version) return { version: true as const };
   const custom: ClientSpec[] = values.client.map((spec) => {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1) throw new Usage(`--client "${spec}": expected NAME=EXECUTABLE`);
     return { name: spec.slice(0, eq), executable: spec.slice(eq + 1), builtin: false };
   });
-  let builtins: string[] = custom.length > 0 && values.only === undefined ? [] : [...BUILTIN_CLIENTS];
-  if (values.only !== undefined) {
-    builtins = values.only.split(',').map((s) => s.trim());
-    const unknown = builtins.filter((b) => !(BUILTIN_CLIENTS as readonly string[]).includes(b));
+  const names = custom.map((c) => c.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new Usage(`--client: the name "${twice}" is given twice`);
+  const isBuiltin = (n: string): boolean => (BUILTIN_CLIENTS as readonly string[]).includes(n);
+  let builtins: string[] = custom.length > 0 ? [] : [...BUILTIN_CLIENTS];
+  let chosen = custom;
+  const only = values.only?.split(',').map((s) => s.trim());
+  if (only !== undefined) {
+    const unknown = only.filter((n) => !isBuiltin(n) && !names.includes(n));
     if (unknown.length)
-      throw new Usage(`--only: unknown client(s) ${unknown.join(', ')}; built-ins: ${BUILTIN_CLIENTS.join(', ')}`);
+      throw new Usage(
+        `--only: unknown client(s) ${unknown.join(', ')}; built-ins: ${BUILTIN_CLIENTS.join(', ')}${names.length ? `; --client: ${names.join(', ')}` : ''}`,
+      );
+    // A --client of a built-in's name is that client: --only picks it, not the built-in.
+    builtins = only.filter((n) => isBuiltin(n) && !names.includes(n));
+    const picked = custom.filter((c) => only.includes(c.name));
+    if (picked.length > 0) chosen = picked;
   }
   const glob = values.cases;
   const cases = glob === undefined ? CLIENT_CASES : CLIENT_CASES.filter((c) => globToRegExp(glob).test(c.id));
@@ -110,7 +148,9 @@ function parse(argv: readonly string[]) {
   return {
     help: false as const,
     builtins,
-    custom,
+    custom: chosen,
+    /** Clients the user named (--client, --only): each must run, or the run exits 2. */
+    named: new Set([...chosen.map((c) => c.name), ...(only ?? [])]),
     cases,
     profiles,
     jobs,
@@ -120,11 +160,35 @@ function parse(argv: readonly string[]) {
   };
 }
 
-/** Runs the command; resolves to the exit code. */
+const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The verdicts a result holds. */
+const verdictCount = (r: RunResult): number =>
+  Object.values(r.clients).reduce(
+    (n, c) => n + Object.values(c.profiles).reduce((m, p) => m + Object.keys(p?.cases ?? {}).length, 0),
+    0,
+  );
+
+/** Runs the command; resolves to the exit code. An error of the harness itself is exit 2 too: nothing was tested. */
 export async function main(
   argv: readonly string[],
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
+  try {
+    return await command(argv, out, err);
+  } catch (e) {
+    err.write(`pmm-auth-check: harness error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+async function command(
+  argv: readonly string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
 ): Promise<number> {
   let o;
   try {
@@ -134,44 +198,130 @@ export async function main(
     err.write(`pmm-auth-check: ${e.message}\n`);
     return 2;
   }
+  if ('version' in o) {
+    out.write(`pmm-auth-check ${VERSION}\n`);
+    return 0;
+  }
   if (o.help) {
     out.write(USAGE);
     return 'missing' in o ? 2 : 0;
   }
-  const stopOn = (signal: NodeJS.Signals): void => {
-    process.once(signal, () => {
-      killStartedMocks();
-      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-    });
+  const opts = o;
+  /** Once a signal arrived: nothing more is printed or written but the partial report. */
+  let stopping = false;
+  const say = (line: string): void => {
+    if (!stopping) err.write(`pmm-auth-check: ${line}\n`);
   };
-  stopOn('SIGINT');
-  stopOn('SIGTERM');
-  process.once('exit', killStartedMocks);
-  const built = await builtinClients(o.builtins);
-  let result;
-  try {
-    result = await runClients([...built.clients, ...o.custom], {
-      cases: o.cases,
-      ...(o.profiles ? { profiles: o.profiles } : {}),
-      ...(o.jobs ? { jobs: o.jobs } : {}),
-      mocks: o.mocks,
-      log: (line) => err.write(`pmm-auth-check: ${line}\n`),
-      expectationsDir: o.expectationsDir,
-    });
-  } catch (e) {
-    err.write(`pmm-auth-check: ${(e as Error).message}\n`);
+  /** Exit 2: the lines that say why; the directories the report check created are removed (no report). */
+  let release = (): void => undefined;
+  const refuse = (lines: readonly string[]): number => {
+    for (const line of lines) say(line);
+    release();
     return 2;
-  } finally {
-    built.cleanup();
+  };
+
+  // Up front, before any client runs: where the reports go, and the expectation files.
+  const problems: string[] = [];
+  let reportDir: ReportDir | undefined;
+  try {
+    reportDir = prepareReportDir(opts.reportDir);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(e.message);
   }
-  const files = writeReports(o.reportDir, result);
+  let expectations;
+  try {
+    if (opts.expectationsDir !== undefined) checkExpectationsDir(opts.expectationsDir);
+    const specs = [...opts.builtins.map((name) => ({ name, builtin: true, executable: null })), ...opts.custom];
+    expectations = loadAllExpectations(specs, opts.expectationsDir);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  if (reportDir) release = reportDir.release;
+  if (problems.length > 0 || !expectations) return refuse(problems);
+
+  const built = builtinClients(opts.builtins);
+  let run: Run | undefined;
+  const interrupt = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    // What has finished, before the clients are killed (a killed case is no verdict).
+    const partial = (
+      run ?? startRun([], { cases: opts.cases, ...(opts.profiles ? { profiles: opts.profiles } : {}) })
+    ).snapshot(signal);
+    stopping = true;
+    killRunningClients();
+    // The report first: a second Ctrl-C during the clean-up below still leaves it.
+    try {
+      const files = writeReports(opts.reportDir, partial);
+      err.write(
+        `pmm-auth-check: ${signal}: stopped after ${plural(verdictCount(partial), 'verdict')}; partial report: ${files.join(', ')}\n`,
+      );
+    } catch (e) {
+      err.write(`pmm-auth-check: ${signal}: stopped; cannot write the partial report: ${(e as Error).message}\n`);
+    }
+    await Promise.all([stopStartedMocks(), built.cleanup()]);
+    process.exit(SIGNAL_CODES[signal] ?? 2);
+  };
+  const onSigint = (): void => void interrupt('SIGINT');
+  const onSigterm = (): void => void interrupt('SIGTERM');
+  const onExit = (): void => {
+    killRunningClients();
+    void stopStartedMocks();
+    built.cleanupSync();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  process.once('exit', onExit);
+
+  let result: RunResult;
+  try {
+    const label = (c: ClientSpec): string =>
+      c.builtin ? `--only ${c.name}` : `--client ${c.name}=${c.executable ?? ''}`;
+    const resolved = await resolveClients([...(await built.clients), ...opts.custom], opts.named, label);
+    if (resolved.problems.length > 0) return refuse(resolved.problems);
+    if (!resolved.clients.some((c) => c.version !== null))
+      return refuse([
+        `nothing to test: no built-in client runs here (${resolved.clients.map((c) => `${c.name}: ${c.missing}`).join('; ')})`,
+      ]);
+    run = startRun(resolved.clients, {
+      cases: opts.cases,
+      ...(opts.profiles ? { profiles: opts.profiles } : {}),
+      ...(opts.jobs ? { jobs: opts.jobs } : {}),
+      mocks: opts.mocks,
+      log: say,
+      expectations,
+    });
+    result = await run.done;
+  } catch (e) {
+    return refuse([(e as Error).message]);
+  } finally {
+    if (!stopping) await built.cleanup();
+  }
+  // Interrupted meanwhile: the signal handler writes the partial report and exits.
+  if (stopping) return new Promise<number>(() => undefined);
+  let files: string[];
+  try {
+    files = writeReports(opts.reportDir, result);
+  } catch (e) {
+    return refuse([`cannot write the reports in ${opts.reportDir}: ${(e as Error).message}`]);
+  }
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
   const names = result.profiles.map((p) => p.name);
+  const ran = Object.values(result.clients).filter((c) => !c.missing).length;
   out.write(
-    `pmm-auth-check: ${Object.keys(result.clients).length} client(s) × ${names.length} profile(s) (${names.join(', ')}) × ${o.cases.length} case(s); reports: ${files.join(', ')}\n`,
+    `pmm-auth-check: ${plural(ran, 'client')} × ${plural(names.length, 'profile')} (${names.join(', ')}) × ${plural(opts.cases.length, 'case')}; reports: ${files.join(', ')}\n`,
   );
-  for (const u of result.unexpected) out.write(`UNEXPECTED ${u}\n`);
+  const grouped = new Set(result.causes.flatMap((g) => g.cases.map((c) => `${g.client} ${c}`)));
+  for (const g of result.causes)
+    out.write(
+      `UNEXPECTED ${g.client}: ${g.cases.length} verdicts with one cause — ${g.cause}: ${g.cases.join(', ')}\n`,
+    );
+  for (const u of result.unexpected)
+    if (![...grouped].some((k) => u.startsWith(`${k}:`))) out.write(`UNEXPECTED ${u}\n`);
+  const missing = Object.entries(result.clients).filter(([, c]) => c.missing);
   out.write(
-    `pmm-auth-check: ${result.unexpected.length === 0 ? 'every verdict as expected' : `${result.unexpected.length} unexpected verdict(s)`}\n`,
+    `pmm-auth-check: ${result.unexpected.length === 0 ? 'every verdict as expected' : `${result.unexpected.length} unexpected verdict(s)`}${missing.length ? `; not run, missing here: ${missing.map(([n]) => n).join(', ')}` : ''}\n`,
   );
   return result.unexpected.length === 0 ? 0 : 1;
 }

@@ -3,7 +3,7 @@
  * profile), report.html (coloured like Autobahn|Testsuite's report) and junit.xml. Every form has
  * one column per client and profile (PMM 2, PMM 3).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProfileName } from './profiles.ts';
 import type { CaseResult, RunResult } from './runner.ts';
@@ -24,6 +24,10 @@ const ABOUT = {
     'PASS; FAIL; NON-STRICT (a SHOULD not met); UNSUPPORTED (the client cannot express the case); INFO (an OBSERVED case: what happened)',
   unexpected:
     'verdicts that differ from the expectation files, one line each: "<client> <profile> <case id>: <verdict>, expected <verdict> — <reason>"; any makes the run exit 1',
+  causes:
+    'unexpected verdicts of one client that share one cause (what the client did and what the mock saw), two or more: [{ client, cause, cases: ["<profile> <case id>", …] }]',
+  partial:
+    'true when the run was interrupted (then "interrupted" names the signal): the results are the cases finished by then, the others are absent',
 };
 
 export function reportJson(r: RunResult): string {
@@ -54,7 +58,21 @@ export function reportJson(r: RunResult): string {
       },
     ]),
   );
-  return `${JSON.stringify({ about: ABOUT, generated: r.generated, profiles: r.profiles, cases: r.cases, clients, unexpected: r.unexpected }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      about: ABOUT,
+      generated: r.generated,
+      partial: r.partial !== undefined,
+      ...(r.partial !== undefined ? { interrupted: r.partial } : {}),
+      profiles: r.profiles,
+      cases: r.cases,
+      clients,
+      unexpected: r.unexpected,
+      causes: r.causes,
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** The columns: every client, and within it every profile that ran. */
@@ -78,6 +96,12 @@ export function reportMarkdown(r: RunResult): string {
   const lines = [
     '# Client conformance matrix',
     '',
+    ...(r.partial !== undefined
+      ? [
+          `**Partial report: the run was interrupted (${r.partial}).** Only the cases finished by then have a verdict; a — marks the others.`,
+          '',
+        ]
+      : []),
     `Generated ${r.generated}. One column per client and profile; a verdict in *italics* differs from the client's expectation file.`,
     '',
     '| profile | server | key sent | Basic user | version path | an admin creates a key with |',
@@ -113,6 +137,16 @@ export function reportMarkdown(r: RunResult): string {
       lines.push('');
     }
   }
+  if (r.causes.length)
+    lines.push(
+      '## Shared causes',
+      '',
+      ...r.causes.map(
+        (g) =>
+          `- **${md(g.client)}**: ${g.cases.length} unexpected verdicts, one cause — ${md(g.cause)}: ${g.cases.join(', ')}`,
+      ),
+      '',
+    );
   if (r.unexpected.length) lines.push('## Unexpected verdicts', '', ...r.unexpected.map((u) => `- ${md(u)}`), '');
   return `${lines.join('\n')}\n`;
 }
@@ -159,10 +193,10 @@ export function reportHtml(r: RunResult): string {
 <style>
 body{font-family:sans-serif;margin:1.5em} table{border-collapse:collapse;margin-bottom:1em} th,td{border:1px solid #ccc;padding:.35em .6em}
 td.v{color:#fff;font-weight:bold;text-align:center} td.unexpected{outline:3px solid #000} th.case{text-align:left;font-weight:normal}
-th.profile{font-weight:normal;font-size:small} .legend span{display:inline-block;color:#fff;padding:.2em .5em;margin-right:.4em}
+th.profile{font-weight:normal;font-size:small} p.partial{background:#fe9;padding:.5em} .legend span{display:inline-block;color:#fff;padding:.2em .5em;margin-right:.4em}
 </style></head><body>
 <h1>Client conformance matrix</h1>
-<p>Generated ${esc(r.generated)}. One column per client and profile. Hover a cell for the reason; a black frame marks a verdict that differs from the client's expectation file.</p>
+${r.partial !== undefined ? `<p class="partial"><strong>Partial report: the run was interrupted (${esc(r.partial)}).</strong> Only the cases finished by then have a verdict; a — marks the others.</p>\n` : ''}<p>Generated ${esc(r.generated)}. One column per client and profile. Hover a cell for the reason; a black frame marks a verdict that differs from the client's expectation file.</p>
 <table id="profiles"><tr><th>profile</th><th>server</th><th>key sent</th><th>Basic user</th><th>version path</th><th>an admin creates a key with</th></tr>
 ${profiles}
 </table>
@@ -196,11 +230,15 @@ export function reportJunit(r: RunResult): string {
       ];
     }),
   );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pmm-auth-check clients">\n${suites.join('\n')}\n</testsuites>\n`;
+  const name =
+    r.partial !== undefined
+      ? `pmm-auth-check clients (partial: interrupted by ${r.partial})`
+      : 'pmm-auth-check clients';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
+/** Writes the four reports into `dir`, which exists (the CLI creates it up front: suites/client/preflight.ts). */
 export function writeReports(dir: string, r: RunResult): string[] {
-  mkdirSync(dir, { recursive: true });
   const files: [string, string][] = [
     ['report.json', reportJson(r)],
     ['report.md', reportMarkdown(r)],

@@ -3,7 +3,7 @@
  * `cleanupRuns()` belongs in `afterAll`: it stops runs still going and removes their report directories.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,9 @@ export interface ClientReport {
 /** report.json, format 2 (its `about` field describes it). */
 export interface Report {
   about: Record<string, string>;
+  /** True when the run was interrupted (`interrupted` names the signal). */
+  partial: boolean;
+  interrupted?: string;
   profiles: {
     name: ProfileName;
     title: string;
@@ -40,6 +43,8 @@ export interface Report {
   cases: { id: string; level: string; title: string }[];
   clients: Record<string, ClientReport>;
   unexpected: string[];
+  /** Unexpected verdicts of one client with one cause (two or more). */
+  causes: { client: string; cause: string; cases: string[] }[];
 }
 
 /** The result of one client, profile and case; a failure message that names what is missing. */
@@ -77,45 +82,86 @@ export function cleanupRuns(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+export interface CheckRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The report directory given to the run (`--report-dir`). */
+  readonly dir: string;
+  /** What the run left in its TMPDIR (it should be nothing). */
+  readonly leftovers: string[];
+}
+
 /**
- * One run in a report directory of its own, with TMPDIR an empty directory of its own: what the
- * harness and the clients leave there is returned as `leftovers` (it should be nothing).
+ * Starts one run in a directory of its own: `--report-dir <dir>/report` (a later `--report-dir`
+ * in `args` wins) and TMPDIR `<dir>/tmp`, an empty directory. `env` adds to the environment.
  */
-export async function runCheck(
+export function startCheck(
   args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string; dir: string; report: Report; leftovers: string[] }> {
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; dir: string; finished: Promise<CheckRun> } {
   const dir = mkdtempSync(join(tmpdir(), 'pmmconf-clients-'));
   dirs.push(dir);
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
+  const report = join(dir, 'report');
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'scripts/pmm-auth-check.js'), 'clients', '--report-dir', join(dir, 'report'), ...args],
+    [join(ROOT, 'scripts/pmm-auth-check.js'), 'clients', '--report-dir', report, ...args],
     {
       cwd: ROOT,
-      env: { ...process.env, PATH: RUN_PATH, TMPDIR: tmp },
+      env: { ...process.env, PATH: RUN_PATH, TMPDIR: tmp, ...env },
     },
   );
   children.add(child);
-  child.on('close', () => children.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  let report: Report;
+  const finished = new Promise<CheckRun>((resolve) =>
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal, stdout, stderr, dir: report, leftovers: readdirSync(tmp) });
+    }),
+  );
+  return { child, dir, finished };
+}
+
+/** report.json of a run, or an error saying there is none. */
+export function readReport(run: CheckRun): Report {
   try {
-    report = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8')) as Report;
+    return JSON.parse(readFileSync(join(run.dir, 'report.json'), 'utf8')) as Report;
   } catch {
-    throw new Error(`pmm-auth-check wrote no report.json (exit ${code}): ${stderr.slice(-1500)}`);
+    throw new Error(`pmm-auth-check wrote no report.json (exit ${run.code}): ${run.stderr.slice(-1500)}`);
   }
-  return { code, stdout, stderr, dir: join(dir, 'report'), report, leftovers: readdirSync(tmp) };
+}
+
+/**
+ * One run (startCheck) that must write a report: its exit code, output, report.json and what it
+ * left in its TMPDIR (`leftovers`, which should be nothing).
+ */
+export async function runCheck(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CheckRun & { report: Report }> {
+  const run = await startCheck(args, env).finished;
+  return { ...run, report: readReport(run) };
+}
+
+/** A run refused before it wrote a report (exit 2), with its output; `first` is its first stderr line. */
+export interface Refusal extends Error, CheckRun {
+  readonly first: string;
+  /** Whether the report directory exists afterwards (a refused run removes what it created). */
+  readonly reportDirLeft: boolean;
 }
 
 /** A run that must be refused before it writes a report (exit 2): its error, or a failure saying it ran. */
-export function refusedRun(args: string[]): Promise<Error> {
-  return runCheck(args).then(
-    () => new Error('exit 0 or 1 with a report'),
-    (e: Error) => e,
-  );
+export async function refusedRun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Refusal> {
+  const run = await startCheck(args, env).finished;
+  const wrote = existsSync(join(run.dir, 'report.json'));
+  const message = wrote
+    ? `exit ${run.code} with a report`
+    : `pmm-auth-check wrote no report.json (exit ${run.code}): ${run.stderr.slice(-1500)}`;
+  return Object.assign(new Error(message), run, {
+    first: run.stderr.split('\n')[0] ?? '',
+    reportDirLeft: existsSync(run.dir),
+  });
 }

@@ -7,8 +7,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adapterVersion, runAdapter, type Outcome } from './adapter.ts';
+import { runAdapter, type Outcome } from './adapter.ts';
 import type { ClientSpec } from './builtins.ts';
+import { causeOf, type Observed } from './case-kit.ts';
 import { CLIENT_CASES, type CaseContext, type ClientCase, type Verdict } from './cases.ts';
 import { expectationFor, expectedVerdict, loadExpectations, type Expectations } from './expectations.ts';
 import { connectHarnessMock, startHarnessMock, type ExternalMock, type HarnessMock } from './harness-mock.ts';
@@ -20,6 +21,8 @@ export interface CaseResult {
   readonly expected: boolean;
   readonly expectedVerdict: Verdict;
   readonly expectationReason?: string;
+  /** The cause of the case's last run (case-kit causeOf): what several unexpected verdicts may share. */
+  readonly cause?: string;
 }
 
 export interface ClientResult {
@@ -30,6 +33,14 @@ export interface ClientResult {
   readonly profiles: Partial<Record<ProfileName, { readonly cases: Record<string, CaseResult> }>>;
 }
 
+/** Several unexpected verdicts of one client with one cause: said once. */
+export interface SharedCause {
+  readonly client: string;
+  readonly cause: string;
+  /** "<profile> <case id>", in run order. */
+  readonly cases: readonly string[];
+}
+
 export interface RunResult {
   readonly generated: string;
   readonly profiles: readonly ReturnType<typeof describeProfile>[];
@@ -37,19 +48,42 @@ export interface RunResult {
   readonly clients: Record<string, ClientResult>;
   /** Unexpected verdicts, one line each ("<client> <profile> <case>: …"): what makes the run fail. */
   readonly unexpected: readonly string[];
+  /** Unexpected verdicts that share a cause, per client (two or more). */
+  readonly causes: readonly SharedCause[];
+  /** Set when the run was interrupted (the signal): the results are those finished by then. */
+  readonly partial?: string;
+}
+
+/** A client whose `--version` was asked already: runnable when it has an executable and a version. */
+export interface ResolvedClient extends ClientSpec {
+  readonly version: string | null;
 }
 
 export interface RunOptions {
   readonly cases?: readonly ClientCase[];
   /** The columns (default: both, or the given mocks' profiles). */
   readonly profiles?: readonly HarnessProfile[];
+  /** Progress, one line at a time: the plan, then a line per client and profile as it finishes. */
   readonly log?: (line: string) => void;
-  /** Where <client>.expect.json is read from (built-ins: fixtures/clients by default; custom clients: only when given). */
-  readonly expectationsDir?: string;
+  /** Each client's expectations (loadAllExpectations); a client absent here expects the defaults. */
+  readonly expectations?: ReadonlyMap<string, Expectations>;
   /** Mocks started separately (`--mock-url`), instead of mocks the harness starts; their profiles decide the columns. */
   readonly mocks?: readonly ExternalMock[];
   /** How many lanes of mocks the harness starts (default DEFAULT_JOBS, never more than there are clients). */
   readonly jobs?: number;
+}
+
+/** Every client's expectation file, read before anything runs: a broken one is a usage error. */
+export function loadAllExpectations(
+  clients: readonly ClientSpec[],
+  expectationsDir: string | undefined,
+): Map<string, Expectations> {
+  return new Map(
+    clients
+      // Checked against every case, not only the selected ones: --cases must not make an entry "unknown".
+      .filter((c) => c.builtin || expectationsDir !== undefined)
+      .map((c) => [c.name, loadExpectations(c.name, CLIENT_CASES, expectationsDir)]),
+  );
 }
 
 /** A lane: one mock per profile that runs; one client at a time. */
@@ -72,7 +106,12 @@ async function settle(h: HarnessMock, since: number, outcome: Outcome): Promise<
     await sleep(10);
 }
 
-function contextFor(h: HarnessMock, executable: string, caseId: () => string): CaseContext {
+function contextFor(
+  h: HarnessMock,
+  executable: string,
+  caseId: () => string,
+  last: (o: Observed) => void,
+): CaseContext {
   return {
     profile: h.profile,
     url: (p) => h.url(p),
@@ -84,29 +123,46 @@ function contextFor(h: HarnessMock, executable: string, caseId: () => string): C
       const outcome = await runAdapter(executable, { CASE_ID: caseId(), METHOD: 'GET', ...env });
       await settle(h, since, outcome);
       const [requests, tls] = await Promise.all([h.requestsSince(since), h.tlsSince(since)]);
-      return { outcome, requests, tls };
+      const observed = { outcome, requests, tls };
+      last(observed);
+      return observed;
     },
     roleOf: (key) => h.roleOf(key),
   };
 }
 
-/** Every case for one client against one profile's mock. */
+/** Every case for one client against one profile's mock; `done` gets each result as it is judged. */
 async function runProfile(
   h: HarnessMock,
   executable: string,
   cases: readonly ClientCase[],
   expectations: Expectations,
+  done: (id: string, result: CaseResult) => void,
 ): Promise<Record<string, CaseResult>> {
   let current = '';
-  const ctx = contextFor(h, executable, () => current);
+  let observed: Observed | undefined;
+  const ctx = contextFor(
+    h,
+    executable,
+    () => current,
+    (o) => (observed = o),
+  );
   const results: Record<string, CaseResult> = {};
   for (const c of cases) {
     current = c.id;
+    observed = undefined;
     const judged = await c.judge(ctx);
     const exp = expectationFor(expectations, h.profile.name, c.id);
     const want = expectedVerdict(c, exp);
     const expected = judged.verdict === want;
-    results[c.id] = { ...judged, expected, expectedVerdict: want, ...(exp ? { expectationReason: exp.reason } : {}) };
+    results[c.id] = {
+      ...judged,
+      expected,
+      expectedVerdict: want,
+      ...(exp ? { expectationReason: exp.reason } : {}),
+      ...(observed ? { cause: causeOf(observed) } : {}),
+    };
+    done(c.id, results[c.id]!);
   }
   return results;
 }
@@ -166,98 +222,156 @@ async function openLanes(
   }
 }
 
-interface Prepared {
-  readonly client: ClientSpec;
-  readonly version: string | null;
-  readonly expectations: Expectations;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One line per unexpected verdict, in case order. */
+function unexpectedLines(
+  client: string,
+  profile: ProfileName,
+  cases: readonly ClientCase[],
+  results: Record<string, CaseResult>,
+): string[] {
+  return cases.flatMap((c) => {
+    const r = results[c.id];
+    // An expectation that did not happen is stale: the file needs updating.
+    return r && !r.expected
+      ? [
+          `${client} ${profile} ${c.id}: ${r.verdict}, expected ${r.expectedVerdict}${r.expectationReason !== undefined ? ' (stale expectation)' : ''} — ${r.reason}`,
+        ]
+      : [];
+  });
 }
 
-export async function runClients(clients: readonly ClientSpec[], opts: RunOptions = {}): Promise<RunResult> {
-  const { cases = CLIENT_CASES, log = () => undefined, expectationsDir } = opts;
-  // Expectation files first: a broken one is a usage error, before any mock starts.
-  const prepared: Prepared[] = await Promise.all(
-    clients.map(async (client) => ({
-      client,
-      // Checked against every case, not only the selected ones: --cases must not make an entry "unknown".
-      expectations:
-        client.builtin || expectationsDir ? loadExpectations(client.name, CLIENT_CASES, expectationsDir) : new Map(),
-      version: client.executable ? await adapterVersion(client.executable) : null,
-    })),
-  );
-  const runnable = prepared.filter((p) => p.client.executable && p.version !== null);
-  const results: Record<string, ClientResult> = {};
-  const unexpected: string[] = [];
-  const done = new Map<string, { version: string; runs: ClientResult['profiles']; unexpected: string[] }>();
-  const wanted = Math.max(1, Math.min(opts.jobs ?? DEFAULT_JOBS, runnable.length));
-  const { lanes, profiles, close } =
-    runnable.length > 0
-      ? await openLanes(opts.profiles, opts, wanted)
-      : {
-          lanes: [],
-          profiles: opts.profiles ?? PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]),
-          close: async () => undefined,
-        };
-  try {
-    const queue = [...runnable];
-    await Promise.all(
-      lanes.map(async (lane) => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const { client, version, expectations } = next;
-          const executable = client.executable!;
-          // Settled, not all: a harness error on one profile waits for the other before the mocks close.
-          const settled = await Promise.allSettled(
-            [...lane.values()].map(async (h) => ({ h, cases: await runProfile(h, executable, cases, expectations) })),
-          );
-          const perProfile = settled.map((s) => {
-            if (s.status === 'rejected') throw s.reason;
-            return s.value;
-          });
-          const runs: ClientResult['profiles'] = {};
-          const lines: string[] = [];
-          for (const { h, cases: caseResults } of perProfile) {
-            runs[h.profile.name] = { cases: caseResults };
-            for (const c of cases) {
-              const r = caseResults[c.id]!;
-              // An expectation that did not happen is stale: the file needs updating.
-              if (!r.expected)
-                lines.push(
-                  `${client.name} ${h.profile.name} ${c.id}: ${r.verdict}, expected ${r.expectedVerdict}${r.expectationReason !== undefined ? ' (stale expectation)' : ''} — ${r.reason}`,
-                );
-            }
-          }
-          done.set(client.name, { version: version!, runs, unexpected: lines });
-          const counts = perProfile.map(
-            ({ h, cases: cr }) =>
-              `${h.profile.name} ${Object.values(cr).filter((r) => r.expected).length}/${cases.length}`,
-          );
-          log(`${client.name} (${version}): as expected ${counts.join(', ')}`);
-        }
-      }),
-    );
-  } finally {
-    await close();
-  }
-  // The report in the order the clients were given, whatever lane ran them.
-  for (const { client } of prepared) {
-    const ran = done.get(client.name);
-    if (ran) {
-      results[client.name] = { version: ran.version, executable: client.executable, profiles: ran.runs };
-      unexpected.push(...ran.unexpected);
-    } else {
-      results[client.name] = {
-        version: null,
-        executable: client.executable,
-        missing: client.missing ?? `${client.name} is not installed (--version failed)`,
-        profiles: {},
-      };
-      log(`${client.name}: missing — ${results[client.name]!.missing}`);
+/** Unexpected verdicts of one client that share a cause, two or more: the summary says them once. */
+function sharedCauses(
+  client: string,
+  profiles: readonly HarnessProfile[],
+  cases: readonly ClientCase[],
+  result: ClientResult,
+): SharedCause[] {
+  const groups = new Map<string, string[]>();
+  for (const p of profiles) {
+    const run = result.profiles[p.name];
+    for (const c of cases) {
+      const r = run?.cases[c.id];
+      if (!r || r.expected || r.cause === undefined) continue;
+      groups.set(r.cause, [...(groups.get(r.cause) ?? []), `${p.name} ${c.id}`]);
     }
   }
-  return {
-    generated: new Date().toISOString(),
-    profiles: profiles.map(describeProfile),
-    cases: cases.map((c) => ({ id: c.id, level: c.level, title: c.title })),
-    clients: results,
-    unexpected,
+  return [...groups].filter(([, list]) => list.length >= 2).map(([cause, list]) => ({ client, cause, cases: list }));
+}
+
+/** "14 PASS, 3 INFO": the verdicts of a column, in a fixed order. */
+function tally(results: Record<string, CaseResult>): string {
+  const order: Verdict[] = ['PASS', 'FAIL', 'NON-STRICT', 'UNSUPPORTED', 'INFO'];
+  const all = Object.values(results);
+  return order
+    .map((v) => [v, all.filter((r) => r.verdict === v).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(', ');
+}
+
+export interface Run {
+  /** The finished run. */
+  readonly done: Promise<RunResult>;
+  /** What has finished so far, as a result marked partial (for an interrupted run). */
+  snapshot(signal: string): RunResult;
+}
+
+/**
+ * Runs the cases for clients whose `--version` is known (a client without an executable or a
+ * version is reported missing). Prints the plan once the columns are known, then a line per
+ * client and profile as it finishes.
+ */
+export function startRun(clients: readonly ResolvedClient[], opts: RunOptions = {}): Run {
+  const { cases = CLIENT_CASES, log = () => undefined } = opts;
+  const runnable = clients.filter((c) => c.executable !== null && c.version !== null);
+  /** client → profile → case id → result, as they are judged. */
+  const live = new Map<string, Partial<Record<ProfileName, Record<string, CaseResult>>>>();
+  let profiles: readonly HarnessProfile[] = opts.profiles ?? PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]);
+
+  const result = (partial?: string): RunResult => {
+    const results: Record<string, ClientResult> = {};
+    const unexpected: string[] = [];
+    const causes: SharedCause[] = [];
+    // The report in the order the clients were given, whatever lane ran them.
+    for (const client of clients) {
+      const runs = live.get(client.name);
+      if (client.executable !== null && client.version !== null) {
+        const done: ClientResult['profiles'] = {};
+        for (const p of profiles) {
+          const cr = runs?.[p.name];
+          if (!cr) continue;
+          done[p.name] = { cases: { ...cr } };
+          unexpected.push(...unexpectedLines(client.name, p.name, cases, cr));
+        }
+        results[client.name] = { version: client.version, executable: client.executable, profiles: done };
+        causes.push(...sharedCauses(client.name, profiles, cases, results[client.name]!));
+      } else {
+        results[client.name] = {
+          version: null,
+          executable: client.executable,
+          missing: client.missing ?? `${client.name} is not installed (--version failed)`,
+          profiles: {},
+        };
+      }
+    }
+    return {
+      generated: new Date().toISOString(),
+      profiles: profiles.map(describeProfile),
+      cases: cases.map((c) => ({ id: c.id, level: c.level, title: c.title })),
+      clients: results,
+      unexpected,
+      causes,
+      ...(partial !== undefined ? { partial } : {}),
+    };
   };
+
+  const run = async (): Promise<RunResult> => {
+    const missing = clients.filter((c) => !runnable.includes(c));
+    if (runnable.length === 0) return result();
+    const wanted = Math.max(1, Math.min(opts.jobs ?? DEFAULT_JOBS, runnable.length));
+    const lanes = await openLanes(opts.profiles, opts, wanted);
+    profiles = lanes.profiles;
+    const columns = runnable.length * profiles.length;
+    log(
+      `plan: ${plural(runnable.length, 'client')} (${runnable.map((c) => c.name).join(', ')}) × ${plural(profiles.length, 'profile')} (${profiles.map((p) => p.name).join(', ')}) × ${plural(cases.length, 'case')} = ${plural(columns * cases.length, 'verdict')}, ${plural(lanes.lanes.length, 'lane')}`,
+    );
+    for (const c of missing) log(`${c.name}: missing, not run — ${c.missing ?? 'its --version failed'}`);
+    let finished = 0;
+    try {
+      const queue = [...runnable];
+      await Promise.all(
+        lanes.lanes.map(async (lane) => {
+          for (let next = queue.shift(); next; next = queue.shift()) {
+            const client = next;
+            const expectations = opts.expectations?.get(client.name) ?? new Map();
+            const runs: Partial<Record<ProfileName, Record<string, CaseResult>>> = {};
+            live.set(client.name, runs);
+            // Settled, not all: a harness error on one profile waits for the other before the mocks close.
+            const settled = await Promise.allSettled(
+              [...lane.values()].map(async (h) => {
+                const started = Date.now();
+                const column: Record<string, CaseResult> = {};
+                runs[h.profile.name] = column;
+                await runProfile(h, client.executable!, cases, expectations, (id, r) => (column[id] = r));
+                const good = Object.values(column).filter((r) => r.expected).length;
+                finished += 1;
+                log(
+                  `[${finished}/${columns}] ${client.name} ${h.profile.name} (${client.version}): ${good}/${cases.length} as expected${good < cases.length ? `, ${cases.length - good} unexpected` : ''} — ${tally(column)} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+                );
+              }),
+            );
+            for (const s of settled) if (s.status === 'rejected') throw s.reason;
+          }
+        }),
+      );
+    } finally {
+      await lanes.close();
+    }
+    return result();
+  };
+
+  return { done: run(), snapshot: (signal) => result(signal) };
 }
