@@ -247,7 +247,7 @@ describe('flag parsers (issue 2 §5, §8)', () => {
     ['demo:Admin:-5', '--seed-key "demo:Admin:-5": SECONDS must be an integer from 0 to 2147483648, got "-5"'],
     ['demo:Admin:1.5', '--seed-key "demo:Admin:1.5": SECONDS must be an integer'],
     ['a:b:c', '--seed-key "a:b:c": role must be one of Viewer, Editor, Admin, got "c"'],
-  ])('issues 2 §8, 11: --seed-key %s is a usage error naming the wrong part', (value, message) => {
+  ])('issue 2 §8, issue 11: --seed-key %s is a usage error naming the wrong part', (value, message) => {
     expect(() => parseSeedKey(value)).toThrow(message);
   });
 
