@@ -204,6 +204,16 @@ describe.concurrent('issue 11: pmm-auth-suite refuses a setup it cannot test (ex
   );
 
   it(
+    "--version: exit 0, the package's version (vitest does not start)",
+    async () => {
+      const run = await suite(['--version'], {});
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^pmm-auth-suite \d+\.\d+\.\d+\n$/);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     '--help: exit 0, the usage with the exit-code contract',
     async () => {
       const run = await suite(['--help'], {});

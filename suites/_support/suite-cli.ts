@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pkg from '../../package.json' with { type: 'json' };
 import { detectTarget, refusalLine } from './detect.ts';
 import { closeAgents } from './http.ts';
 import { pollSecondsFor, targetFromEnv, TargetConfigError } from './target.ts';
@@ -36,7 +37,8 @@ Environment:
   PMM_SUITE_AS_REAL=1           treat a mock as a real PMM (ignore its control API)
   PMM_SUITE_MOCK_POLL_SECONDS=N on a mock only: poll N s instead of 10 s
 
-Options go to vitest as they are, e.g. -t srv.keys (one area), suites/server/seed.test.ts (one file).
+Options go to vitest as they are, e.g. -t srv.keys (one area), suites/server/seed.test.ts (one file);
+--version prints pmm-auth-suite's version, -h/--help this text.
 
 Exit status:
   0    every selected case that applies to the target ran, and none failed (cases that do not apply,
@@ -138,6 +140,10 @@ export async function main(
 ): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
     out.write(USAGE);
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    out.write(`pmm-auth-suite ${pkg.version}\n`);
     return 0;
   }
   let interrupted: NodeJS.Signals | undefined;
