@@ -13,7 +13,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Projects whose files start first within a group: the longest single files (the self-check's
- * nested suite runs, the client matrix). vitest orders projects by name and, without the timings
+ * nested suite run, the client matrix). vitest orders projects by name and, without the timings
  * of an earlier run (a fresh clone), would start the self-check last, alone, at the end.
  */
 const STARTS_FIRST = ['selfcheck', 'client'];
@@ -31,8 +31,8 @@ class LongestFirst extends BaseSequencer {
   }
 }
 
-/** The server suite's settings, shared by its projects (one per target). */
-const SERVER_SUITE = {
+/** The server suite's settings, shared by its projects (one per target) and the self-check's nested run. */
+export const SERVER_SUITE = {
   include: ['suites/server/**/*.test.ts'],
   globalSetup: ['suites/_support/global-setup.ts'],
   setupFiles: ['suites/_support/setup.ts'],
@@ -109,10 +109,8 @@ export default defineConfig({
         test: {
           name: 'selfcheck',
           include: ['suites/selfcheck/**/*.test.ts'],
-          // Nested suite runs at once (each a mock process and a vitest process).
-          maxConcurrency: 2,
-          testTimeout: 180_000,
-          hookTimeout: 60_000,
+          // The mocks and the nested suite run (every deviation at once) are one beforeAll.
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -3,6 +3,9 @@
  * its mock with PMMCONF_MOCK_ARGS) or checks the named target, detects its profile and Grafana
  * version, provides the target to the workers, and at the end (or on Ctrl-C) deletes exactly the
  * keys and service accounts this run created, printing "created N, deleted N".
+ * A project may name its own target in its `test.env` (PMM_SERVER_URL, PMM_SERVER_CA_FILE,
+ * PMM_SUITE_MOCK_POLL_SECONDS & co. there win over the process environment): the self-check's
+ * nested run has one project per deviating mock, side by side in one vitest process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -46,12 +49,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 }
 
+/** The environment naming `project`'s target: the process's, under the project's own `test.env`. */
+function targetEnv(project: TestProject): NodeJS.ProcessEnv {
+  return { ...process.env, ...(project.config.env as Record<string, string | undefined> | undefined) };
+}
+
 async function start(project: TestProject): Promise<() => Promise<void>> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const ledgerFile = join(tmpdir(), `pmmconf-${runId}.jsonl`);
   let child: ChildProcess | undefined;
   const pinned = pinnedMockArgs(project);
-  const fromEnv = pinned ? undefined : targetFromEnv(process.env);
+  const env = targetEnv(project);
+  const fromEnv = pinned ? undefined : targetFromEnv(env);
   let base: Pick<Target, 'baseUrl' | 'ca' | 'insecure' | 'admin' | 'readOnly' | 'strict' | 'users'>;
   if (fromEnv) {
     base = { ...fromEnv, users: [] };
@@ -80,7 +89,7 @@ async function start(project: TestProject): Promise<() => Promise<void>> {
       project: project.name,
       ledgerFile,
       // A target that cannot be tested (not PMM, unreachable, admin refused) is refused here.
-      ...(await detectTarget(base, process.env)),
+      ...(await detectTarget(base, env)),
     };
   } catch (e) {
     child?.kill('SIGTERM');

@@ -1,22 +1,26 @@
 /**
  * The server suite must be able to fail: run it against mocks that deviate from PMM on purpose
  * (the mock's test-only `--deviate` switch) and check that it fails, on the expected case ids.
- * Black-box like the suite: the mock is started as a process, the suite as a nested vitest run.
+ * Black-box like the suite: the mocks are started as processes, the suite as one nested vitest
+ * run (nested.config.ts) with one project per deviation, side by side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'vitest';
-import { spawnMock } from '../_support/spawn-mock.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnMock, type SpawnedMock } from '../_support/spawn-mock.ts';
+import type { CaseResult, NestedResults } from './case-reporter.ts';
+import { PLAN_ENV, type NestedPlan } from './plan.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
+const NESTED_CONFIG = fileURLToPath(new URL('./nested.config.ts', import.meta.url));
 
 /**
  * Deviation → case ids that must fail against it (each a wrong server of a kind issue 4 names).
- * The nested suite runs the areas of those ids and the seed (`areasOf`), not the whole suite.
+ * Its project in the nested run runs the areas of those ids and the seed (`areasOf`), not the whole suite.
  */
 const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   'bearer-any-case': ['srv.header.001', 'srv.header.002'],
@@ -33,8 +37,8 @@ const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The same for the pmm3 mock (`--profile pmm3`). To keep the run short, the nested suite runs only
- * the areas named in `-t` (the seed included, so that most cases still pass).
+ * The same for the pmm3 mock (`--profile pmm3`). To keep the run short, the deviation's project runs
+ * only the areas named (the seed included, so that most cases still pass).
  */
 const PMM3_FAILURES: Readonly<Record<string, { readonly areas: string; readonly ids: readonly string[] }>> = {
   'service-token-refused': { areas: 'seed|token|roles3', ids: ['srv.token.003', 'srv.roles3.008'] },
@@ -43,25 +47,29 @@ const PMM3_FAILURES: Readonly<Record<string, { readonly areas: string; readonly 
   'no-migration': { areas: 'seed|migrate', ids: ['srv.migrate.001'] },
 };
 
-/** Bounds the nested runs: each polls for at most this long where PMM's auth cache would delay a change. */
+/** Bounds the nested run: its cases poll for at most this long where PMM's auth cache would delay a change. */
 const MOCK_POLL_SECONDS = '5';
 
 /**
- * The areas a pmm2 deviation's nested run covers (`-t srv\.(areas)\.`): those of the ids that must
+ * The areas a pmm2 deviation's project covers (cases `srv.<area>.nnn`): those of the ids that must
  * fail, plus `seed`, which passes against every deviation (so that most cases still pass).
  */
 function areasOf(ids: readonly string[]): string {
   return ['seed', ...new Set(ids.map((id) => id.split('.')[1]!))].join('|');
 }
 
-/** Area (`srv.<area>.nnn`) → the suite files that define its cases (read from the files' id literals). */
+/**
+ * Area (`srv.<area>.nnn`) → the suite files that define its cases (read from the files' id
+ * literals), named without `.test.ts` as nested-entry.ts imports them.
+ */
 const SERVER_DIR = join(ROOT, 'suites/server');
 const FILES_OF_AREA: ReadonlyMap<string, readonly string[]> = (() => {
   const map = new Map<string, string[]>();
   for (const name of readdirSync(SERVER_DIR).filter((n) => n.endsWith('.test.ts'))) {
+    const file = name.slice(0, -'.test.ts'.length);
     for (const m of readFileSync(join(SERVER_DIR, name), 'utf8').matchAll(/'srv\.(\w+)\.\d{3}'/g)) {
       const files = map.get(m[1]!) ?? [];
-      if (!files.includes(name)) files.push(name);
+      if (!files.includes(file)) files.push(file);
       map.set(m[1]!, files);
     }
   }
@@ -69,123 +77,144 @@ const FILES_OF_AREA: ReadonlyMap<string, readonly string[]> = (() => {
 })();
 
 /**
- * The nested run's filters: the files of the areas (so that vitest loads only those, not the
- * whole suite) and `-t` for the areas' cases. An area with no file is a broken self-check.
+ * The files of the areas (so that vitest loads only those, not the whole suite). An area with no
+ * file is a broken self-check.
  */
-function filterOf(areas: string): string[] {
+function filesOf(areas: string): string[] {
   const files = areas.split('|').flatMap((area) => {
     const found = FILES_OF_AREA.get(area);
     if (!found) throw new Error(`self-check: no suite file defines cases srv.${area}.nnn`);
-    return found.map((f) => `suites/server/${f}`);
+    return found;
   });
-  return [...new Set(files), '-t', `srv\\.(${areas})\\.`];
+  return [...new Set(files)];
 }
 
-/** Kills, when the test ends, the processes it started (tests run concurrently: each keeps its own). */
-function reaper(onTestFinished: (fn: () => void) => void): (c: ChildProcess) => void {
-  const children: ChildProcess[] = [];
-  onTestFinished(() => {
-    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  });
-  return (c) => void children.push(c);
+interface Deviation {
+  readonly name: string;
+  readonly profile: 'pmm2' | 'pmm3';
+  /** `seed|header`: the areas its project runs. */
+  readonly areas: string;
+  readonly ids: readonly string[];
 }
 
-function collect(child: ChildProcess): { out: () => string; err: () => string; exited: Promise<number | null> } {
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  return { out: () => out, err: () => err, exited: new Promise((r) => child.on('close', (code) => r(code))) };
-}
+const DEVIATIONS: readonly Deviation[] = [
+  ...Object.entries(EXPECTED_FAILURES).map(([name, ids]) => ({
+    name,
+    profile: 'pmm2' as const,
+    areas: areasOf(ids),
+    ids,
+  })),
+  ...Object.entries(PMM3_FAILURES).map(([name, { areas, ids }]) => ({ name, profile: 'pmm3' as const, areas, ids })),
+];
 
-async function startDeviatingMock(
-  own: (c: ChildProcess) => void,
-  deviation: string,
-  profileArgs: readonly string[] = [],
-): Promise<{ url: string; caFile: string }> {
-  const mock = await spawnMock(['--admin-password', 'selfcheck-pw', ...profileArgs, '--deviate', deviation]);
-  own(mock.child);
-  return { url: mock.https, caFile: mock.caFile };
-}
-
-interface SuiteRun {
+/** What the nested run (one project per deviation) did, read from case-reporter.ts's file. */
+interface NestedRun {
   readonly exitCode: number | null;
-  readonly failed: ReadonlySet<string>;
-  readonly passed: ReadonlySet<string>;
+  readonly results: NestedResults;
+  /** The end of its stderr, for the messages of failed assertions. */
+  readonly stderrTail: string;
 }
 
-/** Runs the server project against `url` as a real PMM would be named, and reads its JSON report. */
-async function runSuite(
-  own: (c: ChildProcess) => void,
-  url: string,
-  caFile: string,
-  filter: readonly string[],
-): Promise<SuiteRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'pmmconf-selfcheck-'));
-  const outputFile = join(dir, 'results.json');
-  const host = new URL(url).host;
-  const child = spawn(
-    process.execPath,
-    [VITEST, 'run', '--project', 'server', ...filter, '--reporter=json', `--outputFile=${outputFile}`],
-    {
-      cwd: ROOT,
+/** What the run started: killed or removed after the tests, also when starting them failed. */
+const mocks: SpawnedMock[] = [];
+let nested: ChildProcess | undefined;
+let tempDir: string | undefined;
+afterAll(async () => {
+  if (nested && nested.exitCode === null && nested.signalCode === null) nested.kill('SIGKILL');
+  await Promise.all(mocks.map((m) => m.stop()));
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+});
+
+/** Starts every deviating mock at once; throws the first failure once all have settled (none is left unowned). */
+async function startMocks(): Promise<SpawnedMock[]> {
+  const started = await Promise.allSettled(
+    DEVIATIONS.map((d) =>
+      spawnMock(['--admin-password', 'selfcheck-pw', '--profile', d.profile, '--deviate', d.name]).then((m) => {
+        mocks.push(m);
+        return m;
+      }),
+    ),
+  );
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return started.map((s) => (s as PromiseFulfilledResult<SpawnedMock>).value);
+}
+
+/** Runs the nested suite: each deviation's project against its mock, as a real PMM would be named. */
+async function runNested(): Promise<NestedRun> {
+  const started = await startMocks();
+  tempDir = mkdtempSync(join(tmpdir(), 'pmmconf-selfcheck-'));
+  const plan: NestedPlan = {
+    resultsFile: join(tempDir, 'results.json'),
+    projects: DEVIATIONS.map((d, i) => ({
+      name: d.name,
+      files: filesOf(d.areas),
+      testNamePattern: `srv\\.(${d.areas})\\.`,
       env: {
-        ...process.env,
-        PMM_SERVER_URL: `https://admin:selfcheck-pw@${host}`,
-        PMM_SERVER_CA_FILE: caFile,
+        PMM_SERVER_URL: `https://admin:selfcheck-pw@${new URL(started[i]!.https).host}`,
+        PMM_SERVER_CA_FILE: started[i]!.caFile,
         PMM_SERVER_INSECURE_TLS: '',
         PMM_SUITE_MOCK_POLL_SECONDS: MOCK_POLL_SECONDS,
       },
-    },
-  );
-  own(child);
-  const io = collect(child);
-  const exitCode = await io.exited;
+    })),
+  };
+  const child = spawn(process.execPath, [VITEST, 'run', '--config', NESTED_CONFIG], {
+    cwd: ROOT,
+    env: { ...process.env, [PLAN_ENV]: JSON.stringify(plan) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  nested = child;
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // Without its colours: vitest colours its errors when the outer run has a terminal.
+  const stderrTail = stderr
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .slice(-30)
+    .join('\n');
   try {
-    const report = JSON.parse(readFileSync(outputFile, 'utf8')) as {
-      testResults: { assertionResults: { title: string; status: string }[] }[];
-    };
-    const ids = (status: string) =>
-      new Set(
-        report.testResults.flatMap((f) =>
-          f.assertionResults.filter((a) => a.status === status).map((a) => a.title.split(' ', 1)[0]!),
-        ),
-      );
-    return { exitCode, failed: ids('failed'), passed: ids('passed') };
+    return { exitCode, results: JSON.parse(readFileSync(plan.resultsFile, 'utf8')) as NestedResults, stderrTail };
   } catch (e) {
     throw new Error(
-      `the nested suite run left no report (${(e as Error).message}); exit ${exitCode}; ${io.err().slice(-2000)}`,
+      `the nested suite run left no results (${(e as Error).message}); exit ${exitCode}; stderr:\n${stderrTail}`,
     );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-// The nested runs are independent (each its own mock and its own vitest): the project's
-// maxConcurrency bounds how many run at once.
 describe('issue 4: the server suite fails against deliberately wrong servers', () => {
-  it.concurrent.for(Object.entries(EXPECTED_FAILURES))(
-    'a mock with deviation %s fails the suite on %j',
-    async ([deviation, ids], { expect, onTestFinished }) => {
-      const own = reaper(onTestFinished);
-      const mock = await startDeviatingMock(own, deviation);
-      const run = await runSuite(own, mock.url, mock.caFile, filterOf(areasOf(ids)));
-      expect(run.exitCode, 'a MUST failure makes the run exit non-zero').not.toBe(0);
-      for (const id of ids) expect([...run.failed], `case ${id} fails against deviation ${deviation}`).toContain(id);
-      // The deviation is narrow: most of the suite still passes against it.
-      expect(run.passed.size).toBeGreaterThan(run.failed.size);
-    },
-  );
+  let run: NestedRun;
+  beforeAll(async () => {
+    run = await runNested();
+  });
 
-  it.concurrent.for(Object.entries(PMM3_FAILURES))(
-    'a pmm3 mock with deviation %s fails the suite',
-    async ([deviation, { areas, ids }], { expect, onTestFinished }) => {
-      const own = reaper(onTestFinished);
-      const mock = await startDeviatingMock(own, deviation, ['--profile', 'pmm3']);
-      const run = await runSuite(own, mock.url, mock.caFile, filterOf(areas));
-      expect(run.exitCode, 'a MUST failure makes the run exit non-zero').not.toBe(0);
-      for (const id of ids) expect([...run.failed], `case ${id} fails against deviation ${deviation}`).toContain(id);
-      expect(run.passed.size).toBeGreaterThan(run.failed.size);
+  it('a MUST failure makes the nested run exit non-zero', () => {
+    expect(run.exitCode, `killed? ${run.stderrTail}`).not.toBeNull();
+    expect(run.exitCode, run.stderrTail).not.toBe(0);
+  });
+
+  it.for(DEVIATIONS.map((d) => [d.profile, d.name, d.ids, d] as const))(
+    'a %s mock with deviation %s fails the suite on %j',
+    ([, , , { name, areas, ids }]) => {
+      const cases = run.results.cases.filter((c) => c.project === name);
+      const why = `nested run: exit ${run.exitCode}, ${run.results.reason}; ${run.results.errors.join('; ')}\n${run.stderrTail}`;
+      const ran = (c: CaseResult) => c.state === 'passed' || c.state === 'failed';
+      const failed = cases.filter((c) => c.state === 'failed').map((c) => c.id);
+      const passed = cases.filter((c) => c.state === 'passed').map((c) => c.id);
+      // Only the areas ran: the project's testNamePattern was applied.
+      const inAreas = new RegExp(`^srv\\.(${areas})\\.`);
+      expect(
+        cases
+          .filter(ran)
+          .map((c) => c.id)
+          .filter((id) => !inAreas.test(id)),
+        why,
+      ).toEqual([]);
+      // vitest exits non-zero iff a case failed; against a mock, SHOULD/OBSERVED cases fail like MUST (case.ts).
+      expect(failed.length, `a MUST failure makes the run exit non-zero: ${why}`).toBeGreaterThan(0);
+      for (const id of ids) expect(failed, `case ${id} fails against deviation ${name}: ${why}`).toContain(id);
+      // The deviation is narrow: most of the project's cases still pass against it.
+      expect(passed.length, why).toBeGreaterThan(failed.length);
     },
   );
 });
