@@ -58,7 +58,7 @@ export default defineConfig({
     // Test files at once (vitest's default is one per core less one: a single worker on 2 cores).
     // Most files wait on processes (the mock, curl, nested suite runs), so one more than the
     // cores keeps them busy.
-    maxWorkers: availableParallelism() + 1,
+    maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
     projects: [
       {
@@ -101,6 +101,10 @@ export default defineConfig({
         test: {
           name: 'client',
           include: ['suites/client/**/*.test.ts'],
+          // Worker threads reused from file to file (as the mock project): the files start processes
+          // and share no module state.
+          isolate: false,
+          pool: 'threads',
           testTimeout: 120_000,
           hookTimeout: 900_000,
         },

@@ -179,6 +179,7 @@ describe('pmm-auth-check expectations and edge cases', () => {
       /"profiles" must be a non-empty list of pmm2, pmm3/,
     ],
     ['a --jobs of 0', ['--jobs', '0'], /--jobs must be an integer from 1 to 32/],
+    ['a --timeout of 0', ['--timeout', '0'], /--timeout must be a whole number of seconds from 1 to 600, got "0"/],
     [
       'a --mock-url with a path',
       ['--mock-url', 'https://127.0.0.1:8443/v1/version'],
@@ -239,9 +240,14 @@ describe('pmm-auth-check expectations and edge cases', () => {
       hangs: script('version-hangs', `[ "$1" = --version ] && { sleep 30 & echo $! > ${hangPid}; wait; }`),
     };
     const started = Date.now();
-    const error = await refusedRun(Object.entries(clients).flatMap(([n, exe]) => ['--client', `${n}=${exe}`]));
+    // --timeout 3: the hanging --version is stopped after 3 s, not the default 10.
+    const error = await refusedRun([
+      '--timeout',
+      '3',
+      ...Object.entries(clients).flatMap(([n, exe]) => ['--client', `${n}=${exe}`]),
+    ]);
     expect(error.code).toBe(2);
-    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(lines(error.stderr)).toEqual([
       'pmm-auth-check: --client absent=./does-not-exist: no such file',
       `pmm-auth-check: --client plain=${clients.plain}: not executable (chmod +x ${clients.plain})`,
@@ -249,7 +255,7 @@ describe('pmm-auth-check expectations and edge cases', () => {
       'pmm-auth-check: --client nopath=no-such-client-in-path: not found in PATH (give a path, e.g. ./my-client)',
       `pmm-auth-check: --client fails=${clients.fails}: "${clients.fails} --version" exited 3: fails: not installed`,
       `pmm-auth-check: --client silent=${clients.silent}: "${clients.silent} --version" exited 0 but printed nothing (it must print one line)`,
-      `pmm-auth-check: --client hangs=${clients.hangs}: "${clients.hangs} --version" gave no answer within 10 s (stopped with its process group)`,
+      `pmm-auth-check: --client hangs=${clients.hangs}: "${clients.hangs} --version" gave no answer within 3 s (stopped with its process group)`,
     ]);
     expect(gone(await pidIn(hangPid)), 'the hanging --version grandchild').toBe(true);
     expect(error.reportDirLeft).toBe(false);

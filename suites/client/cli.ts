@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json' with { type: 'json' };
-import { killRunningClients } from './adapter.ts';
+import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients, type ClientSpec } from './builtins.ts';
 import { CLIENT_CASES } from './cases.ts';
 import { DEFAULT_MOCK_CA, stopStartedMocks } from './harness-mock.ts';
@@ -34,6 +34,8 @@ export const USAGE = `Usage: pmm-auth-check clients [options]
   --report-dir DIR          where report.json, report.md, report.html, junit.xml go (default reports/clients)
   --jobs N                  clients run side by side, each on its own mocks (default: the number of
                             cores, at most 4; here ${DEFAULT_JOBS})
+  --timeout SECONDS         how long a client may take for --version and for each case before it is
+                            stopped (with its process group) and judged FAIL (default ${CASE_TIMEOUT_MS / 1000})
   --mock-url URL            run against a mock started separately (pmm-auth-mock --tls all) instead of
                             starting mocks; repeatable: one per profile, or several per profile for
                             parallel lanes
@@ -87,6 +89,7 @@ function parse(argv: readonly string[]) {
         'report-dir': { type: 'string', default: 'reports/clients' },
         expectations: { type: 'string' },
         jobs: { type: 'string' },
+        timeout: { type: 'string' },
         'mock-url': { type: 'string', multiple: true, default: [] },
         'mock-ca': { type: 'string' },
         'mock-admin-password': { type: 'string', default: 'admin' },
@@ -134,6 +137,9 @@ function parse(argv: readonly string[]) {
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 32))
     throw new Usage(`--jobs must be an integer from 1 to 32, got "${values.jobs}"`);
+  const timeout = values.timeout === undefined ? CASE_TIMEOUT_MS / 1000 : Number(values.timeout);
+  if (!(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600))
+    throw new Usage(`--timeout must be a whole number of seconds from 1 to 600, got "${values.timeout}"`);
   for (const url of mockUrls) {
     if (!/^https?:\/\/[^/]+\/?$/.test(url))
       throw new Usage(`--mock-url "${url}": expected the mock's main URL, e.g. https://127.0.0.1:8443`);
@@ -154,6 +160,7 @@ function parse(argv: readonly string[]) {
     cases,
     profiles,
     jobs,
+    timeoutMs: timeout * 1000,
     mocks,
     reportDir: values['report-dir'],
     expectationsDir: values.expectations,
@@ -277,7 +284,12 @@ async function command(
   try {
     const label = (c: ClientSpec): string =>
       c.builtin ? `--only ${c.name}` : `--client ${c.name}=${c.executable ?? ''}`;
-    const resolved = await resolveClients([...(await built.clients), ...opts.custom], opts.named, label);
+    const resolved = await resolveClients(
+      [...(await built.clients), ...opts.custom],
+      opts.named,
+      label,
+      opts.timeoutMs,
+    );
     if (resolved.problems.length > 0) return refuse(resolved.problems);
     if (!resolved.clients.some((c) => c.version !== null))
       return refuse([
@@ -287,6 +299,7 @@ async function command(
       cases: opts.cases,
       ...(opts.profiles ? { profiles: opts.profiles } : {}),
       ...(opts.jobs ? { jobs: opts.jobs } : {}),
+      timeoutMs: opts.timeoutMs,
       mocks: opts.mocks,
       log: say,
       expectations,

@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, mkdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { clientVersion } from './adapter.ts';
+import { clientVersion, VERSION_TIMEOUT_MS } from './adapter.ts';
 import type { ClientSpec } from './builtins.ts';
 import type { ResolvedClient } from './runner.ts';
 
@@ -143,6 +143,7 @@ export async function resolveClients(
   clients: readonly ClientSpec[],
   named: ReadonlySet<string>,
   label: (c: ClientSpec) => string,
+  timeoutMs = VERSION_TIMEOUT_MS,
 ): Promise<Resolved> {
   const answers = await Promise.all(
     clients.map(async (c): Promise<{ client: ResolvedClient; problem?: string }> => {
@@ -154,7 +155,7 @@ export async function resolveClients(
             : executableProblem(c.executable);
       if (cannot !== undefined || c.executable === null)
         return { client: { ...c, version: null, missing: cannot ?? 'no executable' }, problem: cannot };
-      const answer = await clientVersion(c.executable);
+      const answer = await clientVersion(c.executable, timeoutMs);
       if ('version' in answer) return { client: { ...c, version: answer.version } };
       return { client: { ...c, version: null, missing: answer.problem }, problem: answer.problem };
     }),

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runAdapter, type Outcome } from './adapter.ts';
+import { CASE_TIMEOUT_MS, runAdapter, type Outcome } from './adapter.ts';
 import type { ClientSpec } from './builtins.ts';
 import { causeOf, type Observed } from './case-kit.ts';
 import { CLIENT_CASES, type CaseContext, type ClientCase, type Verdict } from './cases.ts';
@@ -71,6 +71,8 @@ export interface RunOptions {
   readonly mocks?: readonly ExternalMock[];
   /** How many lanes of mocks the harness starts (default DEFAULT_JOBS, never more than there are clients). */
   readonly jobs?: number;
+  /** How long a case's client may take (`--timeout`; default CASE_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
 }
 
 /** Every client's expectation file, read before anything runs: a broken one is a usage error. */
@@ -111,6 +113,7 @@ function contextFor(
   executable: string,
   caseId: () => string,
   last: (o: Observed) => void,
+  timeoutMs: number,
 ): CaseContext {
   return {
     profile: h.profile,
@@ -120,7 +123,7 @@ function contextFor(
     adminPassword: h.adminPassword,
     async run(env) {
       const since = await h.mark();
-      const outcome = await runAdapter(executable, { CASE_ID: caseId(), METHOD: 'GET', ...env });
+      const outcome = await runAdapter(executable, { CASE_ID: caseId(), METHOD: 'GET', ...env }, timeoutMs);
       await settle(h, since, outcome);
       const [requests, tls] = await Promise.all([h.requestsSince(since), h.tlsSince(since)]);
       const observed = { outcome, requests, tls };
@@ -138,6 +141,7 @@ async function runProfile(
   cases: readonly ClientCase[],
   expectations: Expectations,
   done: (id: string, result: CaseResult) => void,
+  timeoutMs: number,
 ): Promise<Record<string, CaseResult>> {
   let current = '';
   let observed: Observed | undefined;
@@ -146,6 +150,7 @@ async function runProfile(
     executable,
     () => current,
     (o) => (observed = o),
+    timeoutMs,
   );
   const results: Record<string, CaseResult> = {};
   for (const c of cases) {
@@ -355,7 +360,14 @@ export function startRun(clients: readonly ResolvedClient[], opts: RunOptions = 
                 const started = Date.now();
                 const column: Record<string, CaseResult> = {};
                 runs[h.profile.name] = column;
-                await runProfile(h, client.executable!, cases, expectations, (id, r) => (column[id] = r));
+                await runProfile(
+                  h,
+                  client.executable!,
+                  cases,
+                  expectations,
+                  (id, r) => (column[id] = r),
+                  opts.timeoutMs ?? CASE_TIMEOUT_MS,
+                );
                 const good = Object.values(column).filter((r) => r.expected).length;
                 finished += 1;
                 log(
