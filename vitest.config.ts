@@ -55,9 +55,9 @@ export default defineConfig({
     reporters: ['default', 'junit', 'json', './suites/_support/markdown-reporter.ts', './scripts/summary-reporter.ts'],
     // Overridable from the command line, e.g. --outputFile.json=other.json (the self-check does).
     outputFile: { junit: 'reports/junit.xml', json: 'reports/results.json' },
-    // Test files at once (vitest's default is one per core less one: a single worker on 2 cores).
-    // Most files wait on processes (the mock, curl, nested suite runs), so one more than the
-    // cores keeps them busy.
+    // Test files at once: one per core (vitest's default is one less: a single worker on 2 cores).
+    // The files' processes (mocks, clients, nested runs) keep the cores busy; one file more than
+    // the cores measured slower here (more CPU lost to contention than gained from overlap).
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
     projects: [
