@@ -68,7 +68,8 @@ export default class SummaryReporter implements Reporter {
           `vitest project ${name}: ${p.files} file${p.files === 1 ? '' : 's'}, ${seconds(p.lastEnd - p.firstStart)} wall (from ${seconds(p.firstStart - this.runStart)} to ${seconds(p.lastEnd - this.runStart)}), ${seconds(p.summed)} summed over files`,
       );
     const tools = missingToolsLine(missing);
-    if (tools) lines.push(tools);
+    // Under `npm test` (scripts/test.js), that line ends the whole run instead, once.
+    if (tools && process.env.PMMCONF_SUMMARY_BY_NPM_TEST !== '1') lines.push(tools);
     process.stdout.write(
       `\n${lines.map((l) => `${l}\n`).join('')}vitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
     );
