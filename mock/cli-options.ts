@@ -93,9 +93,6 @@ export function parseSeedKey(value: string, flag = '--seed-key'): SeedKey {
   return { name, role: role(flag, r, value), secondsToLive };
 }
 
-/** Options that take a value, which may itself start with '-' (`--admin-password -secret-`); filled from OPTIONS. */
-const TAKES_VALUE = new Set<string>();
-
 /**
  * `--flag VALUE` → `--flag=VALUE` for every option that takes a value: parseArgs refuses a value
  * that starts with '-' (`--http-port -1`, a password `-x…`), where a user expects, as with getopt,
@@ -162,7 +159,13 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
-for (const [name, o] of Object.entries(OPTIONS)) if (o.type === 'string') TAKES_VALUE.add(`--${name}`);
+
+/** Options that take a value, which may itself start with '-' (`--admin-password -secret-`). */
+const TAKES_VALUE: ReadonlySet<string> = new Set(
+  Object.entries(OPTIONS)
+    .filter(([, o]) => o.type === 'string')
+    .map(([name]) => `--${name}`),
+);
 
 export function parseCli(argv: readonly string[]): CliOptions {
   let values;
