@@ -3,6 +3,7 @@
  * reset, and the route table. Not authenticated and not journaled.
  */
 import { Hono } from 'hono';
+import { CLOCK_MAX_MS, CLOCK_MIN_MS, CLOCK_RANGE, isoTime } from './clock.ts';
 import type { AppDeps, Env } from './context.ts';
 import { controlError, json } from './errors.ts';
 import type { RouteSpec } from './routes.ts';
@@ -11,7 +12,7 @@ export const CONTROL_PREFIX = '/__mock';
 
 function clockState(deps: AppDeps) {
   const ms = deps.clock.nowMs();
-  return { now: new Date(ms).toISOString(), unix: Math.floor(ms / 1000), offsetSeconds: deps.clock.offsetMs() / 1000 };
+  return { now: isoTime(ms), unix: Math.floor(ms / 1000), offsetSeconds: deps.clock.offsetMs() / 1000 };
 }
 
 /** Parses `{"advanceSeconds":N}` or `{"now":"<ISO>"}`; a clear message otherwise. */
@@ -89,6 +90,13 @@ export function controlApi(
   control.post('/clock', async function setClock(c) {
     const change = parseClockChange(await c.req.text());
     if (typeof change === 'string') throw controlError(400, change);
+    const target = 'advanceSeconds' in change ? deps.clock.nowMs() + change.advanceSeconds * 1000 : change.nowMs;
+    // A clock outside this range would write dates Go (and JavaScript) cannot (mock/clock.ts).
+    if (!(target >= CLOCK_MIN_MS && target <= CLOCK_MAX_MS))
+      throw controlError(
+        400,
+        `the clock would read ${isoTime(target)}: it may be moved within ${CLOCK_RANGE} only (POST /__mock/reset restores it)`,
+      );
     if ('advanceSeconds' in change) deps.clock.advance(change.advanceSeconds);
     else deps.clock.set(change.nowMs);
     return json(200, clockState(deps));

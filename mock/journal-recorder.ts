@@ -3,6 +3,7 @@
  * sent (credentials parsed once per request) and why authentication failed (`failure`).
  */
 import type { MiddlewareHandler } from 'hono';
+import { isoTime } from './clock.ts';
 import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { CONTROL_PREFIX } from './control.ts';
 import { describeKey } from './journal.ts';
@@ -34,7 +35,7 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
     const credentials = credentialsOf(c, deps);
     const listener = listenerOf(c);
     deps.journal.record({
-      time: new Date(deps.clock.nowMs()).toISOString(),
+      time: isoTime(deps.clock.nowMs()),
       method: c.req.method,
       path: q < 0 ? uri : uri.slice(0, q),
       query: q < 0 ? '' : redactQuery(uri.slice(q + 1)),
