@@ -5,7 +5,7 @@ import { accessDenied, grafanaError, grafanaResponse, reject } from '../errors.t
 import type { Identity } from '../identity/resolve.ts';
 import { newLegacyKey } from '../identity/key-codec.ts';
 import { parseBool, parseInt64 } from '../go/strconv.ts';
-import { goTime } from '../go/time.ts';
+import { goAddSecondsUnix, goTime } from '../go/time.ts';
 import { randomDigits } from '../random.ts';
 import { ORG_ID, type ApiKey } from '../store.ts';
 import { getAPIKeyCurrent, isAnswer, isOrgAdmin, sendAnswer, signedIn } from './answers.ts';
@@ -91,7 +91,11 @@ export function issueLegacyKey(
 ): { row: ApiKey; key: string } {
   const { key, secret } = newLegacyKey(deps.random, cmd.name, ORG_ID);
   // grafana-auth §4: 0 → never; > 0 → now + seconds, in whole unix seconds.
-  const expires = cmd.secondsToLive > 0 ? deps.clock.nowUnix() + cmd.secondsToLive : null;
+  // grafana-auth §4: Grafana's store computes `now.Add(time.Second * time.Duration(secondsToLive)).Unix()`
+  // (grafana/grafana AddAPIKey, 9.x sqlstore/apikey.go and 11.x apikeyimpl; the formula is not in the
+  // reference): the int64 nanoseconds wrap beyond ~292 years, so a huge TTL lands within ±292 years
+  // of now, possibly in the past (then the key is expired at once). Never a year Go cannot encode.
+  const expires = cmd.secondsToLive > 0 ? goAddSecondsUnix(deps.clock.nowMs(), cmd.secondsToLive) : null;
   const row = deps.store.addKey(
     { orgId: ORG_ID, name: cmd.name, role: cmd.role, expires, createdMs: deps.clock.nowMs() },
     secret,

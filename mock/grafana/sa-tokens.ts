@@ -8,7 +8,7 @@ import { newPrefixedKey } from '../identity/key-codec.ts';
 import { ORG_ID, type ApiKey, type ServiceAccount } from '../store.ts';
 import { jsonInt64 } from '../go/json.ts';
 import { parseInt64 } from '../go/strconv.ts';
-import { goTime } from '../go/time.ts';
+import { goAddSecondsUnix, goTime } from '../go/time.ts';
 import { bindJsonFields } from './bind.ts';
 import { checkMaxSecondsToLive, requireOrgAdmin } from './keys.ts';
 import { byName } from './sql.ts';
@@ -25,7 +25,9 @@ export function issueServiceAccountToken(
 ): { row: ApiKey; key: string } {
   const key = newPrefixedKey(deps.random, 'sa');
   // grafana-auth §4: 0 → never; > 0 → now + seconds (whole unix seconds).
-  const expires = cmd.secondsToLive > 0 ? deps.clock.nowUnix() + cmd.secondsToLive : null;
+  // grafana-auth §5.3 (LIKELY: tokens go through the same apikey store AddAPIKey as legacy keys): Go's
+  // `now.Add(time.Second * time.Duration(secondsToLive))` wraps beyond ~292 years (see issueLegacyKey).
+  const expires = cmd.secondsToLive > 0 ? goAddSecondsUnix(deps.clock.nowMs(), cmd.secondsToLive) : null;
   // grafana-auth §2.2: a token row's own role is always Viewer; the account's org role applies.
   const row = deps.store.addToken(
     {
