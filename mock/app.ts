@@ -12,7 +12,7 @@ import { CONTROL_PREFIX, controlApi, type ListenerUrls } from './control.ts';
 import { GRPC, grafanaResponse, grpcErrorResponse } from './errors.ts';
 import { grafanaContext } from './grafana/context.ts';
 import { grafanaUi } from './grafana/user.ts';
-import type { Journal } from './journal.ts';
+import { redactKeys, type Journal } from './journal.ts';
 import { journalRecorder } from './journal-recorder.ts';
 import { nginxPhase } from './nginx.ts';
 import { pmmAuthLayer } from './pmm/auth-layer.ts';
@@ -76,7 +76,7 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   app.onError(function onError(err, c) {
     if (err instanceof HTTPException) return err.getResponse();
-    log(`pmm-auth-mock: unexpected error on ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+    log(`pmm-auth-mock: unexpected error on ${c.req.method} ${redactKeys(c.req.path)}: ${err.stack ?? err.message}`);
     return c.req.path.startsWith('/graph/')
       ? grafanaResponse(500, { message: 'Internal Server Error' })
       : grpcErrorResponse(deps.profile, GRPC.Internal, 'Internal server error.');

@@ -6,11 +6,17 @@ import type { MiddlewareHandler } from 'hono';
 import { isoTime } from './clock.ts';
 import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { CONTROL_PREFIX } from './control.ts';
-import { describeKey } from './journal.ts';
+import { describeKey, redactKeys, type JournalCredential } from './journal.ts';
 import { listenerOf, originalUri } from './pmm/request.ts';
 
-/** Query parameters that may carry a secret (e.g. a key tried as `?api_key=`) are fingerprinted. */
+/**
+ * Query parameters that may carry a secret (e.g. a key tried as `?api_key=`) are fingerprinted,
+ * whatever their value; keys and tokens anywhere else are redacted by redactKeys (journal.ts).
+ */
 const SECRET_PARAM = /key|token|pass|secret|auth/i;
+
+/** A value redactKeys already replaced (`<prefix…sha256:…>`). */
+const REDACTED = /^<[^<>]*…sha256:[0-9a-f]{16}>$/;
 
 export function redactQuery(query: string): string {
   if (query === '') return '';
@@ -19,6 +25,7 @@ export function redactQuery(query: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       if (eq < 0 || !SECRET_PARAM.test(pair.slice(0, eq)) || eq === pair.length - 1) return pair;
+      if (REDACTED.test(pair.slice(eq + 1))) return pair;
       const d = describeKey(pair.slice(eq + 1));
       return `${pair.slice(0, eq + 1)}<${d.keyPrefix}…${d.keyFingerprint}>`;
     })
@@ -34,19 +41,31 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
     // The credentials were parsed once, before any layer ran (mock/identity/credentials.ts).
     const credentials = credentialsOf(c, deps);
     const listener = listenerOf(c);
+    // Issue 12: no whole key or token, nor a known secret part, anywhere in what the journal keeps.
+    const known = (secret: string): boolean => deps.store.knowsSecret(secret);
+    const redact = (text: string): string => redactKeys(text, known);
+    const path = redact(q < 0 ? uri : uri.slice(0, q));
+    const host = c.req.header('host');
     deps.journal.record({
       time: isoTime(deps.clock.nowMs()),
       method: c.req.method,
-      path: q < 0 ? uri : uri.slice(0, q),
-      query: q < 0 ? '' : redactQuery(uri.slice(q + 1)),
+      path,
+      query: q < 0 ? '' : redactQuery(redact(uri.slice(q + 1))),
       ...listener,
       personality: deps.listenerName(listener.port),
-      host: c.req.header('host') ?? null,
+      host: host === undefined ? null : redact(host),
       authorizations: credentials.lines,
-      credential: credentials.journal,
+      credential: redactLogin(credentials.journal, redact),
       failure: c.get('failure') ?? null,
       rule: c.get('rule') ?? null,
       status: c.res.status,
     });
   };
+}
+
+/** A Basic login is a user name, yet a careless client may send a key there. */
+function redactLogin(credential: JournalCredential, redact: (text: string) => string): JournalCredential {
+  if (credential.login === undefined) return credential;
+  const login = redact(credential.login);
+  return login === credential.login ? credential : { ...credential, login };
 }

@@ -90,6 +90,81 @@ export function describeKey(key: string): { keyPrefix: string; keyFingerprint: s
   };
 }
 
+/** How a key or token appears in the journal: `<prefix…sha256:…>` (describeKey of the key itself). */
+export function redactedForm(key: string): string {
+  const d = describeKey(key);
+  return `<${d.keyPrefix}…${d.keyFingerprint}>`;
+}
+
+/**
+ * What the journal redacts wherever it appears (path, query, Host, login), raw or percent-encoded
+ * (`%XX` of ASCII), whether the store knows it or not:
+ * - base64 starting with `eyJ` (`{"`) and at least 16 characters long: legacy keys (`{"k":…}`, in
+ *   any field order or case Go's decoder takes) and, alike, JWTs; cut after the JSON object when the
+ *   decoded prefix is one, so a known key gets the fingerprint of its credential;
+ * - `glsa_` + 32 alphanumerics (+ `_` + 8 hex): service-account tokens of this mock's shape, with or
+ *   without their checksum;
+ * - a run of exactly 32 alphanumerics (the secret part alone: a legacy `k` or a token's random part)
+ *   when `isKnownSecret` says the store knows it.
+ */
+const KEY_SHAPE =
+  /eyJ[A-Za-z0-9+/]{13,}={0,2}|glsa_[A-Za-z0-9]{32}(?:_[0-9a-f]{8})?|(?<![A-Za-z0-9])[A-Za-z0-9]{32}(?![A-Za-z0-9])/g;
+
+/** The length of the base64 prefix of `b64` that encodes a JSON object, or the whole length. */
+function legacyKeyLength(b64: string): number {
+  const text = Buffer.from(b64, 'base64').toString('latin1');
+  for (let end = text.indexOf('}'); end >= 0; end = text.indexOf('}', end + 1)) {
+    try {
+      JSON.parse(text.slice(0, end + 1));
+    } catch {
+      continue;
+    }
+    const d = end + 1;
+    let n = Math.ceil((d * 4) / 3);
+    while (n < b64.length && b64[n] === '=' && n % 4 !== 0) n++;
+    return Math.min(n, b64.length);
+  }
+  return b64.length;
+}
+
+/** `text` with `%XX` (ASCII) decoded, and where each decoded character starts in `text`. */
+function percentDecoded(text: string): { decoded: string; starts: number[] } {
+  let decoded = '';
+  const starts: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    starts.push(i);
+    const hex = text[i] === '%' ? text.slice(i + 1, i + 3) : '';
+    if (/^[0-7][0-9A-Fa-f]$/.test(hex)) {
+      decoded += String.fromCharCode(Number.parseInt(hex, 16));
+      i += 3;
+    } else {
+      decoded += text[i];
+      i++;
+    }
+  }
+  starts.push(text.length);
+  return { decoded, starts };
+}
+
+/** `text` with every key or token (see KEY_SHAPE) replaced by its redactedForm. */
+export function redactKeys(text: string, isKnownSecret: (secret: string) => boolean = () => false): string {
+  if (text.length < 16) return text;
+  const { decoded, starts } = percentDecoded(text);
+  let out = '';
+  let last = 0;
+  for (const m of decoded.matchAll(KEY_SHAPE)) {
+    let key = m[0];
+    if (key.startsWith('eyJ')) key = key.slice(0, legacyKeyLength(key));
+    else if (!key.startsWith('glsa_') && !isKnownSecret(key)) continue;
+    const from = starts[m.index]!;
+    const to = starts[m.index + key.length]!;
+    if (from < last) continue;
+    out += text.slice(last, from) + redactedForm(key);
+    last = to;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
 /** A bounded ring, oldest first. */
 class Ring<T> {
   private items: T[] = [];

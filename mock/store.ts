@@ -5,6 +5,7 @@
  * with one unique (org, name) index (grafana-auth §1.3, grafana-auth §2.2).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { prefixedKeyChecksum } from './identity/key-codec.ts';
 import type { OrgRole } from './profiles/types.ts';
 
 export interface User {
@@ -163,6 +164,16 @@ export class Store {
 
   secretMatches(key: ApiKey, secret: string): boolean {
     return key.format === 'legacy' && sameDigest(key.secretDigest, keyDigest(key.name, secret));
+  }
+
+  /**
+   * Whether `secret` is the secret part of a key the store holds: a legacy key's `k`, or the random
+   * part of a `glsa_` token (with its checksum, grafana-auth §2.2). For the journal's redaction.
+   */
+  knowsSecret(secret: string): boolean {
+    if (this.keyByToken(`glsa_${secret}_${prefixedKeyChecksum('sa', secret)}`)) return true;
+    for (const key of this.state.keys.values()) if (this.secretMatches(key, secret)) return true;
+    return false;
   }
 
   /** Adds a legacy key (secret = its `k`); the caller has checked the unique (org, name) index. */

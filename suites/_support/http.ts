@@ -4,6 +4,7 @@
  */
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
+import { rememberSecret, redactSecrets } from './redact.ts';
 import type { Target } from './target.ts';
 
 export interface HttpResult {
@@ -42,6 +43,19 @@ function agentFor(t: Endpoint): https.Agent {
   return agent;
 }
 
+/** A created key or token (`{"key":…}` of a 2xx answer) is remembered, so that no report shows it (redact.ts). */
+function rememberKeysIn(status: number, text: string): void {
+  if (status < 200 || status > 299 || !text.includes('"key"')) return;
+  try {
+    const body = JSON.parse(text) as unknown;
+    for (const item of Array.isArray(body) ? body : [body])
+      if (item && typeof item === 'object' && typeof (item as { key?: unknown }).key === 'string')
+        rememberSecret((item as { key: string }).key);
+  } catch {
+    // not JSON: nothing created
+  }
+}
+
 export function send(t: Endpoint, spec: RequestSpec): Promise<HttpResult> {
   const url = new URL(t.baseUrl);
   return new Promise((resolve, reject) => {
@@ -63,6 +77,7 @@ export function send(t: Endpoint, spec: RequestSpec): Promise<HttpResult> {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
+          rememberKeysIn(res.statusCode ?? 0, text);
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
@@ -71,7 +86,7 @@ export function send(t: Endpoint, spec: RequestSpec): Promise<HttpResult> {
               try {
                 return JSON.parse(text) as T;
               } catch {
-                throw new Error(`expected a JSON body, got ${res.statusCode}: ${text.slice(0, 300)}`);
+                throw new Error(`expected a JSON body, got ${res.statusCode}: ${redactSecrets(text.slice(0, 300))}`);
               }
             },
           });
@@ -79,7 +94,9 @@ export function send(t: Endpoint, spec: RequestSpec): Promise<HttpResult> {
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within 15 s: ${spec.method ?? 'GET'} ${spec.path}`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer within 15 s: ${spec.method ?? 'GET'} ${redactSecrets(spec.path)}`)),
+    );
     req.on('error', reject);
     if (spec.body !== undefined) req.write(spec.body);
     req.end();

@@ -1,8 +1,17 @@
 /** Per test file: delete the keys and service accounts this file created (the run's teardown catches anything left). */
-import { afterAll, inject } from 'vitest';
+import { afterAll, beforeEach, inject } from 'vitest';
 import { closeAgents } from './http.ts';
 import { deleteMine } from './keys.ts';
+import { redactFailure } from './redact.ts';
 import { deleteMyAccounts } from './service-accounts.ts';
+
+// Issue 12: whatever a test throws, its reported errors (message, stack, diff) show no key of this
+// run whole; kase() redacts before vitest sees the error, this catches the rest.
+beforeEach((ctx) => {
+  ctx.onTestFailed(() => {
+    for (const e of ctx.task.result?.errors ?? []) redactFailure(e);
+  });
+});
 
 afterAll(async () => {
   const t = inject('target');

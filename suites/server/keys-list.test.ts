@@ -86,17 +86,21 @@ area('GET and DELETE /graph/api/auth/keys', () => {
     async (t) => {
       const { items } = await list(t);
       const a = itemNamed(items, plain!.name);
-      expect(Object.keys(a), `fields of a key without TTL: ${JSON.stringify(a)}`).toEqual(['id', 'name', 'role']);
+      expect(Object.keys(a), `fields of a key without TTL: ${redactSecrets(JSON.stringify(a))}`).toEqual([
+        'id',
+        'name',
+        'role',
+      ]);
       expect(a).toEqual({ id: plain!.id, name: plain!.name, role: 'Viewer' });
       const b = itemNamed(items, withTtl!.key.name);
-      expect(Object.keys(b), `fields of a key with a TTL: ${JSON.stringify(b)}`).toEqual([
+      expect(Object.keys(b), `fields of a key with a TTL: ${redactSecrets(JSON.stringify(b))}`).toEqual([
         'id',
         'name',
         'role',
         'expiration',
       ]);
       expect(b).toMatchObject({ id: withTtl!.key.id, name: withTtl!.key.name, role: 'Editor' });
-      expect(b.expiration, `expiration is RFC 3339: ${JSON.stringify(b)}`).toMatch(RFC3339);
+      expect(b.expiration, `expiration is RFC 3339: ${redactSecrets(JSON.stringify(b))}`).toMatch(RFC3339);
       const lead = (Date.parse(b.expiration as string) - withTtl!.serverNow) / 1000;
       expect(
         Math.abs(lead - 3600),
@@ -185,7 +189,9 @@ area('GET and DELETE /graph/api/auth/keys', () => {
       const { items } = await list(t, '?includeExpired=true');
       const item = itemNamed(items, k.name, '?includeExpired=true');
       expect(item).toMatchObject({ id: k.id, name: k.name, role: 'Viewer' });
-      expect(item.expiration, `expired key lists its expiration: ${JSON.stringify(item)}`).toMatch(RFC3339);
+      expect(item.expiration, `expired key lists its expiration: ${redactSecrets(JSON.stringify(item))}`).toMatch(
+        RFC3339,
+      );
     },
   );
 
