@@ -51,6 +51,8 @@ export interface MockOptions {
   /** Certificate personalities to serve, each on its own HTTPS port (free ports), sharing the app and store. */
   readonly personalities?: { readonly certDir: string; readonly names: readonly string[] };
   readonly journalCapacity?: number;
+  /** Connection timeouts (ms), each defaulting to DEFAULT_TIMEOUTS (nginx's); tests use short ones. */
+  readonly timeouts?: Partial<MockTimeouts>;
   /** Test-only deviations for the suite's self-check (mock/deviations.ts). */
   readonly deviations?: readonly Deviation[];
   readonly clock?: Clock;
@@ -78,6 +80,35 @@ export interface RunningMock {
   readonly journal: Journal;
   close(): Promise<void>;
 }
+
+/** How long the mock waits on a client, in milliseconds (README: "Stalled and idle connections"). */
+export interface MockTimeouts {
+  /** From accept to a finished TLS handshake; then the socket is closed (no answer: there is no TLS session to answer on). */
+  readonly handshakeMs: number;
+  /** From the connection (or, over TLS, the handshake) to a complete request header; then the socket is closed without an answer. */
+  readonly headerMs: number;
+  /** An idle keep-alive connection after an answer, before the next request starts; then it is closed (Node adds 1 s). */
+  readonly keepAliveMs: number;
+  /** The whole request, body included (Node's requestTimeout; nginx has no such limit); not less than headerMs. */
+  readonly requestMs: number;
+}
+
+/**
+ * nginx's, as PMM runs it. pmm-auth §1.1: PMM's nginx sets no `client_header_timeout`, so it is
+ * nginx's default, 60 s; nginx also times the TLS handshake with it (`ngx_http_init_connection`
+ * and `ngx_http_ssl_handshake` in nginx's src/http/ngx_http_request.c arm that timer), so the
+ * handshake timeout is 60 s too (Node's own default is 120 s). `keepalive_timeout 65;` is set in
+ * PMM's http-level `nginx.conf` (the file pmm-auth §1.1 cites for the security headers; seen at the
+ * 3.x path `build/ansible/roles/nginx/files/nginx.conf`, UNVERIFIED for 2.41's copy; nginx's own
+ * default is 75 s). nginx has no whole-request limit (`client_body_timeout` 60 s is between two
+ * reads): Node's default requestTimeout, 300 s, is kept.
+ */
+export const DEFAULT_TIMEOUTS: MockTimeouts = {
+  handshakeMs: 60_000,
+  headerMs: 60_000,
+  keepAliveMs: 65_000,
+  requestMs: 300_000,
+};
 
 /** pmm-auth §1.1: nginx allows 128 header buffers of 64 KiB; Node's total header limit is set generously. */
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -135,10 +166,19 @@ function listen(server: HttpServer, port: number, host: string): Promise<number>
   });
 }
 
-/** Requests Node's parser refuses never reach the app: answer them as nginx would, and keep serving. */
+/**
+ * Requests Node's parser refuses never reach the app: answer them as nginx would, and keep serving.
+ * Everything else that ends here closes the socket without a byte: a failed or timed-out TLS
+ * handshake (https.Server passes `tlsClientError` on as `clientError`; there is no TLS session to
+ * write an answer on, and a write would wait for a handshake that never comes, keeping the socket
+ * open), and a request header not complete within the header timeout (nginx closes the connection
+ * on `client_header_timeout` and writes no 408: the 408 is only its access log's status).
+ */
 function answerClientErrors(server: HttpServer): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable) return socket.destroy();
+    const parserError = err.code?.startsWith('HPE_') ?? false;
+    const answered = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    if (!parserError || answered || !socket.writable) return socket.destroy();
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
     const page = nginxPage(400, 'Bad Request', {}, tooLarge ? 'Request Header Or Cookie Too Large' : undefined);
     void page.text().then((body) => {
@@ -214,7 +254,23 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
     ...(opts.log ? { log: opts.log } : {}),
   });
 
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  // Node checks headersTimeout and requestTimeout every connectionsCheckingInterval (default
+  // 30 s, so a 60 s header timeout could take 90): check often enough to hold them to a tenth.
+  const checkEvery = Math.max(
+    10,
+    Math.min(1000, Math.floor(Math.min(timeouts.headerMs || 1000, timeouts.requestMs || 1000) / 10)),
+  );
+  const httpOptions = {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: timeouts.headerMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: checkEvery,
+  };
   const servers: HttpServer[] = [];
+  /** Every accepted TCP socket, handshaking or not (closeAllConnections knows only those with an HTTP parser). */
+  const sockets = new Set<Socket>();
   const make = (tls: { cert: string; key: string; name: string | null; weak?: boolean } | null): HttpServer => {
     // OpenSSL refuses to load a SHA-1-signed certificate at the default security level ("ca md too
     // weak"); the `sha1` personality exists to be served, so its listener alone runs at level 0.
@@ -225,22 +281,33 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
             fetch: app.fetch,
             hostname: urlHost(opts.host),
             createServer: createHttpsServer,
-            serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, cert: tls.cert, key: tls.key, ...weak },
+            serverOptions: {
+              ...httpOptions,
+              handshakeTimeout: timeouts.handshakeMs,
+              cert: tls.cert,
+              key: tls.key,
+              ...weak,
+            },
           })
         : createAdaptorServer({
             fetch: app.fetch,
             hostname: urlHost(opts.host),
             createServer: createHttpServer,
-            serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
+            serverOptions: httpOptions,
           })
     ) as HttpServer;
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
     answerClientErrors(server);
     if (tls) recordTlsEvents(server, journal, clock, tls.name);
     servers.push(server);
     return server;
   };
+  // Shutdown ends every socket: idle, mid-request, or still in its TLS handshake.
   const close = async (): Promise<void> => {
-    await Promise.all(
+    const closing = Promise.all(
       servers.map(
         (s) =>
           new Promise<void>((resolve) => {
@@ -250,6 +317,8 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
           }),
       ),
     );
+    for (const socket of sockets) socket.destroy();
+    await closing;
   };
   try {
     const host = urlHost(opts.host);
