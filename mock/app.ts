@@ -1,6 +1,6 @@
 /**
  * createApp builds the mock's Hono app from its options, store and clock. It never listens
- * (mock/server.ts does). Request flow: journal → /__mock control API → credentials (parsed once)
+ * (mock/server.ts does). Request flow: journal → /__mock guard and control API → credentials (parsed once)
  * → nginx phase → PMM auth layer → Grafana context (under /graph) → routes.
  */
 import { Hono } from 'hono';
@@ -9,6 +9,7 @@ import type { Clock } from './clock.ts';
 import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { applyDeviations, type Deviation } from './deviations.ts';
 import { CONTROL_PREFIX, controlApi, type ListenerUrls } from './control.ts';
+import { controlGuard } from './control-guard.ts';
 import { GRPC, grafanaResponse, grpcErrorResponse } from './errors.ts';
 import { grafanaContext } from './grafana/context.ts';
 import { grafanaUi } from './grafana/user.ts';
@@ -36,6 +37,8 @@ export interface AppOptions {
   readonly listenerName?: (port: number | null) => string | null;
   /** The listeners' URLs for `GET /__mock/listeners` (mock/server.ts knows them once listening). */
   readonly listeners?: () => ListenerUrls | null;
+  /** Host names the control API answers besides loopback and localhost (`--host`; mock/control-guard.ts). */
+  readonly controlHosts?: readonly string[];
   /** Where unexpected errors are reported (default: stderr). */
   readonly log?: (line: string) => void;
 }
@@ -56,6 +59,11 @@ export function createApp(options: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
 
   app.use('*', journalRecorder(deps));
+  // Web pages cannot drive the control API: Host, Origin and Content-Type rules (mock/control-guard.ts).
+  app.use(
+    '*',
+    controlGuard({ hosts: options.controlHosts ?? [], ...(options.listeners ? { listeners: options.listeners } : {}) }),
+  );
   app.route(CONTROL_PREFIX, controlApi(deps, routes, options.listeners));
   // The caller's Authorization is parsed once, here, for every layer below and the journal.
   app.use('*', async function parseCredentials(c, next) {

@@ -43,7 +43,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 beforeEach(async () => {
-  const res = await t.https().post('/__mock/reset');
+  const res = await t.https().post('/__mock/reset').set('Content-Type', 'application/json');
   expect(res.status).toBe(200);
 });
 
@@ -196,7 +196,7 @@ describe('GET /__mock/requests (issue 2 §7: the journal)', () => {
     await t.https().get('/v1/readyz');
     await t.https().get('/v1/readyz');
     const before = (await journal()).body;
-    const res = await t.https().delete('/__mock/requests');
+    const res = await t.https().delete('/__mock/requests').set('Content-Type', 'application/json');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ cleared: 2 });
     const after = (await journal()).body;
@@ -296,7 +296,7 @@ describe('POST /__mock/reset, GET /__mock/routes, unknown control paths (issue 2
     const { key } = await createKey(t, 'made-after-start', 'Admin');
     expect((await t.https().get('/v1/version').set('Authorization', bearer(key))).status).toBe(200);
     await postClock('{"advanceSeconds":86400}');
-    const res = await t.https().post('/__mock/reset');
+    const res = await t.https().post('/__mock/reset').set('Content-Type', 'application/json');
     expect(res.status).toBe(200);
     expect(res.body.reset).toBe(true);
     expect(res.body.clock.offsetSeconds).toBe(0);
@@ -340,7 +340,10 @@ describe('POST /__mock/reset, GET /__mock/routes, unknown control paths (issue 2
     ['PUT', '/__mock/clock'],
   ] as const)('issue 2 §7: unknown control endpoint %s %s → 404 JSON {"error":...}', async (method, path) => {
     const agent = t.https();
-    const res = await (method === 'GET' ? agent.get(path) : method === 'POST' ? agent.post(path) : agent.put(path));
+    // Writes carry the JSON type every control write needs (mock/control-guard.ts), so the path decides.
+    const res = await (method === 'GET'
+      ? agent.get(path)
+      : (method === 'POST' ? agent.post(path) : agent.put(path)).set('Content-Type', 'application/json'));
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(typeof res.body.error).toBe('string');

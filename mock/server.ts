@@ -251,6 +251,7 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
     deviations: new Set(opts.deviations ?? []),
     listenerName: (port) => (port === null ? null : (portNames.get(port) ?? null)),
     listeners: () => listenerUrls,
+    controlHosts: [opts.host],
     ...(opts.log ? { log: opts.log } : {}),
   });
 

@@ -198,7 +198,7 @@ describe("Percona's GET /graph/api/auth/serviceaccount (grafana-auth §5.3; pmm-
 describe('migration endpoints (grafana-auth §5.2; pmm-auth §4.2)', () => {
   beforeAll(async () => {
     // Back to the seeded state: no plain key left from the tests above.
-    expect((await t.https().post('/__mock/reset')).status).toBe(200);
+    expect((await t.https().post('/__mock/reset').set('Content-Type', 'application/json')).status).toBe(200);
   });
 
   it('grafana-auth §5.2: GET /migrationstatus → 200 {"migrated": <bool>}', async () => {
