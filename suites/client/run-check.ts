@@ -55,6 +55,14 @@ export function verdictOf(report: Report, client: string, profile: ProfileName, 
 }
 
 /**
+ * What a run left in its TMPDIR, but tsx's compile cache (`tsx-<uid>`): the bins run their
+ * TypeScript through tsx while their bundle is older than a source (scripts/lib/launch.js).
+ */
+function leftIn(tmp: string): string[] {
+  return readdirSync(tmp).filter((name) => !/^tsx-\d+$/.test(name));
+}
+
+/**
  * PATH for the runs: the directory of the interpreter `python3` names first. Where `python3` is a
  * shim (pyenv's bash script costs about 0.3 s per start, and the adapters start Python hundreds of
  * times), the adapters then start the same interpreter directly. Same Python, same verdicts.
@@ -122,7 +130,7 @@ export function startCheck(
   const finished = new Promise<CheckRun>((resolve) =>
     child.on('close', (code, signal) => {
       children.delete(child);
-      resolve({ code, signal, stdout, stderr, dir: report, leftovers: readdirSync(tmp) });
+      resolve({ code, signal, stdout, stderr, dir: report, leftovers: leftIn(tmp) });
     }),
   );
   return { child, dir, finished };
