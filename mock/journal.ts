@@ -127,8 +127,10 @@ function legacyKeyLength(b64: string): number {
   return b64.length;
 }
 
-/** `text` with `%XX` (ASCII) decoded, and where each decoded character starts in `text`. */
-function percentDecoded(text: string): { decoded: string; starts: number[] } {
+/** `text` with `%XX` (ASCII) decoded, and where each decoded character starts in `text` (null when none is escaped). */
+function percentDecoded(text: string): { decoded: string; starts: number[] | null } {
+  // Most paths and hosts hold no escape: the text is its own decoding (null: the same offsets).
+  if (!text.includes('%')) return { decoded: text, starts: null };
   let decoded = '';
   const starts: number[] = [];
   for (let i = 0; i < text.length; ) {
@@ -156,8 +158,8 @@ export function redactKeys(text: string, isKnownSecret: (secret: string) => bool
     let key = m[0];
     if (key.startsWith('eyJ')) key = key.slice(0, legacyKeyLength(key));
     else if (!key.startsWith('glsa_') && !isKnownSecret(key)) continue;
-    const from = starts[m.index]!;
-    const to = starts[m.index + key.length]!;
+    const from = starts ? starts[m.index]! : m.index;
+    const to = starts ? starts[m.index + key.length]! : m.index + key.length;
     if (from < last) continue;
     out += text.slice(last, from) + redactedForm(key);
     last = to;

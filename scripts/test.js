@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingToolsLine } from './lib/missing-tools.js';
+import { reportCounts } from '../suites/_support/vitest-report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
@@ -70,16 +71,9 @@ function run(label, cmd, args, { quiet, block = false }) {
 function countsOf(file) {
   try {
     const r = JSON.parse(readFileSync(`${ROOT}${file}`, 'utf8'));
-    // A file that failed outside its tests (a hook, an import) counts as one failure, as
-    // scripts/summary-reporter.ts counts it.
-    const brokenFiles = r.testResults.filter(
-      (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
-    ).length;
     return {
+      ...reportCounts(r),
       missing: r.testResults.flatMap((f) => f.assertionResults.map((a) => a.meta?.missingTool)),
-      passed: r.numPassedTests,
-      failed: r.numFailedTests + brokenFiles,
-      skipped: r.numPendingTests + r.numTodoTests,
     };
   } catch {
     return undefined;

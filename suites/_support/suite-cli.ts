@@ -11,6 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
+import { reportCounts } from './vitest-report.js';
 import { detectTarget, refusalLine } from './detect.ts';
 import { closeAgents } from './http.ts';
 import { pollSecondsFor, targetFromEnv, TargetConfigError } from './target.ts';
@@ -96,17 +97,7 @@ export function jsonReportOf(args: readonly string[]): string {
 function freshCounts(file: string, sinceMs: number): RunCounts | undefined {
   try {
     if (statSync(file).mtimeMs < sinceMs) return undefined;
-    const r = JSON.parse(readFileSync(file, 'utf8')) as {
-      numTotalTests: number;
-      numPassedTests: number;
-      numFailedTests: number;
-      testResults: { status: string; assertionResults: { status: string }[] }[];
-    };
-    // A file that failed outside its tests (a hook, an import) counts as a failure.
-    const broken = r.testResults.filter(
-      (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
-    ).length;
-    return { total: r.numTotalTests + broken, passed: r.numPassedTests, failed: r.numFailedTests + broken };
+    return reportCounts(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return undefined;
   }
