@@ -10,6 +10,8 @@ export interface CaseResult {
   /** `srv.<area>.<nnn>`: a case's title starts with its id (case.ts). */
   readonly id: string;
   readonly state: 'passed' | 'failed' | 'skipped' | 'pending';
+  /** A failed case's assertion messages and diffs, as a report would show them. */
+  readonly messages: readonly string[];
 }
 
 export interface NestedResults {
@@ -34,6 +36,7 @@ export default class CaseReporter implements Reporter {
           project: test.project.name,
           id: test.name.split(' ', 1)[0]!,
           state: test.result().state,
+          messages: (test.result().errors ?? []).map((e) => `${e.message}\n${e.diff ?? ''}`),
         })),
       ),
       errors: [

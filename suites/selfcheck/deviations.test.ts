@@ -47,6 +47,12 @@ const PMM3_FAILURES: Readonly<Record<string, { readonly areas: string; readonly 
   'no-migration': { areas: 'seed|migrate', ids: ['srv.migrate.001'] },
 };
 
+/**
+ * A whole legacy key (base64 of `{"k":…`) or glsa_ token, as it would leak; the suite's redactor
+ * shows at most 8 characters of one before its fingerprint.
+ */
+const WHOLE_KEY = /eyJrIjoi[A-Za-z0-9+/]{20,}={0,2}|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}/g;
+
 /** Bounds the nested run: its cases poll for at most this long where PMM's auth cache would delay a change. */
 const MOCK_POLL_SECONDS = '5';
 
@@ -113,6 +119,8 @@ interface NestedRun {
   readonly results: NestedResults;
   /** The end of its stderr, for the messages of failed assertions. */
   readonly stderrTail: string;
+  /** All of its stderr, without colours. */
+  readonly stderr: string;
 }
 
 /** What the run started: killed or removed after the tests, also when starting them failed. */
@@ -168,13 +176,11 @@ async function runNested(): Promise<NestedRun> {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // Without its colours: vitest colours its errors when the outer run has a terminal.
-  const stderrTail = stderr
-    .replace(/\x1b\[[0-9;]*m/g, '')
-    .split('\n')
-    .slice(-30)
-    .join('\n');
+  const plain = stderr.replace(/\x1b\[[0-9;]*m/g, '');
+  const stderrTail = plain.split('\n').slice(-30).join('\n');
   try {
-    return { exitCode, results: JSON.parse(readFileSync(plan.resultsFile, 'utf8')) as NestedResults, stderrTail };
+    const results = JSON.parse(readFileSync(plan.resultsFile, 'utf8')) as NestedResults;
+    return { exitCode, results, stderrTail, stderr: plain };
   } catch (e) {
     throw new Error(
       `the nested suite run left no results (${(e as Error).message}); exit ${exitCode}; stderr:\n${stderrTail}`,
@@ -191,6 +197,14 @@ describe('issue 4: the server suite fails against deliberately wrong servers', (
   it('a MUST failure makes the nested run exit non-zero', () => {
     expect(run.exitCode, `killed? ${run.stderrTail}`).not.toBeNull();
     expect(run.exitCode, run.stderrTail).not.toBe(0);
+  });
+
+  // issue 12 (6): a failing case never shows a whole key, not even against a server that lists secrets.
+  it('no failure message or stderr line of the nested run carries a whole key or token', () => {
+    const failedMessages = run.results.cases.flatMap((c) => c.messages);
+    expect(failedMessages.length, 'the deviations make cases fail, with messages').toBeGreaterThan(0);
+    const leaks = [...failedMessages, run.stderr].flatMap((text) => text.match(WHOLE_KEY) ?? []);
+    expect(leaks.map((k) => `${k.slice(0, 8)}… (${k.length} chars)`)).toEqual([]);
   });
 
   it.for(DEVIATIONS.map((d) => [d.profile, d.name, d.ids, d] as const))(
