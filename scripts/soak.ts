@@ -79,6 +79,12 @@ const mock: MockProcess = await startMockProcess(opts.profile, opts.nodeOptions,
   process.exit(1);
 });
 const held: Held[] = [holdIdle(mock.httpPort, opts.idle), holdHalfOpen(mock.httpsPort, opts.halfOpen)];
+// The held sockets first, all connected, then the load (README "Memory under load").
+const connected = await Promise.all(held.map((h) => h.connected(30_000)));
+process.stdout.write(
+  `soak: mock pid ${mock.pid}, ${connected[0]}/${opts.idle} idle and ${connected[1]}/${opts.halfOpen} half-open sockets open; ` +
+    `${opts.connections} connections of mixed traffic for ${opts.seconds} s\n`,
+);
 const unexpected = new Map<string, number>();
 const errors = new Map<string, number>();
 let latencies: number[] = [];

@@ -8,8 +8,10 @@ import { PARTIAL_CLIENT_HELLO } from '../../mock/testing/sockets.ts';
 import { bump } from './stats.ts';
 
 export interface Held {
-  /** How many are open now. */
+  /** How many are connected now. */
   open(): number;
+  /** Resolves once all `count` have connected once (or after `ms`, with how many had). */
+  connected(ms: number): Promise<number>;
   /** How many the mock closed (and were opened again). */
   readonly closedByMock: { n: number };
   /** Connection errors, by code. */
@@ -21,35 +23,52 @@ const IDLE_REQUEST = 'GET /v1/readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: 
 
 /**
  * `count` sockets to 127.0.0.1:port, each writing `payload` once and then holding still; opened
- * `perTick` at a time so that a burst does not overflow the listen backlog.
+ * 20 every 20 ms, so that a burst does not overflow the mock's listen backlog (dropped SYNs are
+ * retried by the kernel after 1, 3, 7, 15… s, which looks like a mock that accepts slowly).
  */
 function hold(port: number, count: number, payload: Buffer | string): Held {
   const sockets = new Set<Socket>();
+  let everConnected = 0;
+  const waiters: (() => void)[] = [];
   const closedByMock = { n: 0 };
   const errors = new Map<string, number>();
   let stopped = false;
   const open = (): void => {
     if (stopped) return;
     const socket = connect({ host: '127.0.0.1', port });
-    sockets.add(socket);
     socket.setNoDelay(true);
-    socket.on('connect', () => socket.write(payload));
+    socket.on('connect', () => {
+      sockets.add(socket);
+      socket.write(payload);
+      if (++everConnected >= count) for (const w of waiters.splice(0)) w();
+    });
     socket.on('data', () => {});
     socket.on('error', (e: NodeJS.ErrnoException) => bump(errors, e.code ?? 'error'));
     socket.on('close', () => {
-      sockets.delete(socket);
+      const wasOpen = sockets.delete(socket);
       if (stopped) return;
+      if (!wasOpen) return void setTimeout(open, 100).unref();
       closedByMock.n++;
       setTimeout(open, 100).unref();
     });
   };
   let started = 0;
   const timer = setInterval(() => {
-    for (let i = 0; i < 50 && started < count; i++, started++) open();
+    for (let i = 0; i < 20 && started < count; i++, started++) open();
     if (started >= count) clearInterval(timer);
   }, 20);
   return {
     open: () => sockets.size,
+    connected: (ms) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(everConnected), ms);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve(everConnected);
+        };
+        if (everConnected >= count) done();
+        else waiters.push(done);
+      }),
     closedByMock,
     errors,
     close: () => {
