@@ -65,7 +65,7 @@ export async function startMockProcess(
   };
 }
 
-/** The `{"ready":true,…}` line among whatever else the mock prints (e.g. `--node-option=--trace-gc`). */
+/** The `{"ready":true,…}` line among whatever else the mock prints (e.g. `--node-option=--trace-gc`, passed on to stderr). */
 function readReady(child: ChildProcess): Promise<Ready> {
   return new Promise((resolve, reject) => {
     let stdout = '';
@@ -78,12 +78,17 @@ function readReady(child: ChildProcess): Promise<Ready> {
       stderr += d.toString();
       process.stderr.write(d);
     });
+    // Every other line (e.g. --trace-gc's) goes on to stderr, where the soak's own lines are not.
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
-      const line = stdout.split('\n').find((l) => l.startsWith('{"ready":true'));
-      if (line === undefined || !stdout.includes('\n', stdout.indexOf(line))) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as Ready);
+      const lines = stdout.split('\n');
+      stdout = lines.pop()!;
+      for (const line of lines) {
+        if (line.startsWith('{"ready":true')) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line) as Ready);
+        } else process.stderr.write(`mock: ${line}\n`);
+      }
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
