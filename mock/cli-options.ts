@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEVIATIONS, isDeviation, type Deviation } from './deviations.ts';
 import type { OrgRole } from './profiles/types.ts';
 import { grafanaVersionsOf, PROFILES, withGrafanaVersion } from './profiles/index.ts';
-import type { MockOptions, SeedKey } from './server.ts';
+import { DEFAULT_TIMEOUTS, type MockOptions, type MockTimeouts, type SeedKey } from './server.ts';
 import type { NewUser } from './store.ts';
 import { CERT_STYLES, DEFAULT_CERT_DIR, type CertStyle } from './tls/certs.ts';
 import { PERSONALITY_NAMES } from './tls/personalities.ts';
@@ -46,10 +46,55 @@ Options:
   --deviate NAME[,NAME…]    TEST ONLY: answer wrongly on purpose, for the server suite's self-check:
                             ${Object.keys(DEVIATIONS).join(', ')}
   --journal-size N          requests kept in the journal (default 1000)
+  --handshake-timeout S     seconds to finish a TLS handshake, then close (default 60)
+  --header-timeout S        seconds to a complete request header, then close (default 60)
+  --keepalive-timeout S     seconds an idle keep-alive connection is kept (default 65)
+  --request-timeout S       seconds for a whole request, body included (default 300;
+                            not less than --header-timeout); S may have decimals (0.5)
   --json                    print one JSON line on stdout when ready, nothing else
   --version                 print the version (package.json) and exit
   -h, --help                show this help
 `;
+
+/** The timeout flags and the MockTimeouts field each sets (README: "Stalled and idle connections"). */
+const TIMEOUT_FLAGS = {
+  'handshake-timeout': 'handshakeMs',
+  'header-timeout': 'headerMs',
+  'keepalive-timeout': 'keepAliveMs',
+  'request-timeout': 'requestMs',
+} as const satisfies Record<string, keyof MockTimeouts>;
+
+/** Longest timeout accepted: one day (Node's timers hold at most 2^31-1 ms). */
+const MAX_TIMEOUT_SECONDS = 86_400;
+
+/**
+ * Seconds, with up to 3 decimals, from 0.001 to a day → milliseconds. 0 is refused: Node reads 0
+ * as "no timeout", nginx's `keepalive_timeout 0` as "no keep-alive" — neither is what one means.
+ */
+export function parseTimeout(flag: string, value: string): number {
+  const ms = /^\d+(\.\d{1,3})?$/.test(value) ? Math.round(Number(value) * 1000) : NaN;
+  if (!(ms >= 1 && ms <= MAX_TIMEOUT_SECONDS * 1000))
+    throw new UsageError(
+      `${flag} must be a number of seconds from 0.001 to ${MAX_TIMEOUT_SECONDS} (up to 3 decimals), got "${value}"`,
+    );
+  return ms;
+}
+
+function parseTimeouts(values: Partial<Record<keyof typeof TIMEOUT_FLAGS, string>>): Partial<MockTimeouts> {
+  const out: { -readonly [K in keyof MockTimeouts]?: number } = {};
+  for (const [flag, field] of Object.entries(TIMEOUT_FLAGS) as [keyof typeof TIMEOUT_FLAGS, keyof MockTimeouts][]) {
+    const v = values[flag];
+    if (v !== undefined) out[field] = parseTimeout(`--${flag}`, v);
+  }
+  // Node refuses a server whose headersTimeout exceeds its requestTimeout.
+  const header = out.headerMs ?? DEFAULT_TIMEOUTS.headerMs;
+  const request = out.requestMs ?? DEFAULT_TIMEOUTS.requestMs;
+  if (header > request)
+    throw new UsageError(
+      `--request-timeout (${request / 1000} s) must not be less than --header-timeout (${header / 1000} s)`,
+    );
+  return out;
+}
 
 const ROLES: readonly OrgRole[] = ['Viewer', 'Editor', 'Admin'];
 
@@ -155,6 +200,10 @@ const OPTIONS = {
   'seed-key': { type: 'string', multiple: true, default: [] },
   'seed-token': { type: 'string', multiple: true, default: [] },
   'journal-size': { type: 'string', default: '1000' },
+  'handshake-timeout': { type: 'string' },
+  'header-timeout': { type: 'string' },
+  'keepalive-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
   deviate: { type: 'string', multiple: true, default: [] },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -254,6 +303,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
             : { certDir: values['cert-dir'], style },
       ...(personalities ? { personalities: { certDir: values['cert-dir'], names: personalities } } : {}),
       journalCapacity: int('--journal-size', values['journal-size'], 1, 1_000_000),
+      timeouts: parseTimeouts(values),
       deviations: parseDeviations(values.deviate),
     },
   };

@@ -62,6 +62,9 @@ export interface NewUser {
 /** The one org the mock has (PMM uses org 1, pmm-auth §2.3). */
 export const ORG_ID = 1;
 
+/** Logins whose failed attempts are remembered (brute-force protection); the stalest beyond it are forgotten. */
+export const MAX_TRACKED_LOGINS = 10_000;
+
 function digest(...parts: string[]): Buffer {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
@@ -145,7 +148,17 @@ export class Store {
     const list = this.failedLogins.get(login) ?? [];
     list.push(nowMs);
     if (list.length > 100) list.shift();
+    // Most recently failed last (Map keeps insertion order), so that the cap drops the stalest login.
+    this.failedLogins.delete(login);
     this.failedLogins.set(login, list);
+    // Issue 12 (soak): one entry per login ever tried grew without bound under random logins;
+    // keep the MAX_TRACKED_LOGINS most recently failed (a real Grafana prunes its login_attempt rows).
+    if (this.failedLogins.size > MAX_TRACKED_LOGINS) this.failedLogins.delete(this.failedLogins.keys().next().value!);
+  }
+
+  /** How many logins have failed attempts on record (bounded by MAX_TRACKED_LOGINS). */
+  trackedLogins(): number {
+    return this.failedLogins.size;
   }
 
   /** The row with this (org, name): a legacy key or a token (one unique index, grafana-auth §1.3). */

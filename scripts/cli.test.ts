@@ -294,6 +294,19 @@ describe('flag parsers (issue 2 §5, §8)', () => {
       check: { tls: { certDir: '/tmp/certs', style: 'pmm' } },
     },
     { args: ['--key-max-ttl', '3600'], check: { keyMaxSecondsToLive: 3600 } },
+    { args: [], check: { timeouts: {} } },
+    {
+      args: [
+        '--handshake-timeout',
+        '2',
+        '--header-timeout',
+        '0.5',
+        '--keepalive-timeout',
+        '75',
+        '--request-timeout=1.25',
+      ],
+      check: { timeouts: { handshakeMs: 2000, headerMs: 500, keepAliveMs: 75_000, requestMs: 1250 } },
+    },
   ])('issue 2 §8: parseCli $args', ({ args, check }) => {
     expect(parseCli(args).mock).toMatchObject(check);
   });
@@ -308,5 +321,16 @@ describe('flag parsers (issue 2 §5, §8)', () => {
     [['--admin-password', '']],
   ])('issue 2 §8: parseCli %j is a usage error', (args) => {
     expect(() => parseCli(args)).toThrow(UsageError);
+  });
+
+  it.each([
+    [['--handshake-timeout', '0'], '--handshake-timeout must be a number of seconds from 0.001 to 86400'],
+    [['--header-timeout', '-1'], '--header-timeout must be a number of seconds'],
+    [['--keepalive-timeout', '1e3'], '--keepalive-timeout must be a number of seconds'],
+    [['--request-timeout', '0.0001'], '--request-timeout must be a number of seconds'],
+    [['--keepalive-timeout', '86401'], 'from 0.001 to 86400'],
+    [['--header-timeout', '400'], '--request-timeout (300 s) must not be less than --header-timeout (400 s)'],
+  ])('issue 12: parseCli %j is a usage error: %s', (args, message) => {
+    expect(() => parseCli(args)).toThrow(message);
   });
 });
