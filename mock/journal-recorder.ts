@@ -58,7 +58,8 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
       credential: redactLogin(credentials.journal, redact),
       failure: c.get('failure') ?? null,
       rule: c.get('rule') ?? null,
-      status: c.res.status,
+      status: c.get('severed') ? 0 : c.res.status,
+      fault: c.get('fault')?.join(',') ?? null,
     });
   };
 }
