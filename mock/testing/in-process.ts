@@ -66,6 +66,16 @@ const HTTP_URL = 'http://127.0.0.1:8080';
 /** superagent's JSON test (`application/json`, `…+json`): supertest parses those bodies. */
 const JSON_TYPE = /[/+]json($|[^-\w])/i;
 
+/** A JSON body parsed; one that is not JSON (a fault's truncated or malformed body) is left as text only (`undefined`). */
+function parsed(text: string): unknown {
+  if (text === '') return '';
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
 
 class InProcessRequest implements TestRequest {
@@ -146,7 +156,7 @@ class InProcessRequest implements TestRequest {
     const headers: Record<string, string> = {};
     res.headers.forEach((value, name) => (headers[name] = value));
     const json = JSON_TYPE.test(headers['content-type'] ?? '');
-    return { status: res.status, headers, text, body: json ? (text === '' ? '' : JSON.parse(text)) : {} };
+    return { status: res.status, headers, text, body: json ? parsed(text) : {} };
   }
 }
 
