@@ -61,7 +61,7 @@ describe('answer faults', () => {
 
   it('status grafana-500-invalid-key under /graph: Grafana 500 with the invalid-key message (auth-bugs §B5)', async () => {
     await addFaults({ name: 'status', layer: 'grafana-500-invalid-key' });
-    const res = await t.https().get('/graph/api/org').set('Authorization', bearer(seedKey(t, 'viewer')));
+    const res = await t.https().get('/graph/api/auth/keys').set('Authorization', bearer(seedKey(t, 'viewer')));
     expect([res.status, res.body]).toEqual([500, { message: 'invalid Service Token/API key', traceID: '' }]);
   });
 
@@ -128,7 +128,7 @@ describe('request faults', () => {
     expect(await statuses(1)).toEqual([200]);
     t.mock.store.deleteKey(1, t.mock.store.keyByName(1, 'seed-viewer')!.id);
     expect(await statuses(1, '/v1/version', bearer(key))).toEqual([200]);
-    expect(await statuses(1, '/graph/api/org', bearer(key))).toEqual([401]);
+    expect(await statuses(1, '/graph/api/auth/keys', bearer(key))).toEqual([401]);
     t.clock.advance(7);
     expect(await statuses(1, '/v1/version', bearer(key))).toEqual([401]);
     expect(faultsOf()).toEqual([null, 'auth-cache', null, null]);
