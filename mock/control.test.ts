@@ -83,7 +83,7 @@ describe('GET /__mock/requests (issue 2 §7: the journal)', () => {
         'status',
         'fault',
       ]);
-      expect(e.fault).toBeNull();
+      expect((e as unknown as { fault: unknown }).fault).toBeNull();
     },
   );
 
