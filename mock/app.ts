@@ -81,7 +81,10 @@ export function createApp(options: AppOptions): Hono<Env> {
     controlGuard({ hosts: options.controlHosts ?? [], ...(options.listeners ? { listeners: options.listeners } : {}) }),
   );
   app.route(CONTROL_PREFIX, scenarioControl(deps, scenarios));
-  app.route(CONTROL_PREFIX, controlApi(deps, routes, options.listeners, () => scenarios.afterReset()));
+  app.route(
+    CONTROL_PREFIX,
+    controlApi(deps, routes, options.listeners, () => scenarios.afterReset()),
+  );
   // Faults act here, on what a proxy or the network would change, before PMM sees the request (mock/faults/).
   app.use('*', faultLayer(deps));
   // The caller's Authorization is parsed once, here, for every layer below and the journal.

@@ -166,10 +166,14 @@ function checkScenarioProduct(s: Scenario, argv: readonly string[]): void {
   };
   const profile = given('--profile');
   if (profile !== undefined && profile !== s.product.profile)
-    throw new UsageError(`--profile ${profile}: scenario "${s.id}" runs on profile ${s.product.profile}; leave --profile out`);
+    throw new UsageError(
+      `--profile ${profile}: scenario "${s.id}" runs on profile ${s.product.profile}; leave --profile out`,
+    );
   const version = given('--grafana-version');
   if (version !== undefined && version !== s.product.grafanaVersion)
-    throw new UsageError(`--grafana-version ${version}: scenario "${s.id}" names its own Grafana version; leave it out`);
+    throw new UsageError(
+      `--grafana-version ${version}: scenario "${s.id}" names its own Grafana version; leave it out`,
+    );
 }
 
 const OPTIONS = {

@@ -84,7 +84,8 @@ export function banner(m: RunningMock, profile: Profile, opts: { adminPassword: 
   ];
   if (m.scenario) {
     lines.push(`  scenario     ${m.scenario.id} — ${m.scenario.title}`, `               ${m.scenario.symptom}`);
-    for (const [login, password] of Object.entries(m.passwords)) lines.push(`  user         ${login} / ${password}  (scenario user, shown once)`);
+    for (const [login, password] of Object.entries(m.passwords))
+      lines.push(`  user         ${login} / ${password}  (scenario user, shown once)`);
   }
   const entries = Object.entries(m.keys);
   for (const [name, key] of entries) {

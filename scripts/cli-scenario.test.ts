@@ -36,8 +36,14 @@ describe('--scenario and --scenario-file', () => {
 
   it.each([
     [['--scenario', 'nope'], /^scenario "nope": \/: expected a known scenario id: b1-key-creation-410, /],
-    [['--scenario', 'b1-key-creation-410', '--profile', 'pmm2'], /^--profile pmm2: scenario "b1-key-creation-410" runs on profile pmm3/],
-    [['--scenario', 'b5-server-fault-invalid-key', '--scenario-file', 'x.json'], /^--scenario and --scenario-file cannot be combined$/],
+    [
+      ['--scenario', 'b1-key-creation-410', '--profile', 'pmm2'],
+      /^--profile pmm2: scenario "b1-key-creation-410" runs on profile pmm3/,
+    ],
+    [
+      ['--scenario', 'b5-server-fault-invalid-key', '--scenario-file', 'x.json'],
+      /^--scenario and --scenario-file cannot be combined$/,
+    ],
     [['--scenario-file', '/nonexistent/s.json'], /^\/nonexistent\/s\.json: \/: expected a readable file \(ENOENT\)$/],
   ])('%j is one usage line', (args, line) => {
     expect(usageError(args)).toMatch(line);
@@ -45,22 +51,39 @@ describe('--scenario and --scenario-file', () => {
 
   it('a broken file names its path and pointer', () => {
     const file = join(tmp, 'bad.json');
-    const b5 = JSON.parse(readFileSync(new URL('../fixtures/scenarios/b5-server-fault-invalid-key.json', import.meta.url), 'utf8'));
+    const b5 = JSON.parse(
+      readFileSync(new URL('../fixtures/scenarios/b5-server-fault-invalid-key.json', import.meta.url), 'utf8'),
+    );
     writeFileSync(file, JSON.stringify({ ...b5, faults: [{ name: 'teleport' }] }));
-    expect(usageError(['--scenario-file', file])).toMatch(new RegExp(`^${file}: /faults/0/name: expected one of "reset"`));
+    expect(usageError(['--scenario-file', file])).toMatch(
+      new RegExp(`^${file}: /faults/0/name: expected one of "reset"`),
+    );
   });
 
   it(
     'the ready line names the scenario and its key, which works as the scenario says (B5: the 3rd request fails)',
     async () => {
-      const cli = startCli(['--json', '--https-port', '0', '--http-port', '-1', '--scenario', 'b5-server-fault-invalid-key']);
+      const cli = startCli([
+        '--json',
+        '--https-port',
+        '0',
+        '--http-port',
+        '-1',
+        '--scenario',
+        'b5-server-fault-invalid-key',
+      ]);
       const ready = (await readyLine(cli)) as Awaited<ReturnType<typeof readyLine>> & { scenario?: unknown };
-      expect(ready.scenario).toEqual({ id: 'b5-server-fault-invalid-key', title: 'A server fault reported as "invalid API key" (Grafana 9.2/9.3)' });
+      expect(ready.scenario).toEqual({
+        id: 'b5-server-fault-invalid-key',
+        title: 'A server fault reported as "invalid API key" (Grafana 9.2/9.3)',
+      });
       expect(Object.keys(ready.keys)).toEqual(['agent']);
       const ca = readFileSync(ready.caFile, 'utf8');
       const statuses = [];
       for (let i = 0; i < 3; i++)
-        statuses.push((await httpsGet(`${ready.https}/v1/version`, ca, { Authorization: `Bearer ${ready.keys.agent}` })).status);
+        statuses.push(
+          (await httpsGet(`${ready.https}/v1/version`, ca, { Authorization: `Bearer ${ready.keys.agent}` })).status,
+        );
       expect(statuses).toEqual([200, 200, 401]);
       cli.child.kill('SIGTERM');
       expect(await cli.exited).toEqual({ code: 0, signal: null });

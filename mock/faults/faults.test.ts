@@ -30,11 +30,25 @@ describe('answer faults', () => {
   });
 
   it('truncated-json: the real answer cut in half; malformed-json: a stray comma', async () => {
-    const real = (await t.https().get('/v1/version').set('Authorization', bearer(seedKey(t, 'viewer')))).text;
-    await addFaults([{ name: 'truncated-json', nth: 1 }, { name: 'malformed-json', nth: 2 }]);
-    const cut = await t.https().get('/v1/version').set('Authorization', bearer(seedKey(t, 'viewer')));
+    const real = (
+      await t
+        .https()
+        .get('/v1/version')
+        .set('Authorization', bearer(seedKey(t, 'viewer')))
+    ).text;
+    await addFaults([
+      { name: 'truncated-json', nth: 1 },
+      { name: 'malformed-json', nth: 2 },
+    ]);
+    const cut = await t
+      .https()
+      .get('/v1/version')
+      .set('Authorization', bearer(seedKey(t, 'viewer')));
     expect(cut.text).toBe(real.slice(0, Math.floor(real.length / 2)));
-    const bad = await t.https().get('/v1/version').set('Authorization', bearer(seedKey(t, 'viewer')));
+    const bad = await t
+      .https()
+      .get('/v1/version')
+      .set('Authorization', bearer(seedKey(t, 'viewer')));
     expect(() => JSON.parse(bad.text)).toThrow();
     expect(bad.text.replace(/,(\s*)}(\s*)$/, '$1}$2')).toBe(real);
     expect(faultsOf()).toEqual([null, 'truncated-json', 'malformed-json']);
@@ -61,12 +75,18 @@ describe('answer faults', () => {
 
   it('status grafana-500-invalid-key under /graph: Grafana 500 with the invalid-key message (auth-bugs §B5)', async () => {
     await addFaults({ name: 'status', layer: 'grafana-500-invalid-key' });
-    const res = await t.https().get('/graph/api/auth/keys').set('Authorization', bearer(seedKey(t, 'viewer')));
+    const res = await t
+      .https()
+      .get('/graph/api/auth/keys')
+      .set('Authorization', bearer(seedKey(t, 'viewer')));
     expect([res.status, res.body]).toEqual([500, { message: 'invalid Service Token/API key', traceID: '' }]);
   });
 
   it('reset and close in-process: a network error (status 0), journaled with status 0', async () => {
-    await addFaults([{ name: 'reset', nth: 1 }, { name: 'close', nth: 2 }]);
+    await addFaults([
+      { name: 'reset', nth: 1 },
+      { name: 'close', nth: 2 },
+    ]);
     expect((await t.https().get('/v1/readyz')).status).toBe(0);
     expect((await t.https().get('/v1/readyz')).status).toBe(0);
     expect(t.mock.journal.list().map((e) => [e.status, e.fault])).toEqual([
@@ -80,7 +100,10 @@ describe('answer faults', () => {
     await addFaults({ name: 'www-authenticate', realm: 'pmm' });
     const refused = await t.https().get('/v1/version');
     expect([refused.status, refused.headers['www-authenticate']]).toEqual([401, 'Basic realm="pmm"']);
-    const ok = await t.https().get('/v1/version').set('Authorization', bearer(seedKey(t, 'viewer')));
+    const ok = await t
+      .https()
+      .get('/v1/version')
+      .set('Authorization', bearer(seedKey(t, 'viewer')));
     expect([ok.status, ok.headers['www-authenticate']]).toEqual([200, undefined]);
     expect(faultsOf()).toEqual([null, 'www-authenticate', null]);
   });
@@ -95,8 +118,11 @@ describe('answer faults', () => {
 });
 
 describe('request faults', () => {
-  it('strip-authorization: the mock sees no credentials; replace-authorization: the proxy\'s Basic', async () => {
-    await addFaults([{ name: 'strip-authorization', nth: 1 }, { name: 'replace-authorization', nth: 2, user: 'nginx', password: 'x' }]);
+  it("strip-authorization: the mock sees no credentials; replace-authorization: the proxy's Basic", async () => {
+    await addFaults([
+      { name: 'strip-authorization', nth: 1 },
+      { name: 'replace-authorization', nth: 2, user: 'nginx', password: 'x' },
+    ]);
     expect(await statuses(2)).toEqual([401, 401]);
     expect(t.mock.journal.list().map((e) => [e.credential.kind, e.credential.login ?? null, e.fault])).toEqual([
       ['none', null, 'strip-authorization'],
@@ -191,7 +217,10 @@ describe('the control API for faults', () => {
 
   it('non-JSON is a 400 too', async () => {
     const res = await t.https().post('/__mock/faults').set('Content-Type', 'application/json').send('{');
-    expect([res.status, res.body.error]).toEqual([400, 'request body: /: expected JSON: a fault object or an array of them']);
+    expect([res.status, res.body.error]).toEqual([
+      400,
+      'request body: /: expected JSON: a fault object or an array of them',
+    ]);
   });
 });
 
@@ -205,5 +234,28 @@ describe('migration-pending (pmm3, auth-bugs §B15)', () => {
     expect((await t.https().get('/graph/api/user').set('Authorization', ADMIN_AUTH)).status).toBe(200);
     expect(await statuses(1)).toEqual([200]);
     expect(faultsOf()).toEqual(['migration-pending', null, null]);
+  });
+});
+
+describe('basicAuthEnabled false (auth-bugs §B9)', () => {
+  it('refuses Basic users and api_key: URL credentials, Bearer still works', async () => {
+    t = await startInProcessMock({ basicAuthEnabled: false });
+    const key = seedKey(t, 'viewer');
+    const grafana = await t
+      .https()
+      .get('/graph/api/auth/key')
+      .set('Authorization', `Basic ${Buffer.from(`api_key:${key}`).toString('base64')}`);
+    expect([grafana.status, grafana.body.message]).toEqual([400, 'Bad Request: Not allowed.']);
+    expect((await t.https().get('/graph/api/user').set('Authorization', ADMIN_AUTH)).status).toBe(400);
+    expect(await statuses(1, '/v1/version', `Basic ${Buffer.from(`api_key:${key}`).toString('base64')}`)).toEqual([
+      401,
+    ]);
+    expect(await statuses(1, '/v1/version', bearer(key))).toEqual([200]);
+    expect(t.mock.journal.list().map((e) => e.failure)).toEqual([
+      'basic auth disabled',
+      'basic auth disabled',
+      'basic auth disabled',
+      null,
+    ]);
   });
 });

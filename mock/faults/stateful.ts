@@ -92,7 +92,11 @@ export class PendingMigration {
     const cred = credentialsOf(c, deps).grafana;
     if (cred.kind !== 'apiKey' || cred.key.startsWith(PREFIXED_KEY_START)) return undefined;
     // pmm-auth §1.4: an unauthenticated caller gets 401 code 16 with Grafana's message (the invalid-key one: UNVERIFIED).
-    return authLayerError(deps.profile, GRPC.Unauthenticated, deps.profile.authFailures.invalidApiKey.message).getResponse();
+    return authLayerError(
+      deps.profile,
+      GRPC.Unauthenticated,
+      deps.profile.authFailures.invalidApiKey.message,
+    ).getResponse();
   }
 
   /** After an answer: a successful Basic login of `admin` migrates every plain key (grafana-auth §5.2). */

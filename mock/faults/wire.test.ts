@@ -27,7 +27,9 @@ function exchange(path: string): Promise<{ bytes: string; error: string | null; 
     let error: string | null = null;
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
-    socket.on('close', () => resolve({ bytes: Buffer.concat(chunks).toString('latin1'), error, ms: Date.now() - start }));
+    socket.on('close', () =>
+      resolve({ bytes: Buffer.concat(chunks).toString('latin1'), error, ms: Date.now() - start }),
+    );
     socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
   });
 }
@@ -39,7 +41,17 @@ describe('wire faults', () => {
     expect([plain.error, plain.bytes]).toEqual(['ECONNRESET', '']);
     const tls = await new Promise<string>((resolve) => {
       https
-        .get({ host: '127.0.0.1', port: t.mock.httpsPort, path: '/v1/readyz', ca: t.mock.certificate.certPem, servername: 'localhost', agent: false }, () => resolve('answered'))
+        .get(
+          {
+            host: '127.0.0.1',
+            port: t.mock.httpsPort,
+            path: '/v1/readyz',
+            ca: t.mock.certificate.certPem,
+            servername: 'localhost',
+            agent: false,
+          },
+          () => resolve('answered'),
+        )
         .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
     });
     expect(tls).toBe('ECONNRESET');

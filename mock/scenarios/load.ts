@@ -42,7 +42,8 @@ function checkAgainstMock(s: Scenario, where: string): void {
     ['tokens', s.initial.tokens ?? []],
   ] as const)
     items.forEach((k, i) => {
-      if (names.has(k.name)) fail(`/initial/${list}/${i}/name`, `a name not given before (keys and tokens share one index)`);
+      if (names.has(k.name))
+        fail(`/initial/${list}/${i}/name`, `a name not given before (keys and tokens share one index)`);
       names.add(k.name);
     });
   const logins = new Set<string>();

@@ -34,7 +34,10 @@ export class ScenarioRuntime {
   /** Resets the mock into `s`; its keys and passwords, shown once. */
   start(s: Scenario): { keys: Record<string, string>; passwords: Record<string, string> } {
     const { deps } = this;
-    if (!this.base) throw new ScenarioError(`scenario "${s.id}": /: expected a mock started by pmm-auth-mock (this app cannot rebuild its state)`);
+    if (!this.base)
+      throw new ScenarioError(
+        `scenario "${s.id}": /: expected a mock started by pmm-auth-mock (this app cannot rebuild its state)`,
+      );
     const wanted = scenarioProfile(s);
     if (wanted.name !== deps.profile.name || wanted.grafana.version !== deps.profile.grafana.version)
       throw new ScenarioError(
@@ -114,7 +117,9 @@ export function scenarioControl(deps: AppDeps, runtime: ScenarioRuntime): Hono<E
       const faults = parseFaults(body, 'request body');
       faults.forEach((f, i) => {
         if (f.name === 'migration-pending' && !deps.profile.serviceAccounts)
-          throw new ScenarioError(`request body: ${Array.isArray(body) ? `/${i}` : ''}/name: migration-pending needs profile pmm3 (service accounts)`);
+          throw new ScenarioError(
+            `request body: ${Array.isArray(body) ? `/${i}` : ''}/name: migration-pending needs profile pmm3 (service accounts)`,
+          );
       });
       return faults;
     });

@@ -30,7 +30,12 @@ const lineOf = (text: string): string => {
 describe('the catalogue', () => {
   it('holds the four example scenarios (B1, B5, B12, B17)', () => {
     expect(scenarioIds()).toEqual(
-      expect.arrayContaining(['b1-key-creation-410', 'b5-server-fault-invalid-key', 'b12-proxy-strips-authorization', 'b17-auth-cache']),
+      expect.arrayContaining([
+        'b1-key-creation-410',
+        'b5-server-fault-invalid-key',
+        'b12-proxy-strips-authorization',
+        'b17-auth-cache',
+      ]),
     );
   });
 
@@ -45,11 +50,33 @@ describe('bad scenario files: one line, file and pointer', () => {
     [broken({ extra: 1 }), 'x.json: /: unknown field "extra"'],
     [broken({ faults: [{ name: 'explode' }] }), 'x.json: /faults/0/name: expected one of "reset"'],
     [broken({ faults: [{ name: 'delay', ms: 1e6 }] }), 'x.json: /faults/0/ms: expected a value that must be <= 60000'],
-    [broken({ product: { profile: 'pmm2', grafanaVersion: '11.3' } }), 'x.json: /product/grafanaVersion: expected one of 9.2.20 for profile pmm2'],
-    [broken({ initial: { tokens: [{ name: 't', role: 'Admin' }] } }), 'x.json: /initial/tokens: tokens needs profile pmm3'],
-    [broken({ initial: { keys: [{ name: 'k', role: 'Admin', secret: 'eyJrIjoi' }] } }), 'x.json: /initial/keys/0: unknown field "secret"'],
-    [broken({ initial: { keys: [{ name: 'k', role: 'Admin' }, { name: 'k', role: 'Viewer' }] } }), 'x.json: /initial/keys/1/name:'],
-    [broken({ expect: [{ ...B5.expect[0], maxRequests: undefined }] }), 'x.json: /expect/0: missing field "maxRequests"'],
+    [
+      broken({ product: { profile: 'pmm2', grafanaVersion: '11.3' } }),
+      'x.json: /product/grafanaVersion: expected one of 9.2.20 for profile pmm2',
+    ],
+    [
+      broken({ initial: { tokens: [{ name: 't', role: 'Admin' }] } }),
+      'x.json: /initial/tokens: tokens needs profile pmm3',
+    ],
+    [
+      broken({ initial: { keys: [{ name: 'k', role: 'Admin', secret: 'eyJrIjoi' }] } }),
+      'x.json: /initial/keys/0: unknown field "secret"',
+    ],
+    [
+      broken({
+        initial: {
+          keys: [
+            { name: 'k', role: 'Admin' },
+            { name: 'k', role: 'Viewer' },
+          ],
+        },
+      }),
+      'x.json: /initial/keys/1/name:',
+    ],
+    [
+      broken({ expect: [{ ...B5.expect[0], maxRequests: undefined }] }),
+      'x.json: /expect/0: missing field "maxRequests"',
+    ],
     ['{"id":', 'x.json: /: expected JSON'],
   ])('%#: %s', (text, line) => {
     const message = lineOf(text);
@@ -58,11 +85,15 @@ describe('bad scenario files: one line, file and pointer', () => {
   });
 
   it('an unknown id names the known ones; an unreadable file names its path', () => {
-    expect(() => scenarioById('b99-nope')).toThrow(/^scenario "b99-nope": \/: expected a known scenario id: .*b5-server-fault-invalid-key/);
-    expect(() => loadScenarioFile(join(tmp, 'missing.json'))).toThrow(`${join(tmp, 'missing.json')}: /: expected a readable file (ENOENT)`);
+    expect(() => scenarioById('b99-nope')).toThrow(
+      /^scenario "b99-nope": \/: expected a known scenario id: .*b5-server-fault-invalid-key/,
+    );
+    expect(() => loadScenarioFile(join(tmp, 'missing.json'))).toThrow(
+      `${join(tmp, 'missing.json')}: /: expected a readable file (ENOENT)`,
+    );
   });
 
-  it('a file of one\'s own loads by path (--scenario-file)', () => {
+  it("a file of one's own loads by path (--scenario-file)", () => {
     const file = join(tmp, 'mine.json');
     writeFileSync(file, json({ ...B5, id: 'mine' }));
     expect(loadScenarioFile(file).id).toBe('mine');
@@ -72,12 +103,17 @@ describe('bad scenario files: one line, file and pointer', () => {
 
 describe('each example scenario shows its symptom', () => {
   let t: InProcessTestMock;
-  const start = async (id: string) => (t = await startInProcessMock({ scenario: scenarioById(id), seedKeys: [], users: [] }));
+  const start = async (id: string) =>
+    (t = await startInProcessMock({ scenario: scenarioById(id), seedKeys: [], users: [] }));
 
   it('B1: pmm3 + Grafana 11.3 — key creation is 410, the existing key still works', async () => {
     await start('b1-key-creation-410');
     const key = t.mock.keys['legacy-admin']!;
-    const create = await t.https().post('/graph/api/auth/keys').set('Authorization', bearer(key)).send({ name: 'new', role: 'Viewer' });
+    const create = await t
+      .https()
+      .post('/graph/api/auth/keys')
+      .set('Authorization', bearer(key))
+      .send({ name: 'new', role: 'Viewer' });
     expect(create.status).toBe(410);
     expect(create.body.message).toMatch(/^this endpoint has been removed, please use POST \/api\/serviceaccounts/);
     expect((await t.https().get('/v1/server/version').set('Authorization', bearer(key))).status).toBe(200);
@@ -89,7 +125,11 @@ describe('each example scenario shows its symptom', () => {
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await t.https().get('/v1/version').set('Authorization', auth));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 401, 200]);
-    expect(answers[2]!.body).toEqual({ code: 13, error: 'invalid Service Token/API key', message: 'invalid Service Token/API key' });
+    expect(answers[2]!.body).toEqual({
+      code: 13,
+      error: 'invalid Service Token/API key',
+      message: 'invalid Service Token/API key',
+    });
     expect(t.mock.journal.list().map((e) => e.fault)).toEqual([null, null, 'status', null]);
   });
 
@@ -126,7 +166,8 @@ describe('the control API for scenarios', () => {
       title: 'A proxy in front of PMM strips Authorization',
       product: { profile: 'pmm2' },
     });
-    const post = (body: string) => t.https().post('/__mock/scenario').set('Content-Type', 'application/json').send(body);
+    const post = (body: string) =>
+      t.https().post('/__mock/scenario').set('Content-Type', 'application/json').send(body);
     const switched = await post('{"id":"b12-proxy-strips-authorization"}');
     expect(switched.status).toBe(200);
     expect(switched.body.scenario.id).toBe('b12-proxy-strips-authorization');
@@ -137,7 +178,10 @@ describe('the control API for scenarios', () => {
     expect((await t.https().get('/__mock/scenarios')).body.current).toBe('b12-proxy-strips-authorization');
 
     const other = await post('{"id":"b1-key-creation-410"}');
-    expect([other.status, other.body.error]).toEqual([400, expect.stringMatching(/^scenario "b1-key-creation-410": \/product: expected this mock's product, pmm2/)]);
+    expect([other.status, other.body.error]).toEqual([
+      400,
+      expect.stringMatching(/^scenario "b1-key-creation-410": \/product: expected this mock's product, pmm2/),
+    ]);
     expect((await post('{"id":"nope"}')).body.error).toMatch(/^scenario "nope": \/: expected a known scenario id/);
     expect((await post('{"name":"x"}')).body.error).toBe('request body: /id: expected a scenario id (a string)');
     // The mock keeps serving in the scenario it was in.

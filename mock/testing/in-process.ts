@@ -196,7 +196,16 @@ export function startInProcessMock(overrides: InProcessOptions = {}): Promise<In
   });
   const fetch: Fetch = (request, env) => app.fetch(request, env as never);
   return Promise.resolve({
-    mock: { keys, passwords, scenario: opts.scenario ?? null, store, clock, journal, httpsUrl: HTTPS_URL, httpUrl: HTTP_URL },
+    mock: {
+      keys,
+      passwords,
+      scenario: opts.scenario ?? null,
+      store,
+      clock,
+      journal,
+      httpsUrl: HTTPS_URL,
+      httpUrl: HTTP_URL,
+    },
     clock,
     https: () => agentFor(fetch, HTTPS_URL),
     http: () => agentFor(fetch, HTTP_URL),
