@@ -66,7 +66,7 @@ describe('wire faults', () => {
     expect((await exchange('/v1/readyz')).bytes).toMatch(/^HTTP\/1\.1 200 /);
     await clear();
     const faults = t.mock.journal.list().filter((e) => e.fault === 'close');
-    expect(faults.map((e) => e.status)).toEqual([0]);
+    expect(faults.map((e) => [e.status, e.scheme, e.port])).toEqual([[0, 'http', t.mock.httpPort]]);
   });
 
   it('delay: the answer comes after about the delay (measured loosely)', async () => {
