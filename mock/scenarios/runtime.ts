@@ -43,8 +43,16 @@ export class ScenarioRuntime {
       throw new ScenarioError(
         `scenario "${s.id}": /product: expected this mock's product, ${deps.profile.name} with Grafana ${deps.profile.grafana.version} (the scenario needs ${wanted.name} with Grafana ${wanted.grafana.version}: start pmm-auth-mock --scenario ${s.id})`,
       );
+    const before = deps.clock.nowMs();
     deps.clock.reset();
-    const built = initialStore({ ...this.base, scenario: s }, deps.clock, deps.random);
+    let built: ReturnType<typeof initialStore>;
+    try {
+      built = initialStore({ ...this.base, scenario: s }, deps.clock, deps.random);
+    } catch (e) {
+      deps.clock.set(before);
+      // A name the mock's own --seed-key/--seed-token took already: the mock stays as it was.
+      throw new ScenarioError(`scenario "${s.id}": /initial: ${(e as Error).message}`);
+    }
     deps.store.replaceWith(built.store);
     deps.journal.clear();
     deps.faults.load(s.faults, faultSeed(s));
