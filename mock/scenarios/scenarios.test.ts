@@ -188,3 +188,36 @@ describe('the control API for scenarios', () => {
     expect((await t.https().get('/v1/version').set('Authorization', bearer(key))).status).toBe(401);
   });
 });
+
+describe('a scenario and POST /__mock/reset', () => {
+  const post = (t: InProcessTestMock, path: string, body = '{}') =>
+    t.https().post(path).set('Content-Type', 'application/json').send(body);
+
+  it('reset returns to the scenario: its faults with fresh counters, its clock, the same key', async () => {
+    const s = { ...B5, initial: { ...B5.initial, clock: { now: '2031-05-01T00:00:00Z' } } };
+    const t = await startInProcessMock({ scenario: s, seedKeys: [] });
+    const auth = bearer(t.mock.keys.agent!);
+    const run = async () => {
+      const out = [];
+      for (let i = 0; i < 3; i++) out.push((await t.https().get('/v1/version').set('Authorization', auth)).status);
+      return out;
+    };
+    expect(await run()).toEqual([200, 200, 401]);
+    await post(t, '/__mock/faults', '{"name":"empty-200"}');
+    t.clock.advance(86400);
+    expect((await post(t, '/__mock/reset')).status).toBe(200);
+    expect(new Date(t.clock.nowMs()).toISOString().slice(0, 10)).toBe('2031-05-01');
+    expect(await run()).toEqual([200, 200, 401]);
+  });
+
+  it('a scenario key whose name the mock seeded already is a 400 line, and the mock keeps its state', async () => {
+    const t = await startInProcessMock({ seedKeys: [{ name: 'ci', role: 'Viewer' }] });
+    const res = await post(t, '/__mock/scenario', '{"id":"b12-proxy-strips-authorization"}');
+    expect([res.status, res.body.error]).toEqual([
+      400,
+      'scenario "b12-proxy-strips-authorization": /initial: --seed-key ci: a key with that name already exists',
+    ]);
+    expect((await t.https().get('/v1/version').set('Authorization', bearer(t.mock.keys.ci!))).status).toBe(200);
+    expect((await t.https().get('/__mock/faults')).body.faults).toEqual([]);
+  });
+});
