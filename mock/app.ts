@@ -1,7 +1,7 @@
 /**
  * createApp builds the mock's Hono app from its options, store and clock. It never listens
- * (mock/server.ts does). Request flow: journal → /__mock guard and control API → credentials (parsed once)
- * → nginx phase → PMM auth layer → Grafana context (under /graph) → routes.
+ * (mock/server.ts does). Request flow: journal → /__mock guard and control API → fault layer
+ * (mock/faults/) → credentials (parsed once) → nginx phase → PMM auth layer → Grafana context (under /graph) → routes.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -10,6 +10,7 @@ import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { applyDeviations, type Deviation } from './deviations.ts';
 import { CONTROL_PREFIX, controlApi, type ListenerUrls } from './control.ts';
 import { controlGuard } from './control-guard.ts';
+import { FaultSet, faultLayer } from './faults/layer.ts';
 import { GRPC, grafanaResponse, grpcErrorResponse } from './errors.ts';
 import { grafanaContext } from './grafana/context.ts';
 import { grafanaUi } from './grafana/user.ts';
@@ -21,6 +22,9 @@ import { notFound } from './pmm/handlers.ts';
 import type { Profile } from './profiles/types.ts';
 import { cryptoRandom, type RandomBytes } from './random.ts';
 import { routeTable } from './routes.ts';
+import type { StateOptions } from './scenarios/apply.ts';
+import { ScenarioRuntime, scenarioControl } from './scenarios/runtime.ts';
+import type { Scenario } from './scenarios/types.ts';
 import type { Store } from './store.ts';
 
 export interface AppOptions {
@@ -31,6 +35,12 @@ export interface AppOptions {
   readonly random?: RandomBytes;
   /** grafana-auth §1.3: `api_key_max_seconds_to_live`, default -1 (unlimited). */
   readonly keyMaxSecondsToLive?: number;
+  /** grafana-auth §6.1: `[auth.basic] enabled` (default true). */
+  readonly basicAuthEnabled?: boolean;
+  /** The scenario to start in (its faults and settings; its state is in the store already, mock/server.ts initialStore). */
+  readonly scenario?: Scenario;
+  /** What the initial state was built from, for `POST /__mock/scenario` (absent: switching is refused). */
+  readonly initialState?: StateOptions;
   /** Test-only deviations (mock/deviations.ts). */
   readonly deviations?: ReadonlySet<Deviation>;
   /** Names the certificate personality of a listener by its local port (default: none). */
@@ -51,10 +61,16 @@ export function createApp(options: AppOptions): Hono<Env> {
     clock: options.clock,
     journal: options.journal,
     random: options.random ?? cryptoRandom,
-    keyMaxSecondsToLive: options.keyMaxSecondsToLive ?? -1,
+    settings: { keyMaxSecondsToLive: -1, basicAuthEnabled: true },
+    faults: new FaultSet(),
     listenerName: options.listenerName ?? (() => null),
   };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const baseSettings = {
+    keyMaxSecondsToLive: options.keyMaxSecondsToLive ?? -1,
+    basicAuthEnabled: options.basicAuthEnabled ?? true,
+  };
+  const scenarios = new ScenarioRuntime(deps, options.initialState ?? null, baseSettings, options.scenario ?? null);
   const routes = routeTable(deps);
   const app = new Hono<Env>();
 
@@ -64,7 +80,13 @@ export function createApp(options: AppOptions): Hono<Env> {
     '*',
     controlGuard({ hosts: options.controlHosts ?? [], ...(options.listeners ? { listeners: options.listeners } : {}) }),
   );
-  app.route(CONTROL_PREFIX, controlApi(deps, routes, options.listeners));
+  app.route(CONTROL_PREFIX, scenarioControl(deps, scenarios));
+  app.route(
+    CONTROL_PREFIX,
+    controlApi(deps, routes, options.listeners, () => scenarios.afterReset()),
+  );
+  // Faults act here, on what a proxy or the network would change, before PMM sees the request (mock/faults/).
+  app.use('*', faultLayer(deps));
   // The caller's Authorization is parsed once, here, for every layer below and the journal.
   app.use('*', async function parseCredentials(c, next) {
     credentialsOf(c, deps);

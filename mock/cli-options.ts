@@ -6,6 +6,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEVIATIONS, isDeviation, type Deviation } from './deviations.ts';
 import type { OrgRole } from './profiles/types.ts';
 import { grafanaVersionsOf, PROFILES, withGrafanaVersion } from './profiles/index.ts';
+import { loadScenarioFile, scenarioById } from './scenarios/load.ts';
+import type { Scenario } from './scenarios/types.ts';
+import { ScenarioError } from './scenarios/validate.ts';
 import { DEFAULT_TIMEOUTS, type MockOptions, type MockTimeouts, type SeedKey } from './server.ts';
 import type { NewUser } from './store.ts';
 import { CERT_STYLES, DEFAULT_CERT_DIR, type CertStyle } from './tls/certs.ts';
@@ -45,6 +48,9 @@ Options:
                             token NAME, printed once (repeatable)
   --deviate NAME[,NAME…]    TEST ONLY: answer wrongly on purpose, for the server suite's self-check:
                             ${Object.keys(DEVIATIONS).join(', ')}
+  --scenario ID             start in a bug-reproduction scenario of fixtures/scenarios/ (its product,
+                            state and faults; see fixtures/scenarios/README.md)
+  --scenario-file PATH      start in the scenario of this file (same format)
   --journal-size N          requests kept in the journal (default 1000)
   --handshake-timeout S     seconds to finish a TLS handshake, then close (default 60)
   --header-timeout S        seconds to a complete request header, then close (default 60)
@@ -183,6 +189,38 @@ export function parseTls(value: string): string[] {
   return [...new Set(names)];
 }
 
+/** `--scenario ID` or `--scenario-file PATH` (not both): the checked scenario, or its one-line error. */
+function scenarioOf(id: string | undefined, file: string | undefined): Scenario | undefined {
+  if (id !== undefined && file !== undefined) throw new UsageError('--scenario and --scenario-file cannot be combined');
+  try {
+    if (id !== undefined) return scenarioById(id);
+    if (file !== undefined) return loadScenarioFile(file);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new UsageError(e.message);
+    throw e;
+  }
+  return undefined;
+}
+
+/** --profile / --grafana-version given beside a scenario must be the scenario's. */
+function checkScenarioProduct(s: Scenario, argv: readonly string[]): void {
+  const given = (flag: string): string | undefined => {
+    const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (i < 0) return undefined;
+    return argv[i]!.includes('=') ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
+  };
+  const profile = given('--profile');
+  if (profile !== undefined && profile !== s.product.profile)
+    throw new UsageError(
+      `--profile ${profile}: scenario "${s.id}" runs on profile ${s.product.profile}; leave --profile out`,
+    );
+  const version = given('--grafana-version');
+  if (version !== undefined && version !== s.product.grafanaVersion)
+    throw new UsageError(
+      `--grafana-version ${version}: scenario "${s.id}" names its own Grafana version; leave it out`,
+    );
+}
+
 const OPTIONS = {
   profile: { type: 'string', default: 'pmm2' },
   'grafana-version': { type: 'string' },
@@ -204,6 +242,8 @@ const OPTIONS = {
   'header-timeout': { type: 'string' },
   'keepalive-timeout': { type: 'string' },
   'request-timeout': { type: 'string' },
+  scenario: { type: 'string' },
+  'scenario-file': { type: 'string' },
   deviate: { type: 'string', multiple: true, default: [] },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -228,10 +268,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]!);
   }
-  const named = PROFILES[values.profile];
+  const scenario = scenarioOf(values.scenario, values['scenario-file']);
+  // A scenario names its product: --profile and --grafana-version may only repeat it.
+  if (scenario) checkScenarioProduct(scenario, argv);
+  const named = scenario ? PROFILES[scenario.product.profile] : PROFILES[values.profile];
   if (!named)
     throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${values.profile}"`);
-  const version = values['grafana-version'];
+  const version = scenario ? scenario.product.grafanaVersion : values['grafana-version'];
   const profile = version === undefined ? named : withGrafanaVersion(named, version);
   if (!profile)
     throw new UsageError(
@@ -305,6 +348,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       journalCapacity: int('--journal-size', values['journal-size'], 1, 1_000_000),
       timeouts: parseTimeouts(values),
       deviations: parseDeviations(values.deviate),
+      ...(scenario ? { scenario } : {}),
     },
   };
 }

@@ -1,11 +1,12 @@
 /** What every handler gets: the app's dependencies and per-request variables. */
 import type { Context } from 'hono';
 import type { Clock } from './clock.ts';
+import type { FaultSet } from './faults/layer.ts';
 import { credentialParser, type RequestCredentials } from './identity/credentials.ts';
 import { resolveCredential, type Resolution } from './identity/resolve.ts';
 import type { AuthFailure, Journal } from './journal.ts';
 import { authorizationLines } from './pmm/request.ts';
-import type { AuthRule, Profile } from './profiles/types.ts';
+import type { AuthRule, PmmRole, Profile } from './profiles/types.ts';
 import type { RandomBytes } from './random.ts';
 import type { Store } from './store.ts';
 
@@ -16,10 +17,19 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly journal: Journal;
   readonly random: RandomBytes;
-  /** grafana-auth §1.3: `[auth] api_key_max_seconds_to_live`; -1 = unlimited (the default). */
-  readonly keyMaxSecondsToLive: number;
+  /** Grafana settings a scenario may change at run time (POST /__mock/scenario). */
+  readonly settings: MockSettings;
+  /** The faults in force (mock/faults/layer.ts). */
+  readonly faults: FaultSet;
   /** The personality of the listener on a local port (null for the main listeners). */
   readonly listenerName: (port: number | null) => string | null;
+}
+
+export interface MockSettings {
+  /** grafana-auth §1.3: `[auth] api_key_max_seconds_to_live`; -1 = unlimited (the default). */
+  keyMaxSecondsToLive: number;
+  /** grafana-auth §6.1: `[auth.basic] enabled` (default true); off, Basic credentials are refused (auth-bugs §B9). */
+  basicAuthEnabled: boolean;
 }
 
 export interface Vars {
@@ -31,6 +41,16 @@ export interface Vars {
   rule: { readonly prefix: string | null; readonly role: AuthRule[1] };
   /** Why the request was refused as unauthenticated or unauthorized (the journal's `failure`). */
   failure: AuthFailure;
+  /** The faults that acted on the request (the journal's `fault`). */
+  fault: string[];
+  /** A fault reset or closed the connection: no answer was sent (the journal's status 0). */
+  severed: boolean;
+  /** The Authorization lines after a proxy fault (strip- or replace-authorization), instead of the caller's. */
+  authorizationOverride: string[];
+  /** pmm-auth §2.4: the role PMM's auth cache answers for the caller (the auth-cache fault). */
+  cachedRole: PmmRole;
+  /** The role PMM's auth layer looked up for the caller, when the look-up succeeded. */
+  pmmRole: PmmRole;
 }
 
 export type Env = { Variables: Vars };

@@ -81,7 +81,9 @@ describe('GET /__mock/requests (issue 2 §7: the journal)', () => {
         'failure',
         'rule',
         'status',
+        'fault',
       ]);
+      expect((e as unknown as { fault: unknown }).fault).toBeNull();
     },
   );
 

@@ -58,6 +58,8 @@ export function controlApi(
   deps: AppDeps,
   routes: readonly RouteSpec[],
   listeners: () => ListenerUrls | null = () => null,
+  /** After a reset: the scenario's clock, failed logins and faults again (mock/scenarios/runtime.ts). */
+  afterReset: () => void = () => {},
 ): Hono<Env> {
   const control = new Hono<Env>();
 
@@ -106,6 +108,7 @@ export function controlApi(
     deps.store.reset();
     deps.journal.clear();
     deps.clock.reset();
+    afterReset();
     return json(200, { reset: true, clock: clockState(deps) });
   });
 

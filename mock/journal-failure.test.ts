@@ -191,6 +191,28 @@ describe('journal failure (pmm3: service accounts)', () => {
   });
 });
 
+describe('journal failure: basic auth disabled (auth-bugs §B9)', () => {
+  it('Basic users and api_key: are refused as "basic auth disabled", Bearer passes', async () => {
+    const m = mock(pmm2);
+    const journal = new Journal();
+    const off = createApp({
+      profile: pmm2,
+      store: m.store,
+      clock: m.clock,
+      journal,
+      random: m.random,
+      basicAuthEnabled: false,
+      log: () => {},
+    });
+    const res = await off.request('/graph/api/user', { headers: { Authorization: basicOf('admin:admin-pw') } });
+    const failure = journal.list().at(-1)!.failure!;
+    seen.add(failure);
+    expect([res.status, failure]).toEqual([400, 'basic auth disabled']);
+    await off.request('/graph/api/auth/key', { headers: { Authorization: `Bearer ${m.viewerKey}` } });
+    expect(journal.list().at(-1)!.failure).toBeNull();
+  });
+});
+
 describe('journal failure: coverage', () => {
   it('README "Journal": every value of the failure enum is produced by a case above', () => {
     expect([...seen].sort()).toEqual([...AUTH_FAILURES].sort());

@@ -35,12 +35,13 @@ export function redactQuery(query: string): string {
 export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
   return async function recordRequest(c, next) {
     if (c.req.path === CONTROL_PREFIX || c.req.path.startsWith(`${CONTROL_PREFIX}/`)) return next();
+    // Before the answer: a fault that resets the connection leaves no socket to ask afterwards.
+    const listener = listenerOf(c);
     await next();
     const uri = originalUri(c);
     const q = uri.indexOf('?');
     // The credentials were parsed once, before any layer ran (mock/identity/credentials.ts).
     const credentials = credentialsOf(c, deps);
-    const listener = listenerOf(c);
     // Issue 12: no whole key or token, nor a known secret part, anywhere in what the journal keeps.
     const known = (secret: string): boolean => deps.store.knowsSecret(secret);
     const redact = (text: string): string => redactKeys(text, known);
@@ -58,7 +59,8 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
       credential: redactLogin(credentials.journal, redact),
       failure: c.get('failure') ?? null,
       rule: c.get('rule') ?? null,
-      status: c.res.status,
+      status: c.get('severed') ? 0 : c.res.status,
+      fault: c.get('fault')?.join(',') ?? null,
     });
   };
 }

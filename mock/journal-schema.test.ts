@@ -115,7 +115,13 @@ describe('the schemas refuse wrong entries', () => {
     ],
     ['a bearer credential without its fingerprint', (e) => ({ ...e, credential: { kind: 'bearer' } })],
     ['a rule with an unknown role', (e) => ({ ...e, rule: { prefix: '/v1/', role: 'superuser' } })],
+    ['issue 13: no fault field', ({ fault: _f, ...rest }) => rest],
+    ['issue 13: a fault that is not a list of names', (e) => ({ ...e, fault: 'reset, close' })],
+    ['issue 13: a status between 1 and 99', (e) => ({ ...e, status: 42 })],
   ];
+  it('issue 13: an entry a fault acted on (status 0 after a reset, two faults named) is valid', () => {
+    expect(journalEntry({ ...requests[0]!, status: 0, fault: 'delay,reset' })).toBe(true);
+  });
   it.each(mutations)('issue 10: a journal entry with %s is refused', (_label, mutate) => {
     expect(journalEntry(requests[0]!)).toBe(true);
     expect(journalEntry(mutate(requests[0]!))).toBe(false);

@@ -37,6 +37,7 @@ export const AUTH_FAILURES = [
   'empty password',
   'locked out',
   'role too low',
+  'basic auth disabled',
 ] as const;
 
 export type AuthFailure = (typeof AUTH_FAILURES)[number];
@@ -60,7 +61,10 @@ export interface JournalEntry {
   readonly failure: AuthFailure | null;
   /** The auth-layer rule that matched, or null when the layer did not run (auth off, 413, /graph's own auth). */
   readonly rule: { readonly prefix: string | null; readonly role: PmmRole } | null;
+  /** 0: no answer was sent (a `reset` or `close` fault). */
   readonly status: number;
+  /** The faults that acted on the request, comma-separated in the order they acted (null: none; mock/faults/). */
+  readonly fault: string | null;
 }
 
 /**

@@ -17,6 +17,8 @@ import type { Deviation } from './deviations.ts';
 import { Journal } from './journal.ts';
 import type { OrgRole, Profile } from './profiles/types.ts';
 import { cryptoRandom, type RandomBytes } from './random.ts';
+import { applyClockAndLogins, withScenario, type StateOptions } from './scenarios/apply.ts';
+import type { Scenario } from './scenarios/types.ts';
 import { ORG_ID, Store, type NewUser } from './store.ts';
 import { nginxPage } from './errors.ts';
 import { ensureCertificate, loadCertificatePair, type CertPair, type CertStyle } from './tls/certs.ts';
@@ -43,6 +45,10 @@ export interface MockOptions {
   /** Profiles with service accounts: each creates account NAME (role ROLE) and a `glsa_` token NAME. */
   readonly seedTokens?: readonly SeedKey[];
   readonly keyMaxSecondsToLive: number;
+  /** grafana-auth §6.1: `[auth.basic] enabled` (default true; a scenario may turn it off, auth-bugs §B9). */
+  readonly basicAuthEnabled?: boolean;
+  /** The bug-reproduction scenario to start in (`--scenario`, `--scenario-file`; fixtures/scenarios/README.md). */
+  readonly scenario?: Scenario;
   /** The main HTTPS listener's certificate: a user-supplied pair, a generated style, or a personality. */
   readonly tls:
     | { readonly certFile: string; readonly keyFile: string }
@@ -75,6 +81,10 @@ export interface RunningMock {
   readonly personalitySet: PersonalitySet | null;
   /** Seeded keys and tokens by name: the only place a whole key is given out after creation. */
   readonly keys: Readonly<Record<string, string>>;
+  /** The scenario's users' generated passwords by login (empty without a scenario). */
+  readonly passwords: Readonly<Record<string, string>>;
+  /** The scenario it started in, if any. */
+  readonly scenario: Scenario | null;
   readonly store: Store;
   readonly clock: Clock;
   readonly journal: Journal;
@@ -118,10 +128,14 @@ const MAX_HEADER_BYTES = 1024 * 1024;
  * as the state `reset()` returns to (also the in-process test harness's, mock/testing/in-process.ts).
  */
 export function initialStore(
-  opts: Pick<MockOptions, 'adminPassword' | 'users' | 'seedKeys' | 'seedTokens' | 'profile'>,
+  given: StateOptions & Pick<MockOptions, 'scenario'>,
   clock: Clock,
   random: RandomBytes,
-): { store: Store; keys: Record<string, string> } {
+): { store: Store; keys: Record<string, string>; passwords: Record<string, string> } {
+  // A scenario's users, keys and tokens join the mock's own (mock/scenarios/apply.ts).
+  const { opts, passwords } = given.scenario
+    ? withScenario(given, given.scenario, random)
+    : { opts: given, passwords: {} };
   const store = new Store();
   // grafana-auth §6.1: default admin user (Grafana server admin, org Admin).
   store.addUser(
@@ -151,7 +165,8 @@ export function initialStore(
     }).key;
   }
   store.saveInitialState();
-  return { store, keys };
+  if (given.scenario) applyClockAndLogins(given.scenario, store, clock);
+  return { store, keys, passwords };
 }
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
@@ -237,7 +252,7 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
   }
   // Certificates are dated by the wall clock (clients check them against it), not the mock's clock.
   const { certificate, caFile } = await mainCertificate(opts, set, Date.now());
-  const { store, keys } = initialStore(opts, clock, random);
+  const { store, keys, passwords } = initialStore(opts, clock, random);
   const journal = new Journal(opts.journalCapacity ?? 1000);
   const portNames = new Map<number, string>();
   let listenerUrls: ListenerUrls | null = null;
@@ -248,6 +263,9 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
     journal,
     random,
     keyMaxSecondsToLive: opts.keyMaxSecondsToLive,
+    ...(opts.basicAuthEnabled === undefined ? {} : { basicAuthEnabled: opts.basicAuthEnabled }),
+    ...(opts.scenario ? { scenario: opts.scenario } : {}),
+    initialState: opts,
     deviations: new Set(opts.deviations ?? []),
     listenerName: (port) => (port === null ? null : (portNames.get(port) ?? null)),
     listeners: () => listenerUrls,
@@ -358,6 +376,8 @@ export async function startMock(opts: MockOptions): Promise<RunningMock> {
       personalities,
       personalitySet: set,
       keys,
+      passwords,
+      scenario: opts.scenario ?? null,
       store,
       clock,
       journal,

@@ -280,6 +280,15 @@ export class Store {
     return true;
   }
 
+  /** Takes over another store's state, saved state and failed logins (a scenario switch, mock/scenarios/runtime.ts). */
+  replaceWith(other: Store): void {
+    this.state = other.state;
+    this.keysByName = other.keysByName;
+    this.tokensByDigest = other.tokensByDigest;
+    this.failedLogins = other.failedLogins;
+    this.saved = other.saved;
+  }
+
   /** Remembers the current users and keys as the state `reset()` returns to. */
   saveInitialState(): void {
     this.saved = cloneState(this.state);

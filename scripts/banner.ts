@@ -9,6 +9,8 @@ export function readyLine(m: RunningMock): string {
     http: m.httpUrl,
     caFile: m.caFile,
     keys: m.keys,
+    // A scenario (issue 13): which one, and its users' generated passwords, shown once like the keys.
+    ...(m.scenario ? { scenario: { id: m.scenario.id, title: m.scenario.title }, passwords: m.passwords } : {}),
     // Who to signal: under npm or npx the process a user started is not the mock.
     pid: process.pid,
   };
@@ -80,6 +82,11 @@ export function banner(m: RunningMock, profile: Profile, opts: { adminPassword: 
     `  admin        admin / ${opts.adminPassword}  (Grafana server admin)`,
     `  control API  ${m.httpsUrl}/__mock/requests  (mock only, not part of PMM; see README)`,
   ];
+  if (m.scenario) {
+    lines.push(`  scenario     ${m.scenario.id} — ${m.scenario.title}`, `               ${m.scenario.symptom}`);
+    for (const [login, password] of Object.entries(m.passwords))
+      lines.push(`  user         ${login} / ${password}  (scenario user, shown once)`);
+  }
   const entries = Object.entries(m.keys);
   for (const [name, key] of entries) {
     const what = isToken(key) ? `Service account "${name}", token "${name}"` : `API key "${name}"`;

@@ -37,10 +37,10 @@ export function requireOrgAdmin(c: Ctx, deps: AppDeps, action: string): Identity
  * grafana-auth §1.3 step 4: only when `api_key_max_seconds_to_live` != -1 — 0 (or omitted) and
  * more than the limit are refused; a negative TTL passes here. The same for tokens (grafana-auth §5.3).
  */
-export function checkMaxSecondsToLive(deps: Pick<AppDeps, 'keyMaxSecondsToLive'>, seconds: number): void {
-  if (deps.keyMaxSecondsToLive === -1) return;
+export function checkMaxSecondsToLive(deps: Pick<AppDeps, 'settings'>, seconds: number): void {
+  if (deps.settings.keyMaxSecondsToLive === -1) return;
   if (seconds === 0) throw grafanaError(400, 'Number of seconds before expiration should be set');
-  if (seconds > deps.keyMaxSecondsToLive)
+  if (seconds > deps.settings.keyMaxSecondsToLive)
     throw grafanaError(400, 'Number of seconds before expiration is greater than the global limit');
 }
 

@@ -59,11 +59,17 @@ export interface ResolveContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly profile: Profile;
+  /** grafana-auth §6.1: `[auth.basic] enabled`; absent = on. */
+  readonly settings?: { readonly basicAuthEnabled: boolean };
 }
 
 /** Resolves a credential (the caller's, or the `Bearer <t>` pmm-managed 3.x asks Grafana with). */
 export function resolveCredential(credential: Credential, ctx: ResolveContext): Resolution {
   const fail = ({ failure, reason }: Failed): Resolution => ({ ok: false, credential, failure, reason });
+  // auth-bugs §B9: with basic auth disabled, Basic credentials (users and `api_key:` alike) are refused; Bearer works.
+  const viaBasic = credential.kind === 'basic' || (credential.kind === 'apiKey' && credential.via === 'basic');
+  if (viaBasic && ctx.settings?.basicAuthEnabled === false)
+    return fail({ failure: 'basicAuthDisabled', reason: 'basic auth disabled' });
   switch (credential.kind) {
     case 'none':
       return { ok: false, credential, failure: null, reason: 'no credentials' };

@@ -24,11 +24,14 @@ export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
     c.set('rule', rule);
     // pmm-auth §2.2 step 4: role none → allow without asking Grafana.
     if (rule.role === 'none') return next();
-    const found = lookupRole(c, deps);
+    // pmm-auth §2.4: a cached successful look-up answers without asking Grafana (the auth-cache fault).
+    const cached = c.get('cachedRole');
+    const found = cached === undefined ? lookupRole(c, deps) : { role: cached };
     if ('code' in found) {
       if (found.failure) noteFailure(c, found.failure);
       throw authLayerError(deps.profile, found.code, found.message);
     }
+    c.set('pmmRole', found.role);
     // pmm-auth §2.1: a path without a rule needs `unlistedPathRole` (grafanaAdmin; the table's fallback).
     const need = rule.prefix === null ? behaviour.unlistedPathRole : rule.role;
     // pmm-auth §2.2 step 7: grafanaAdmin passes everything; else minRole <= role; else code 7.

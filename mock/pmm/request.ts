@@ -20,6 +20,9 @@ const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 /** The `Authorization` header lines as they arrived (Node keeps only the first in `headers`). */
 export function authorizationLines(c: Ctx): string[] {
+  // A proxy fault (mock/faults/layer.ts) changed what reaches PMM.
+  const override = c.get('authorizationOverride');
+  if (override) return override;
   const raw = incoming(c)?.rawHeaders;
   if (!raw) {
     const h = c.req.raw.headers.get('authorization');

@@ -126,6 +126,8 @@ export const pmm2: Profile = {
     invalidBasicHeader: { status: 401, message: 'Invalid Basic Auth Header', traceID: true },
     // grafana-auth §6.1: bad password, unknown or locked-out user (lower-case "invalid").
     invalidCredentials: { status: 401, message: 'invalid username or password', traceID: true },
+    // auth-bugs §B9: `[auth.basic] enabled = false` → "Bad Request: Not allowed." (REPORTED; status 400 UNVERIFIED).
+    basicAuthDisabled: { status: 400, message: 'Bad Request: Not allowed.', traceID: false },
   },
   // grafana-auth §6.2: a plain API key has no user id → 404 "user not found" (nil error, no traceID).
   userEndpointForKeys: { status: 404, message: 'user not found', traceID: false },

@@ -176,6 +176,8 @@ export const pmm3: Profile = {
       traceID: true,
       messageId: 'password-auth.failed',
     },
+    // auth-bugs §B9: `[auth.basic] enabled = false` → "Bad Request: Not allowed." (REPORTED; status 400 UNVERIFIED).
+    basicAuthDisabled: { status: 400, message: 'Bad Request: Not allowed.', traceID: false },
   },
   // grafana-auth §6.2 (LIKELY for 10.x; 11.1 UNVERIFIED): non-user identities get 403.
   userEndpointForKeys: { status: 403, message: 'Endpoint only available for users', traceID: false },

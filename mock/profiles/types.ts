@@ -22,7 +22,8 @@ export type AuthFailureKind =
   | 'disabledServiceAccount'
   | 'missingServiceAccount'
   | 'invalidBasicHeader'
-  | 'invalidCredentials';
+  | 'invalidCredentials'
+  | 'basicAuthDisabled';
 
 /** A Grafana JSON error: status, message, and whether Grafana attaches `"traceID":""` (an internal error was passed). */
 export interface GrafanaError {

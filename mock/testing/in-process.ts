@@ -10,11 +10,12 @@ import { createApp } from '../app.ts';
 import { createClock, type Clock } from '../clock.ts';
 import { Journal } from '../journal.ts';
 import { cryptoRandom } from '../random.ts';
+import { scenarioProfile } from '../scenarios/load.ts';
 import { initialStore, type MockOptions, type RunningMock } from '../server.ts';
 import { TEST_DEFAULTS } from './defaults.ts';
 
 /** What an in-process mock has of a running one: its state, and the addresses its requests claim. */
-export type InProcessMock = Pick<RunningMock, 'keys' | 'store' | 'clock' | 'journal'> & {
+export type InProcessMock = Pick<RunningMock, 'keys' | 'passwords' | 'scenario' | 'store' | 'clock' | 'journal'> & {
   /** The URL the HTTPS agent's requests name (Host header included); nothing listens there. */
   readonly httpsUrl: string;
   readonly httpUrl: string;
@@ -64,6 +65,16 @@ const HTTP_URL = 'http://127.0.0.1:8080';
 
 /** superagent's JSON test (`application/json`, `…+json`): supertest parses those bodies. */
 const JSON_TYPE = /[/+]json($|[^-\w])/i;
+
+/** A JSON body parsed; one that is not JSON (a fault's truncated or malformed body) is left as text only (`undefined`). */
+function parsed(text: string): unknown {
+  if (text === '') return '';
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
 
@@ -145,7 +156,7 @@ class InProcessRequest implements TestRequest {
     const headers: Record<string, string> = {};
     res.headers.forEach((value, name) => (headers[name] = value));
     const json = JSON_TYPE.test(headers['content-type'] ?? '');
-    return { status: res.status, headers, text, body: json ? (text === '' ? '' : JSON.parse(text)) : {} };
+    return { status: res.status, headers, text, body: json ? parsed(text) : {} };
   }
 }
 
@@ -163,10 +174,12 @@ function agentFor(fetch: Fetch, base: string): TestAgent {
 
 /** An in-process mock with the test defaults of startTestMock; `overrides` replace any option. */
 export function startInProcessMock(overrides: InProcessOptions = {}): Promise<InProcessTestMock> {
-  const opts = { ...TEST_DEFAULTS, ...overrides };
+  // A scenario names its product: its profile unless the test names one.
+  const product = overrides.scenario ? { profile: scenarioProfile(overrides.scenario) } : {};
+  const opts = { ...TEST_DEFAULTS, ...product, ...overrides };
   const clock = overrides.clock ?? createClock();
   // The same initial state as startMock's (harness.test.ts checks that both harnesses start alike).
-  const { store, keys } = initialStore(opts, clock, opts.random ?? cryptoRandom);
+  const { store, keys, passwords } = initialStore(opts, clock, opts.random ?? cryptoRandom);
   const journal = new Journal(opts.journalCapacity ?? 1000);
   const app = createApp({
     profile: opts.profile,
@@ -175,12 +188,24 @@ export function startInProcessMock(overrides: InProcessOptions = {}): Promise<In
     journal,
     random: opts.random ?? cryptoRandom,
     keyMaxSecondsToLive: opts.keyMaxSecondsToLive,
+    ...(opts.basicAuthEnabled === undefined ? {} : { basicAuthEnabled: opts.basicAuthEnabled }),
+    ...(opts.scenario ? { scenario: opts.scenario } : {}),
+    initialState: opts,
     deviations: new Set(opts.deviations ?? []),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const fetch: Fetch = (request, env) => app.fetch(request, env as never);
   return Promise.resolve({
-    mock: { keys, store, clock, journal, httpsUrl: HTTPS_URL, httpUrl: HTTP_URL },
+    mock: {
+      keys,
+      passwords,
+      scenario: opts.scenario ?? null,
+      store,
+      clock,
+      journal,
+      httpsUrl: HTTPS_URL,
+      httpUrl: HTTP_URL,
+    },
     clock,
     https: () => agentFor(fetch, HTTPS_URL),
     http: () => agentFor(fetch, HTTP_URL),

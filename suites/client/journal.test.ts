@@ -19,6 +19,7 @@ const ENTRY = {
   },
   rule: { prefix: '/v1/version', role: 'viewer' },
   status: 200,
+  fault: null,
 };
 
 describe('checkEntries', () => {

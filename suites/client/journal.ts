@@ -33,6 +33,8 @@ export interface JournalEntry {
   readonly rule: { readonly prefix: string | null; readonly role: string } | null;
   readonly status: number;
   readonly failure?: string | null;
+  /** The faults that acted on the request, comma-separated (issue 13; null: none). */
+  readonly fault?: string | null;
 }
 
 /** One event of `GET /__mock/tls` (fixtures/schemas/tls-event.schema.json). */
