@@ -49,4 +49,8 @@ export interface Scenario {
   readonly initial: ScenarioInitial;
   readonly faults: readonly FaultSpec[];
   readonly expect: readonly Expectation[];
+  /** For pmm-auth-check scenarios (suites/client); the mock does not read it. */
+  readonly client?: unknown;
+  /** The README's commands for the symptom, checked by a test; the mock does not read them. */
+  readonly reproduce?: unknown;
 }
