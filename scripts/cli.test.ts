@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCli, parseSeedKey, parseUser, UsageError } from '../mock/cli-options.ts';
+import { cliStart, parseCli, parseSeedKey, parseUser, UsageError } from '../mock/cli-options.ts';
+import pkg from '../package.json' with { type: 'json' };
 import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
 import { run } from '../mock/testing/run.ts';
 import {
@@ -19,6 +20,7 @@ import {
   waitForStdout,
 } from './cli-process.ts';
 
+const VERSION = pkg.version;
 const servers: Server[] = [];
 /** Processes a test may have left running (what it checks is that they stop by themselves). */
 const orphans: number[] = [];
@@ -119,6 +121,20 @@ describe.concurrent('pmm-auth-mock --json (issue 2 §8)', () => {
   );
 });
 
+/** What `pmm-auth-mock ARGS` printed and its exit code, as a process. */
+async function processOutcome(args: string[]): Promise<{ exit: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(args);
+  const { code } = await cli.exited;
+  return { exit: code, ...cli.out };
+}
+
+/** The same without a process: the bin's first step (mock/cli-options.ts cliStart), which must not start a mock. */
+function startOutcome(args: string[]): { exit: number; stdout: string; stderr: string } {
+  const start = cliStart(args, VERSION);
+  if (!('exit' in start)) throw new Error(`pmm-auth-mock ${args.join(' ')} would start a mock`);
+  return start;
+}
+
 describe.concurrent('bad flags (issue 2 §8: a one-line error and exit 2)', () => {
   it.each([
     ['an unknown flag', ['--nope']],
@@ -139,13 +155,13 @@ describe.concurrent('bad flags (issue 2 §8: a one-line error and exit 2)', () =
   ])(
     'issue 2 §8: %s → exactly one line on stderr, nothing on stdout, exit 2',
     async (_what, args) => {
-      const cli = startCli(args);
-      const { code } = await cli.exited;
-      expect(code).toBe(2);
-      expect(cli.out.stdout).toBe('');
-      expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
+      // The first as a process (its exit code); the others through what the bin runs first (cliStart).
+      const { exit, stdout, stderr } = args[0] === '--nope' ? await processOutcome(args) : startOutcome(args);
+      expect(exit).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
       if (args.includes('demo:Admin:-5'))
-        expect(cli.out.stderr).toContain('--seed-key "demo:Admin:-5": SECONDS must be an integer from 0 to');
+        expect(stderr).toContain('--seed-key "demo:Admin:-5": SECONDS must be an integer from 0 to');
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
