@@ -6,21 +6,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliStart, parseCli, parseSeedKey, parseUser, UsageError } from '../mock/cli-options.ts';
-import pkg from '../package.json' with { type: 'json' };
+import { parseCli, parseSeedKey, parseUser, UsageError } from '../mock/cli-options.ts';
 import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
 import { run } from '../mock/testing/run.ts';
 import {
   httpsGet,
   PROCESS_TEST_TIMEOUT_MS,
+  processOutcome,
   readyLine,
+  startOutcome,
   startCli,
   startProcess,
   stopAll,
   waitForStdout,
 } from './cli-process.ts';
 
-const VERSION = pkg.version;
 const servers: Server[] = [];
 /** Processes a test may have left running (what it checks is that they stop by themselves). */
 const orphans: number[] = [];
@@ -120,20 +120,6 @@ describe.concurrent('pmm-auth-mock --json (issue 2 §8)', () => {
     PROCESS_TEST_TIMEOUT_MS,
   );
 });
-
-/** What `pmm-auth-mock ARGS` printed and its exit code, as a process. */
-async function processOutcome(args: string[]): Promise<{ exit: number | null; stdout: string; stderr: string }> {
-  const cli = startCli(args);
-  const { code } = await cli.exited;
-  return { exit: code, ...cli.out };
-}
-
-/** The same without a process: the bin's first step (mock/cli-options.ts cliStart), which must not start a mock. */
-function startOutcome(args: string[]): { exit: number; stdout: string; stderr: string } {
-  const start = cliStart(args, VERSION);
-  if (!('exit' in start)) throw new Error(`pmm-auth-mock ${args.join(' ')} would start a mock`);
-  return start;
-}
 
 describe.concurrent('bad flags (issue 2 §8: a one-line error and exit 2)', () => {
   it.each([
