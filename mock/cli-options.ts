@@ -352,3 +352,22 @@ export function parseCli(argv: readonly string[]): CliOptions {
     },
   };
 }
+
+/**
+ * What `pmm-auth-mock` does before it starts a mock: print and exit (`--version` and `--help`
+ * exit 0; a usage error is one line on stderr, exit 2), or go on with the parsed options.
+ */
+export type CliStart = { exit: number; stdout: string; stderr: string } | { cli: CliOptions };
+
+export function cliStart(argv: readonly string[], version: string): CliStart {
+  // `--version`: the package's version, whatever else is on the command line.
+  if (argv.includes('--version')) return { exit: 0, stdout: `pmm-auth-mock ${version}\n`, stderr: '' };
+  let cli: CliOptions;
+  try {
+    cli = parseCli(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return { exit: 2, stdout: '', stderr: `pmm-auth-mock: ${e.message} (see --help)\n` };
+    throw e;
+  }
+  return cli.help ? { exit: 0, stdout: USAGE, stderr: '' } : { cli };
+}

@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli } from '../mock/cli-options.ts';
 import { run } from '../mock/testing/run.ts';
-import { httpsGet, PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll, waitForStdout } from './cli-process.ts';
+import {
+  httpsGet,
+  PROCESS_TEST_TIMEOUT_MS,
+  readyLine,
+  startCli,
+  startOutcome,
+  stopAll,
+  waitForStdout,
+} from './cli-process.ts';
 
 // The process tests run concurrently (each waits on its own child): what is left ends with the file.
 afterAll(stopAll);
@@ -137,10 +145,11 @@ describe.concurrent('pmm3 flags (issue 6; issue 2 §8: a one-line error and exit
   ])(
     '%s → exactly one line on stderr, nothing on stdout, exit 2',
     async (_what, args) => {
-      const cli = startCli([...args, '--https-port', '0', '--http-port', '-1']);
-      expect((await cli.exited).code).toBe(2);
-      expect(cli.out.stdout).toBe('');
-      expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
+      // Usage errors without a process (cliStart; scripts/cli.test.ts runs one as a process).
+      const { exit, stdout, stderr } = startOutcome([...args, '--https-port', '0', '--http-port', '-1']);
+      expect(exit).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

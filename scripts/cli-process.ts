@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
+import { cliStart } from '../mock/cli-options.ts';
+import pkg from '../package.json' with { type: 'json' };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
@@ -100,4 +102,18 @@ export interface ReadyLine {
 export async function readyLine(cli: Cli): Promise<ReadyLine> {
   const stdout = await waitForStdout(cli, '\n');
   return JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as ReadyLine;
+}
+
+/** What `pmm-auth-mock ARGS` printed and its exit code, as a process. */
+export async function processOutcome(args: string[]): Promise<{ exit: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(args);
+  const { code } = await cli.exited;
+  return { exit: code, ...cli.out };
+}
+
+/** The same without a process: the bin's first step (mock/cli-options.ts cliStart), which must not start a mock. */
+export function startOutcome(args: string[]): { exit: number; stdout: string; stderr: string } {
+  const start = cliStart(args, pkg.version);
+  if (!('exit' in start)) throw new Error(`pmm-auth-mock ${args.join(' ')} would start a mock`);
+  return start;
 }

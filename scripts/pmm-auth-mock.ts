@@ -1,31 +1,22 @@
 /** `pmm-auth-mock`: starts the mock from the command line (see `--help`). */
-import { parseCli, USAGE, UsageError } from '../mock/cli-options.ts';
+import { cliStart } from '../mock/cli-options.ts';
 import { startMock } from '../mock/server.ts';
 import pkg from '../package.json' with { type: 'json' };
 import { banner, readyLine } from './banner.ts';
-
-// `--version`: the package's version (package.json), whatever else is on the command line.
-if (process.argv.slice(2).includes('--version')) {
-  process.stdout.write(`pmm-auth-mock ${pkg.version}\n`);
-  process.exit(0);
-}
 
 const fail = (message: string, code: number): never => {
   process.stderr.write(`pmm-auth-mock: ${message}\n`);
   process.exit(code);
 };
 
-let cli;
-try {
-  cli = parseCli(process.argv.slice(2));
-} catch (e) {
-  if (e instanceof UsageError) fail(`${e.message} (see --help)`, 2);
-  throw e;
+// --version, --help and usage errors print and exit (mock/cli-options.ts cliStart).
+const start = cliStart(process.argv.slice(2), pkg.version);
+if ('exit' in start) {
+  process.stdout.write(start.stdout);
+  process.stderr.write(start.stderr);
+  process.exit(start.exit);
 }
-if (cli.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+const { cli } = start;
 
 let mock;
 try {

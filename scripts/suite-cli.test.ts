@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeTarget, json, startFakeTarget } from '../suites/_support/fake-target.ts';
-import { jsonReportOf, suiteOutcome } from '../suites/_support/suite-cli.ts';
+import { jsonReportOf, main, suiteOutcome } from '../suites/_support/suite-cli.ts';
+import { Writable } from 'node:stream';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TIMEOUT_MS = 60_000;
@@ -37,6 +38,27 @@ function envWith(vars: Record<string, string>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PMM_')));
   return { ...env, ...vars };
 }
+
+/**
+ * The same command without a process: its main() in this thread, output captured. For what it
+ * decides before vitest starts (refusals, --help), one call at a time; the first refusal, --version
+ * and Ctrl-C run as processes.
+ */
+async function inProcess(args: string[], vars: Record<string, string>): Promise<Run> {
+  const text = { stdout: '', stderr: '' };
+  const sink = (k: keyof typeof text) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        text[k] += chunk.toString();
+        done();
+      },
+    });
+  // One at a time: the target checks share this module's HTTPS agents, closed at the end of each.
+  const code = inProcessQueue.then(() => main(args, envWith(vars), sink('stdout'), sink('stderr')));
+  inProcessQueue = code.catch(() => 0);
+  return { code: await code, ...text };
+}
+let inProcessQueue: Promise<number> = Promise.resolve(0);
 
 /** Runs the entry point; `onStart` may signal it. */
 function suite(args: string[], vars: Record<string, string>, onStart?: (pid: number) => void): Promise<Run> {
@@ -114,7 +136,7 @@ describe.concurrent('issue 11: pmm-auth-suite refuses a setup it cannot test (ex
   it(
     'a path in PMM_SERVER_URL is refused, not dropped: exit 2 before any request',
     async () => {
-      const run = await suite([], { PMM_SERVER_URL: `https://admin:pw@127.0.0.1:${notPmm.port}/__mock` });
+      const run = await inProcess([], { PMM_SERVER_URL: `https://admin:pw@127.0.0.1:${notPmm.port}/__mock` });
       expect(run.code).toBe(2);
       expect(firstLine(run.stderr)).toMatch(
         /^pmm-auth-conformance: PMM_SERVER_URL must name the PMM server without a path, got "\/__mock" after the host: .*set PMM_SERVER_URL=https:\/\/…@127\.0\.0\.1:\d+$/,
@@ -127,7 +149,7 @@ describe.concurrent('issue 11: pmm-auth-suite refuses a setup it cannot test (ex
   it(
     'a self-signed certificate without PMM_SERVER_CA_FILE: exit 2, the line says which variable to set',
     async () => {
-      const run = await suite([], { PMM_SERVER_URL: `https://admin:pw@127.0.0.1:${notPmm.port}` });
+      const run = await inProcess([], { PMM_SERVER_URL: `https://admin:pw@127.0.0.1:${notPmm.port}` });
       expect(run.code).toBe(2);
       expect(firstLine(run.stderr)).toMatch(
         /^pmm-auth-conformance: cannot test https:\/\/127\.0\.0\.1:\d+: the certificate of 127\.0\.0\.1:\d+ is not trusted \(self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT\): set PMM_SERVER_CA_FILE=\/path\/to\/ca\.pem \(the CA that issued it\) or PMM_SERVER_INSECURE_TLS=1/,
@@ -141,7 +163,7 @@ describe.concurrent('issue 11: pmm-auth-suite refuses a setup it cannot test (ex
     'connection refused: exit 2, check the host and port',
     async () => {
       const port = await closedPort();
-      const run = await suite([], {
+      const run = await inProcess([], {
         PMM_SERVER_URL: `https://admin:pw@127.0.0.1:${port}`,
         PMM_SERVER_INSECURE_TLS: '1',
       });
@@ -156,7 +178,7 @@ describe.concurrent('issue 11: pmm-auth-suite refuses a setup it cannot test (ex
   it(
     'a CA file that is not a certificate: exit 2 before any request',
     async () => {
-      const run = await suite([], {
+      const run = await inProcess([], {
         PMM_SERVER_URL: 'https://admin:pw@127.0.0.1:1',
         PMM_SERVER_CA_FILE: join(ROOT, 'package.json'),
       });
@@ -171,7 +193,7 @@ describe.concurrent('issue 11: pmm-auth-suite refuses a setup it cannot test (ex
   it(
     'admin credentials refused: exit 2, one login attempt, never retried (Grafana locks the admin)',
     async () => {
-      const run = await suite([], {
+      const run = await inProcess([], {
         PMM_SERVER_URL: `https://admin:wrong@127.0.0.1:${refusesAdmin.port}`,
         PMM_SERVER_CA_FILE: caFile,
       });
@@ -216,7 +238,7 @@ describe.concurrent('issue 11: pmm-auth-suite refuses a setup it cannot test (ex
   it(
     '--help: exit 0, the usage with the exit-code contract',
     async () => {
-      const run = await suite(['--help'], {});
+      const run = await inProcess(['--help'], {});
       expect(run.code).toBe(0);
       expect(firstLine(run.stdout)).toMatch(/^Usage: pmm-auth-suite /);
       expect(run.stdout).toMatch(/Exit status:\n {2}0 .*\n[\s\S]* {2}1 .*\n[\s\S]* {2}2 .*\n[\s\S]* {2}130 /);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CERT_DIR } from '../mock/tls/certs.ts';
+import { startOutcome } from './cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NAMES = Object.keys(
@@ -193,10 +194,11 @@ describe.concurrent('pmm-auth-mock --tls (issue 3 §2)', () => {
   ])(
     'issue 3 §2: %s → exactly one line on stderr, nothing on stdout, exit 2',
     async (_what, args) => {
-      const cli = mockCli([...args, '--json', '--https-port', '0', '--http-port', '0']);
-      expect(await cli.exited).toBe(2);
-      expect(cli.out.stdout).toBe('');
-      expect(cli.out.stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
+      // Usage errors without a process (cliStart; scripts/cli.test.ts runs one as a process).
+      const { exit, stdout, stderr } = startOutcome([...args, '--json', '--https-port', '0', '--http-port', '0']);
+      expect(exit).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^pmm-auth-mock: [^\n]+\n$/);
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

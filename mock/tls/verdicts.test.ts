@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, TlsEvent } from '../journal.ts';
 import { startTestMock, type TestMock } from '../testing/harness.ts';
-import { python3 } from '../testing/python.ts';
+import { pythonWorker, type PythonWorker } from '../testing/python.ts';
 import { run } from '../testing/run.ts';
 import { DEFAULT_CERT_DIR } from './certs.ts';
 
@@ -61,30 +61,33 @@ const NODE_X509_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** A TLS client over 127.0.0.1 that checks the host name "localhost"; mode ca uses Python's ssl module as 3.13 does. */
+/**
+ * A TLS client over 127.0.0.1 that checks the host name "localhost"; mode ca uses Python's ssl
+ * module as 3.13 does. `cell` runs in one Python process for all cells (mock/testing/python.ts).
+ */
 const PYTHON_CLIENT = `
-import socket, ssl, sys
-mode, port, cafile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-if mode == 'insecure':
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-else:
-    ctx = ssl.create_default_context(cafile=cafile) if mode == 'ca' else ssl.create_default_context()
-    ctx.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
-try:
-    with socket.create_connection(('127.0.0.1', port), timeout=10) as raw:
-        with ctx.wrap_socket(raw, server_hostname='localhost') as s:
-            s.sendall(b'GET /v1/readyz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n')
-            data = b''
-            while b'\\r\\n' not in data:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-    print('status', data.split(b'\\r\\n', 1)[0].decode())
-except ssl.SSLCertVerificationError as e:
-    print('refuse', type(e).__name__, e.verify_message)
+import socket, ssl
+def cell(mode, port, cafile):
+    if mode == 'insecure':
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    else:
+        ctx = ssl.create_default_context(cafile=cafile) if mode == 'ca' else ssl.create_default_context()
+        ctx.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
+    try:
+        with socket.create_connection(('127.0.0.1', int(port)), timeout=10) as raw:
+            with ctx.wrap_socket(raw, server_hostname='localhost') as s:
+                s.sendall(b'GET /v1/readyz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n')
+                data = b''
+                while b'\\r\\n' not in data:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+        return 'status ' + data.split(b'\\r\\n', 1)[0].decode()
+    except ssl.SSLCertVerificationError as e:
+        return 'refuse %s %s' % (type(e).__name__, e.verify_message)
 `;
 
 interface Attempt {
@@ -141,12 +144,14 @@ function viaNode(mode: Mode, port: number): Promise<Attempt> {
   });
 }
 
+let python: Promise<PythonWorker> | undefined;
+
 async function viaPython(mode: Mode, port: number): Promise<Attempt> {
-  const r = await run(await python3(), ['-c', PYTHON_CLIENT, mode, String(port), ROOT_CA]);
-  const out = r.stdout.trim();
-  if (r.code === 0 && /^status HTTP\/1\.1 200\b/.test(out)) return { outcome: 'accept', detail: out };
-  if (r.code === 0 && out.startsWith('refuse SSLCertVerificationError')) return { outcome: 'refuse', detail: out };
-  return { outcome: 'other', detail: `exit ${r.code}: ${out} ${r.stderr.trim().split('\n').pop() ?? ''}` };
+  python ??= pythonWorker(PYTHON_CLIENT);
+  const out = (await (await python).call([mode, String(port), ROOT_CA])).trim();
+  if (/^status HTTP\/1\.1 200\b/.test(out)) return { outcome: 'accept', detail: out };
+  if (out.startsWith('refuse SSLCertVerificationError')) return { outcome: 'refuse', detail: out };
+  return { outcome: 'other', detail: out };
 }
 
 const ATTEMPT: Record<Client, (mode: Mode, port: number) => Promise<Attempt>> = {
@@ -175,6 +180,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (observed.length > 0) console.log(`issue 3 'either' cells observed:\n  ${observed.join('\n  ')}`);
+  await (await python)?.close();
   await t?.close();
 });
 

@@ -15,7 +15,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMock, type SpawnedMock } from '../_support/spawn-mock.ts';
 import { skipIfMissing } from './installed.ts';
 import { startMockPool, type MockPool } from './mock-pool.ts';
-import { cleanupRuns, readReport, refusedRun, ROOT, runCheck, startCheck, verdictOf } from './run-check.ts';
+import {
+  cleanupRuns,
+  readReport,
+  refusedInProcess,
+  refusedRun,
+  ROOT,
+  runCheck,
+  startCheck,
+  verdictOf,
+} from './run-check.ts';
 
 const dirs: string[] = [];
 /** A directory of this file's own, for the tiny clients below and their pid files. */
@@ -168,8 +177,9 @@ describe('pmm-auth-check expectations and edge cases', () => {
     expect(verdictOf(run.report, 'wget', 'pmm2', 'client.bearer.exact').verdict).toBe('PASS');
   }, 120_000);
 
-  // These exit before any mock or client starts: side by side. The first line says why.
-  it.concurrent.each<[string, string[], RegExp, NodeJS.ProcessEnv?]>([
+  // These exit before any mock or client starts: in this process (refusedInProcess), one after the
+  // other; the last one (a client resolved first) as a process, which also shows the exit code. The first line says why.
+  it.each<[string, string[], RegExp, NodeJS.ProcessEnv?]>([
     ['an unknown built-in', ['--only', 'netscape'], /--only: unknown client/],
     ['a --client without =', ['--client', 'nameonly'], /expected NAME=EXECUTABLE/],
     ['a case glob that matches nothing', ['--cases', 'client.nothing.*'], /matches no case/],
@@ -224,7 +234,7 @@ describe('pmm-auth-check expectations and edge cases', () => {
   ])(
     'issues 5, 6, 10, 11: %s → exit 2, a first line saying why, and no report',
     async (_label, args, message, env) => {
-      const error = await refusedRun(args, env);
+      const error = await (env ? refusedRun(args, env) : refusedInProcess(args));
       expect(error.message).toMatch(/exit 2/);
       expect(error.first).toMatch(message);
       expect(error.reportDirLeft, 'the report directory it created is removed').toBe(false);

@@ -6,7 +6,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { main } from './cli.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -172,4 +174,60 @@ export async function refusedRun(args: string[], env: NodeJS.ProcessEnv = {}): P
     first: run.stderr.split('\n')[0] ?? '',
     reportDirLeft: existsSync(run.dir),
   });
+}
+
+/** Output written to a stream, as text. */
+function capture(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+let inProcess: Promise<unknown> = Promise.resolve();
+
+/**
+ * refusedRun without a process: the CLI's `main()` in this worker thread, with its own report
+ * directory and TMPDIR (and `env`) set on this thread's process.env for the call, one call at a
+ * time. For refusals decided before any client or mock starts (usage, report directory,
+ * expectation files); what a process adds (its exit code) is covered by refusedRun. Not while a
+ * process test of the same file starts (tmpdir() is this thread's TMPDIR meanwhile).
+ */
+export function refusedInProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Refusal> {
+  const call = inProcess.then(async (): Promise<Refusal> => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmmconf-clients-'));
+    dirs.push(dir);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const report = join(dir, 'report');
+    const saved = { ...process.env };
+    const signals = ['SIGINT', 'SIGTERM', 'exit'].map((s) => process.listenerCount(s));
+    Object.assign(process.env, { PATH: RUN_PATH, TMPDIR: tmp, ...env });
+    const out = capture();
+    const err = capture();
+    let code: number;
+    try {
+      code = await main(['clients', '--report-dir', report, ...args], out.stream, err.stream);
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+    if (['SIGINT', 'SIGTERM', 'exit'].some((s, i) => process.listenerCount(s) !== signals[i]))
+      throw new Error(`pmm-auth-check ${args.join(' ')}: got past its up-front checks (use refusedRun)`);
+    const run = { code, signal: null, stdout: out.text(), stderr: err.text(), dir: report, leftovers: leftIn(tmp) };
+    const wrote = existsSync(join(report, 'report.json'));
+    const message = wrote
+      ? `exit ${code} with a report`
+      : `pmm-auth-check wrote no report.json (exit ${code}): ${run.stderr.slice(-1500)}`;
+    return Object.assign(new Error(message), run, {
+      first: run.stderr.split('\n')[0] ?? '',
+      reportDirLeft: existsSync(report),
+    });
+  });
+  inProcess = call.catch(() => undefined);
+  return call;
 }
