@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { redactKeys } from '../journal.ts';
 import { PROFILES } from '../profiles/index.ts';
 import { startInProcessMock, type InProcessTestMock } from '../testing/in-process.ts';
-import { type KeyRef, type Mangle, type RequestSpec, type Secret, controlArb, requestArb } from './arbitraries.ts';
+import { type KeyRef, type Mangle, type RequestSpec, type Secret, requestArb } from './arbitraries.ts';
+import { controlArb } from './control-arbitraries.ts';
 import { type Documented5xx, documentedRow, loadDocumented5xx } from './documented-5xx.ts';
 
 export type ProfileName = 'pmm2' | 'pmm3';
