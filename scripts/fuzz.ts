@@ -61,6 +61,8 @@ function print(r: FuzzReport, seconds: number): void {
     `${r.profile}: ${total} requests in ${seconds.toFixed(1)} s — ${byStatus}\n` +
       `${r.profile}: crashes ${r.crashes}, hangs ${r.hangs}, undocumented 5xx ${r.undocumented}, leaked keys ${r.leaks}, GET /v1/readyz afterwards ${r.readyz}\n`,
   );
+  const documented = Object.entries(r.documented).map(([id, n]) => `${id}: ${n}`);
+  if (documented.length > 0) process.stdout.write(`${r.profile}: documented 5xx — ${documented.join(', ')}\n`);
   for (const f of r.failures) process.stdout.write(`${f}\n`);
 }
 

@@ -98,24 +98,35 @@ const auth: fc.Arbitrary<AuthSpec> = fc.record(
   { requiredKeys: ['scheme', 'sep', 'secret'] },
 );
 
-/** Paths the profiles serve (a `{id}` is filled in), and a few around them. */
-const GRAFANA_PATHS = [
-  '/graph/api/auth/key',
-  '/graph/api/auth/keys',
-  '/graph/api/auth/keys/{id}',
-  '/graph/api/health',
-  '/graph/api/user',
-  '/graph/api/user/orgs',
-  '/graph/api/auth/serviceaccount',
-  '/graph/api/serviceaccounts',
-  '/graph/api/serviceaccounts/search',
-  '/graph/api/serviceaccounts/migrationstatus',
-  '/graph/api/serviceaccounts/hideApiKeys',
-  '/graph/api/serviceaccounts/migrate',
-  '/graph/api/serviceaccounts/migrate/{id}',
-  '/graph/api/serviceaccounts/{id}',
-  '/graph/api/serviceaccounts/{id}/tokens',
-  '/graph/api/serviceaccounts/{id}/tokens/{id}',
+/** The routes the profiles serve (a `{id}` is filled in; mock/routes.ts), and paths around them. */
+const SA = '/graph/api/serviceaccounts';
+const GRAFANA_ROUTES: readonly (readonly [string, string])[] = [
+  ['GET', '/graph/api/auth/key'],
+  ['GET', '/graph/api/auth/keys'],
+  ['POST', '/graph/api/auth/keys'],
+  ['DELETE', '/graph/api/auth/keys/{id}'],
+  ['GET', '/graph/api/health'],
+  ['GET', '/graph/api/user'],
+  ['GET', '/graph/api/user/orgs'],
+  ['GET', '/graph/api/auth/serviceaccount'],
+  ['POST', SA],
+  ['GET', `${SA}/search`],
+  ['GET', `${SA}/migrationstatus`],
+  ['POST', `${SA}/hideApiKeys`],
+  ['POST', `${SA}/migrate`],
+  ['POST', `${SA}/migrate/{id}`],
+  ['GET', `${SA}/{id}`],
+  ['PATCH', `${SA}/{id}`],
+  ['DELETE', `${SA}/{id}`],
+  ['GET', `${SA}/{id}/tokens`],
+  ['POST', `${SA}/{id}/tokens`],
+  ['DELETE', `${SA}/{id}/tokens/{id}`],
+];
+const ROUTES = [
+  ...GRAFANA_ROUTES,
+  ...Object.values(PROFILES).flatMap((p) => p.pmmEndpoints.map((e) => [e.method, e.path] as const)),
+];
+const OTHER_PATHS = [
   '/graph',
   '/graph/login',
   '/graph/api/nothing',
@@ -124,8 +135,7 @@ const GRAFANA_PATHS = [
   '/v1/management/Node/List',
   '/__mock/routes',
 ];
-const PMM_PATHS = [...new Set(Object.values(PROFILES).flatMap((p) => p.pmmEndpoints.map((e) => e.path)))];
-const KNOWN_PATHS = [...GRAFANA_PATHS, ...PMM_PATHS];
+const KNOWN_PATHS = [...new Set([...ROUTES.map(([, p]) => p), ...OTHER_PATHS])];
 
 const id = fc.oneof(
   fc.nat(12).map(String),
@@ -188,19 +198,23 @@ function edit(path: string, e: PathEdit): string {
   }
 }
 
-export const pathArb: fc.Arbitrary<string> = fc
-  .tuple(
-    fc.constantFrom(...KNOWN_PATHS),
-    id,
-    id,
-    fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, fc.array(pathEdit, { minLength: 1, maxLength: 3 })),
-  )
-  .map(([p, a, b, edits]) => {
-    let n = 0;
-    const filled = p.replaceAll('{id}', () => (n++ === 0 ? a : b));
-    // Whatever the edits, a request target starts with `/` (else the URL would name another host).
-    return edits.reduce(edit, filled).replace(/^\/*/, '/');
-  });
+/** A path of `template`: its `{id}`s filled in, and none to three edits. */
+const pathOf = (template: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc
+    .tuple(
+      template,
+      id,
+      id,
+      fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, fc.array(pathEdit, { minLength: 1, maxLength: 3 })),
+    )
+    .map(([p, a, b, edits]) => {
+      let n = 0;
+      const filled = p.replaceAll('{id}', () => (n++ === 0 ? a : b));
+      // Whatever the edits, a request target starts with `/` (else the URL would name another host).
+      return edits.reduce(edit, filled).replace(/^\/*/, '/');
+    });
+
+export const pathArb: fc.Arbitrary<string> = pathOf(fc.constantFrom(...KNOWN_PATHS));
 
 const queryPair = fc.tuple(
   fc.oneof(
@@ -219,7 +233,12 @@ const keyBody = fc.record(
       fc.integer(),
       fc.constant(null),
     ),
-    role: fc.oneof(fc.constantFrom('Viewer', 'Editor', 'Admin', 'None', 'viewer', ''), fc.integer(), fc.constant(null)),
+    role: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('Viewer', 'Editor', 'Admin') },
+      fc.constantFrom('None', 'viewer', ''),
+      fc.integer(),
+      fc.constant(null),
+    ),
     secondsToLive: fc.oneof(
       fc.integer(),
       fc.double(),
@@ -228,6 +247,7 @@ const keyBody = fc.record(
     ),
     isDisabled: fc.boolean(),
     login: fc.string({ maxLength: 10 }),
+    server_name: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
   },
   { requiredKeys: [] },
 );
@@ -250,21 +270,26 @@ export const CONTENT_TYPES = [
   'application/JSON',
 ];
 
-export const requestArb: fc.Arbitrary<RequestSpec> = fc.record(
+/** Credentials that work, or nearly: the mock's keys as Bearer or Basic, the users' passwords. */
+const goodAuth: fc.Arbitrary<AuthSpec> = fc.oneof(
+  fc.record({ scheme: fc.constant('Bearer'), sep: fc.constant(' '), secret: fc.record({ key: keyRef, mangle }) }),
+  fc.record({
+    scheme: fc.constant('Basic'),
+    sep: fc.constant(' '),
+    basicLogin: fc.constantFrom('api_key', 'service_token'),
+    secret: fc.record({ key: keyRef, mangle }),
+  }),
+  fc
+    .constantFrom(['admin', 'admin-test-pw'], ['viewer', 'viewer-pw'], ['editor', 'editor-pw'], ['orgadmin', 'x'])
+    .map(([login, password]) => ({ scheme: 'Basic', sep: ' ', basicLogin: login!, secret: { text: password! } })),
+);
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'get', 'Post', 'PROPFIND', 'FOO'];
+
+/** Any method, any known path, any credential. */
+const anyRequest: fc.Arbitrary<RequestSpec> = fc.record(
   {
-    method: fc.constantFrom(
-      'GET',
-      'POST',
-      'PUT',
-      'PATCH',
-      'DELETE',
-      'HEAD',
-      'OPTIONS',
-      'get',
-      'Post',
-      'PROPFIND',
-      'FOO',
-    ),
+    method: fc.constantFrom(...METHODS),
     path: pathArb,
     query: fc.array(queryPair, { maxLength: 3 }),
     auth: fc.option(auth, { freq: 5, nil: undefined }),
@@ -274,3 +299,24 @@ export const requestArb: fc.Arbitrary<RequestSpec> = fc.record(
   },
   { requiredKeys: ['method', 'path', 'query', 'listener', 'auth'] },
 );
+
+/** A route's own method and path, mostly good credentials, odd bodies: reaches the handlers. */
+const routedRequest: fc.Arbitrary<RequestSpec> = fc
+  .tuple(
+    fc.constantFrom(...ROUTES),
+    anyRequest,
+    fc.oneof({ weight: 3, arbitrary: goodAuth }, auth),
+    fc.oneof({ weight: 3, arbitrary: keyBody.map((b) => JSON.stringify(b)) }, jsonBodyArb),
+  )
+  .chain(([[method, path], rest, credential, body]) =>
+    pathOf(fc.constant(path)).map((p) => ({
+      ...rest,
+      method,
+      path: p,
+      auth: credential,
+      body,
+      contentType: 'application/json',
+    })),
+  );
+
+export const requestArb: fc.Arbitrary<RequestSpec> = fc.oneof(anyRequest, routedRequest);

@@ -30,6 +30,8 @@ export interface FuzzReport {
   readonly profile: ProfileName;
   /** Requests sent, by answer status (`unsendable`: a request the Fetch API refuses to build). */
   readonly statuses: Record<string, number>;
+  /** The documented 5xx answers seen, by row id (fixtures/documented-5xx.json). */
+  readonly documented: Record<string, number>;
   readonly crashes: number;
   readonly hangs: number;
   readonly undocumented: number;
@@ -86,6 +88,7 @@ class Target {
   private created: string | undefined;
   private seq = 0;
   readonly statuses: Record<string, number> = {};
+  readonly documented: Record<string, number> = {};
 
   constructor(
     readonly t: InProcessTestMock,
@@ -162,8 +165,9 @@ class Target {
       // A HEAD answer has no body: the same request as GET gives the text to match (same status).
       const text = /^HEAD$/i.test(method) ? await this.getText(spec, target, headers, res.status) : res.text;
       const a = { profile: this.profile, method: method.toUpperCase(), path, status: res.status, text };
-      if (!documentedRow(this.rows, a))
-        throw new Finding('undocumented', `undocumented ${res.status}: ${redactKeys(text.slice(0, 200))}`);
+      const row = documentedRow(this.rows, a);
+      if (!row) throw new Finding('undocumented', `undocumented ${res.status}: ${redactKeys(text.slice(0, 200))}`);
+      this.documented[row.id] = (this.documented[row.id] ?? 0) + 1;
     }
     this.checkJournal();
   }
@@ -254,7 +258,14 @@ export async function fuzzProfile(opts: FuzzOptions): Promise<FuzzReport> {
     failures.push(`${opts.profile}: ${(e as Error).message}`);
   }
   await t.close();
-  return { profile: opts.profile, statuses: target.statuses, ...found, failures, readyz };
+  return {
+    profile: opts.profile,
+    statuses: target.statuses,
+    documented: target.documented,
+    ...found,
+    failures,
+    readyz,
+  };
 }
 
 /** True when a report has no crash, hang, undocumented 5xx or leak and the mock still answers. */
