@@ -24,6 +24,8 @@ export interface FuzzOptions {
   readonly boundMs?: number;
   /** The documented 5xx answers (default: fixtures/documented-5xx.json). */
   readonly rows?: readonly Documented5xx[];
+  /** The requests of the request property (default: requestArb); a test's own, to make a finding certain. */
+  readonly requests?: fc.Arbitrary<RequestSpec>;
 }
 
 export interface FuzzReport {
@@ -225,7 +227,7 @@ export async function fuzzProfile(opts: FuzzOptions): Promise<FuzzReport> {
   const failures: string[] = [];
   const control = Math.max(1, Math.round(opts.runs / 5));
   const properties = [
-    ['requests', requestArb, Math.max(1, opts.runs - control)],
+    ['requests', opts.requests ?? requestArb, Math.max(1, opts.runs - control)],
     ['control API', controlArb, control],
   ] as const;
   for (const [i, [name, arb, numRuns]] of properties.entries()) {
