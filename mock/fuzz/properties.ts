@@ -162,7 +162,8 @@ class Target {
     if (typeof given === 'string' && given.length >= 16) this.known.add((this.created = given));
     const error = this.errors.shift();
     if (error) throw new Finding('crashes', `the app caught an unexpected error (500): ${error}`);
-    const path = target.split('?')[0]!;
+    // The path as the router sees it (dot segments resolved, as nginx resolves them before Grafana).
+    const path = new URL(`https://127.0.0.1${target}`).pathname;
     if (res.status >= 500) {
       // A HEAD answer has no body: the same request as GET gives the text to match (same status).
       const text = /^HEAD$/i.test(method) ? await this.getText(spec, target, headers, res.status) : res.text;
