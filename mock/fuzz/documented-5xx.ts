@@ -25,7 +25,7 @@ export function loadDocumented5xx(): Documented5xx[] {
 export interface Answer5xx {
   readonly profile: string;
   readonly method: string;
-  /** The request's path as the router sees it: WHATWG URL's pathname (dot segments resolved). */
+  /** The request's path as the router sees it: WHATWG URL's pathname (dot segments resolved), `%XX` decoded. */
   readonly path: string;
   readonly status: number;
   /** The answer's text (JSON with `message` or `error`, or anything else). */

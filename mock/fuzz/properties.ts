@@ -162,8 +162,10 @@ class Target {
     if (typeof given === 'string' && given.length >= 16) this.known.add((this.created = given));
     const error = this.errors.shift();
     if (error) throw new Finding('crashes', `the app caught an unexpected error (500): ${error}`);
-    // The path as the router sees it (dot segments resolved, as nginx resolves them before Grafana).
-    const path = new URL(`https://127.0.0.1${target}`).pathname;
+    // The path as routed: dot segments resolved and `%XX` decoded, as nginx normalizes it before Grafana.
+    const path = new URL(`https://127.0.0.1${target}`).pathname.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) =>
+      String.fromCharCode(Number.parseInt(h, 16)),
+    );
     if (res.status >= 500) {
       // A HEAD answer has no body: the same request as GET gives the text to match (same status).
       const text = /^HEAD$/i.test(method) ? await this.getText(spec, target, headers, res.status) : res.text;
