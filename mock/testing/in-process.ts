@@ -53,6 +53,8 @@ export interface InProcessTestMock {
   readonly clock: Clock;
   https(): TestAgent;
   http(): TestAgent;
+  /** A request with any method (the fuzz suite's), to the HTTPS or the HTTP listener's address. */
+  request(method: string, path: string, listener?: 'https' | 'http'): TestRequest;
   close(): Promise<void>;
 }
 
@@ -209,6 +211,8 @@ export function startInProcessMock(overrides: InProcessOptions = {}): Promise<In
     clock,
     https: () => agentFor(fetch, HTTPS_URL),
     http: () => agentFor(fetch, HTTP_URL),
+    request: (method, path, listener = 'https') =>
+      new InProcessRequest(fetch, listener === 'https' ? HTTPS_URL : HTTP_URL, method, path),
     close: () => Promise.resolve(),
   });
 }
