@@ -96,6 +96,9 @@ const DEFAULT_PORTS = { 'https:': '8443', 'http:': '8080' } as const;
 /** Where `redirect` sends a request, or null when it is there already (no redirect loop). */
 function redirectTarget(c: Ctx, deps: AppDeps, to: RedirectTarget): URL | null {
   const here = new URL(c.req.url);
+  // The origin the client named: the Host header (as redirectWithoutPort reads it).
+  const host = c.req.header('host');
+  if (host) here.host = host;
   if (to === 'other-host') {
     if (here.hostname === 'localhost') return null;
     const there = new URL(here);
