@@ -64,6 +64,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     settings: { keyMaxSecondsToLive: -1, basicAuthEnabled: true },
     faults: new FaultSet(),
     listenerName: options.listenerName ?? (() => null),
+    listeners: () => options.listeners?.() ?? {},
   };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const baseSettings = {

@@ -294,7 +294,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new UsageError('--cert and --key must be given together');
   if (values.cert !== undefined && values['cert-style'] !== undefined)
     throw new UsageError('--cert-style applies to generated certificates; it cannot be combined with --cert/--key');
-  const style = (values['cert-style'] ?? 'mock') as CertStyle;
+  // auth-bugs §B14: a scenario may name the certificate it starts with; the certificate flags win.
+  const style = (values['cert-style'] ?? scenario?.initial.settings?.certificate ?? 'mock') as CertStyle;
   if (!CERT_STYLES.includes(style))
     throw new UsageError(`--cert-style must be one of ${CERT_STYLES.join(', ')}, got "${style}"`);
   const personalities = values.tls === undefined ? undefined : parseTls(values.tls);

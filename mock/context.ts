@@ -23,6 +23,8 @@ export interface AppDeps {
   readonly faults: FaultSet;
   /** The personality of the listener on a local port (null for the main listeners). */
   readonly listenerName: (port: number | null) => string | null;
+  /** The main listeners' URLs: `http` undefined while unknown (an app not started by mock/server.ts), null when not listening. */
+  readonly listeners: () => { readonly https?: string; readonly http?: string | null };
 }
 
 export interface MockSettings {

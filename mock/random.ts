@@ -34,3 +34,12 @@ export function randomDigits(random: RandomBytes, length: number): string {
   for (const b of random(length)) s += String(b % 10);
   return s;
 }
+
+/**
+ * A password with every character auth-bugs §B10 names (`# / @ : %`) among 16 alphanumerics: each
+ * breaks a client that puts it raw into URL user info, or percent-decodes it twice.
+ */
+export function specialCharacterPassword(random: RandomBytes): string {
+  const a = randomAlphanumeric(random, 16);
+  return `${a.slice(0, 3)}#${a.slice(3, 6)}/${a.slice(6, 9)}@${a.slice(9, 11)}:${a.slice(11, 13)}%${a.slice(13)}`;
+}

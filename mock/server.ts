@@ -24,12 +24,15 @@ import { nginxPage } from './errors.ts';
 import { ensureCertificate, loadCertificatePair, type CertPair, type CertStyle } from './tls/certs.ts';
 import { ensurePersonalities, type PersonalitySet } from './tls/personalities.ts';
 import { recordTlsEvents } from './tls/events.ts';
+import type { SecretShape } from './identity/key-codec.ts';
 
 export interface SeedKey {
   readonly name: string;
   readonly role: OrgRole;
   /** 0 or absent: never expires. */
   readonly secondsToLive?: number;
+  /** A scenario's legacy key may ask for a secret with `+ / =` in its key (auth-bugs §B10). */
+  readonly secretShape?: SecretShape;
 }
 
 export interface MockOptions {
@@ -149,6 +152,7 @@ export function initialStore(
     keys[k.name] = issueLegacyKey(
       { store, clock, random },
       { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 },
+      k.secretShape,
     ).key;
   }
   for (const t of opts.seedTokens ?? []) {

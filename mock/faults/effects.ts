@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AppDeps, Ctx } from '../context.ts';
 import { authLayerError, GRPC, grafanaErrorBody, grafanaResponse, grpcErrorResponse, nginxPage } from '../errors.ts';
-import type { StatusLayer } from './types.ts';
+import type { RedirectTarget, StatusLayer } from './types.ts';
 
 function socketOf(c: Ctx): Socket | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
@@ -88,6 +88,46 @@ export function redirectWithoutPort(c: Ctx): Response | undefined {
   const scheme = new URL(c.req.url).protocol;
   // auth-bugs §B13: PMM's `/` redirect lost the port (percona/pmm-server#55, PMM-2184).
   return new Response(null, { status: 302, headers: { Location: `${scheme}//${name}/graph/` } });
+}
+
+/** The CLI's default main ports (mock/cli-options.ts), for an app that does not know its listeners (in-process). */
+const DEFAULT_PORTS = { 'https:': '8443', 'http:': '8080' } as const;
+
+/** Where `redirect` sends a request, or null when it is there already (no redirect loop). */
+function redirectTarget(c: Ctx, deps: AppDeps, to: RedirectTarget): URL | null {
+  const here = new URL(c.req.url);
+  // The origin the client named: the Host header (as redirectWithoutPort reads it).
+  const host = c.req.header('host');
+  if (host) here.host = host;
+  if (to === 'other-host') {
+    if (here.hostname === 'localhost') return null;
+    const there = new URL(here);
+    there.hostname = 'localhost';
+    return there;
+  }
+  if (to === 'other-port') {
+    // Only HTTPS → HTTP: the other listener is the mock's plain-HTTP one, another origin by scheme and port.
+    if (here.protocol !== 'https:') return null;
+    const known = deps.listeners().http;
+    const port = known === undefined ? DEFAULT_PORTS['http:'] : known === null ? null : new URL(known).port;
+    if (port === null) return null;
+    const there = new URL(here);
+    there.protocol = 'http:';
+    there.port = port;
+    return there;
+  }
+  const there = new URL(to);
+  return there.origin === here.origin ? null : there;
+}
+
+/**
+ * `redirect`: a 30x to another origin (auth-bugs §B13: PMM's `/` redirect lost the port, PMM's
+ * http→https redirect; clients must not carry Authorization across origins, whatwg/fetch#944).
+ */
+export function redirectElsewhere(c: Ctx, deps: AppDeps, to: RedirectTarget, status: number): Response | undefined {
+  const there = redirectTarget(c, deps, to);
+  if (!there) return undefined;
+  return new Response(null, { status, headers: { Location: there.href } });
 }
 
 /** `www-authenticate`: adds a Basic challenge to a 401 (PMM sends none: auth-bugs §B8); the same answer otherwise. */

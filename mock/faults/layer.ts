@@ -146,6 +146,12 @@ export function faultLayer(deps: AppDeps): MiddlewareHandler<Env> {
           note(spec);
           return res;
         }
+        case 'redirect': {
+          const res = fx.redirectElsewhere(c, deps, spec.to, spec.status ?? 302);
+          if (!res) break;
+          note(spec);
+          return res;
+        }
         case 'migration-pending': {
           const res = a.migration!.refuse(c, deps);
           if (!res) break;

@@ -46,7 +46,9 @@ export class AuthCache {
 
 /** The stored row a request's key or token names, if any (grafana-auth §2.1, grafana-auth §2.2). */
 export function rowOfRequest(c: Ctx, deps: AppDeps): ApiKey | undefined {
-  const cred = credentialsOf(c, deps).grafana;
+  const { grafana: cred, pmm } = credentialsOf(c, deps);
+  // pmm-auth §2.3: PMM 3 also takes a token as Basic `service_token:<token>` (vmagent's way, auth-bugs §B15).
+  if (cred.kind !== 'apiKey' && pmm.token.startsWith(PREFIXED_KEY_START)) return deps.store.keyByToken(pmm.token);
   if (cred.kind !== 'apiKey') return undefined;
   if (cred.key.startsWith(PREFIXED_KEY_START)) return deps.store.keyByToken(cred.key);
   const decoded = decodeLegacyKey(cred.key);

@@ -16,6 +16,7 @@ export const FAULT_NAMES = [
   'revoke-after',
   'migration-pending',
   'clock-jump',
+  'redirect',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -36,6 +37,9 @@ export interface FaultSelectors {
   readonly probability?: number;
   readonly seed?: string;
 }
+
+/** `other-port`: HTTPS → the mock's HTTP listener; `other-host`: the same listener as `localhost`; or a URL. */
+export type RedirectTarget = 'other-port' | 'other-host' | string;
 
 export type StatusLayer = 'nginx-502' | 'pmm-internal' | 'grafana-500-invalid-key';
 
@@ -59,4 +63,5 @@ export type FaultSpec = FaultSelectors &
     | { readonly name: 'auth-cache'; readonly ttlSeconds?: number }
     | { readonly name: 'revoke-after'; readonly uses: number; readonly key?: string }
     | { readonly name: 'clock-jump'; readonly seconds: number }
+    | { readonly name: 'redirect'; readonly status?: 301 | 302 | 303 | 307 | 308; readonly to: RedirectTarget }
   );

@@ -3,7 +3,7 @@ import type { AppDeps, Ctx } from '../context.ts';
 import { noteFailure, resolutionOf } from '../context.ts';
 import { accessDenied, grafanaError, grafanaResponse, reject } from '../errors.ts';
 import type { Identity } from '../identity/resolve.ts';
-import { newLegacyKey } from '../identity/key-codec.ts';
+import { newLegacyKey, type SecretShape } from '../identity/key-codec.ts';
 import { parseBool, parseInt64 } from '../go/strconv.ts';
 import { goAddSecondsUnix, goTime } from '../go/time.ts';
 import { randomDigits } from '../random.ts';
@@ -88,8 +88,9 @@ export function createAPIKey(deps: AppDeps) {
 export function issueLegacyKey(
   deps: Pick<AppDeps, 'store' | 'clock' | 'random'>,
   cmd: AddKeyCommand,
+  shape?: SecretShape,
 ): { row: ApiKey; key: string } {
-  const { key, secret } = newLegacyKey(deps.random, cmd.name, ORG_ID);
+  const { key, secret } = newLegacyKey(deps.random, cmd.name, ORG_ID, shape);
   // grafana-auth §4: 0 → never; > 0 → now + seconds, in whole unix seconds.
   // grafana-auth §4: Grafana's store computes `now.Add(time.Second * time.Duration(secondsToLive)).Unix()`
   // (grafana/grafana AddAPIKey, 9.x sqlstore/apikey.go and 11.x apikeyimpl; the formula is not in the

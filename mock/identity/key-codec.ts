@@ -14,11 +14,26 @@ export interface LegacyKey {
 }
 
 /** grafana-auth §2.1: base64 (padded) of compact JSON with fields in order k, n, id; `k` = 32 alnum chars. */
-export function newLegacyKey(random: RandomBytes, name: string, orgId: number): { key: string; secret: string } {
-  const secret = randomAlphanumeric(random, 32);
-  const key = Buffer.from(JSON.stringify({ k: secret, n: name, id: orgId })).toString('base64');
-  return { key, secret };
+export function newLegacyKey(
+  random: RandomBytes,
+  name: string,
+  orgId: number,
+  shape: SecretShape = 'grafana',
+): { key: string; secret: string } {
+  const json = (k: string) => JSON.stringify({ k, n: name, id: orgId });
+  let secret = randomAlphanumeric(random, 32);
+  if (shape === 'special-characters') {
+    // Mock choice (auth-bugs §B10): Grafana's 32 alphanumerics never give a key `+` or `/` (only a
+    // name's bytes can); `~` and `?` as the last byte of a base64 group (the secret starts at offset
+    // 6) encode as `+` and `/`, and a 33rd character pads a key whose JSON is a multiple of 3 with `=`.
+    secret = `${secret.slice(0, 2)}~${secret.slice(3, 5)}?${secret.slice(6)}`;
+    if (Buffer.byteLength(json(secret)) % 3 === 0) secret += randomAlphanumeric(random, 1);
+  }
+  return { key: Buffer.from(json(secret)).toString('base64'), secret };
 }
+
+/** How a generated secret looks: Grafana's own, or (scenarios, auth-bugs §B10) with characters clients mangle. */
+export type SecretShape = 'grafana' | 'special-characters';
 
 /**
  * grafana-auth §2.1: base64-decode then JSON-decode into `{k string, n string, id int64}`;

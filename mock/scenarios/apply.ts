@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.ts';
 import type { AppDeps } from '../context.ts';
-import { randomAlphanumeric, type RandomBytes } from '../random.ts';
+import { randomAlphanumeric, specialCharacterPassword, type RandomBytes } from '../random.ts';
 import type { MockOptions } from '../server.ts';
 import type { NewUser, Store } from '../store.ts';
 import type { Scenario } from './types.ts';
@@ -21,7 +21,8 @@ export function withScenario(
 ): { opts: StateOptions; passwords: Record<string, string> } {
   const passwords: Record<string, string> = {};
   const users: NewUser[] = (s.initial.users ?? []).map((u) => {
-    passwords[u.login] = randomAlphanumeric(random, 16);
+    passwords[u.login] =
+      u.secretShape === 'special-characters' ? specialCharacterPassword(random) : randomAlphanumeric(random, 16);
     return { login: u.login, password: passwords[u.login]!, orgRole: u.role };
   });
   return {

@@ -8,12 +8,24 @@ export interface CredentialSeed {
   readonly secondsToLive?: number;
 }
 
+/** `special-characters`: a key with `+ / =`, a password with `# / @ : %` (auth-bugs §B10). */
+export type ScenarioSecretShape = 'special-characters';
+
 export interface ScenarioInitial {
-  readonly users?: readonly { readonly login: string; readonly role: OrgRole }[];
-  readonly keys?: readonly CredentialSeed[];
+  readonly users?: readonly {
+    readonly login: string;
+    readonly role: OrgRole;
+    readonly secretShape?: ScenarioSecretShape;
+  }[];
+  readonly keys?: readonly (CredentialSeed & { readonly secretShape?: ScenarioSecretShape })[];
   readonly tokens?: readonly CredentialSeed[];
   readonly clock?: { readonly now: string } | { readonly advanceSeconds: number };
-  readonly settings?: { readonly basicAuthEnabled?: boolean; readonly keyMaxSecondsToLive?: number };
+  readonly settings?: {
+    readonly basicAuthEnabled?: boolean;
+    readonly keyMaxSecondsToLive?: number;
+    /** The main HTTPS listener's certificate at start (`--cert-style`; auth-bugs §B14). */
+    readonly certificate?: 'mock' | 'pmm';
+  };
   readonly failedLogins?: readonly { readonly login: string; readonly count: number }[];
 }
 
