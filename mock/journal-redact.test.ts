@@ -45,6 +45,10 @@ describe('journal redaction (issue 12, defect 5)', () => {
     ['a glsa_ token in the query', () => `/v1/version?t=${token}&x=1`, () => token],
     ["a legacy key's secret alone", () => `/v1/version/${secretOf(key)}`, () => secretOf(key)],
     ["a token's random part alone", () => `/v1/version?s=${token.split('_')[1]}`, () => token.split('_')[1]!],
+    // A known key with its first character changed is no key, but its base64 still gives the secret away.
+    ['a known key with its first character changed', () => `/v1/version/x${key.slice(1)}`, () => key.slice(1)],
+    ['a known key with a character inserted', () => `/v1/version?k=e${key}`, () => key],
+    ['a known key with its first two characters cut', () => `/v1/version/${key.slice(2)}`, () => key.slice(2)],
   ];
   it.each(cases)('%s is not journaled whole', async (_label, path, secret) => {
     const entry = await journalOf(path());
@@ -73,5 +77,8 @@ describe('journal redaction (issue 12, defect 5)', () => {
     // An unknown 32-character run is not a known secret part: kept.
     const plain = `/v1/version?id=${'b'.repeat(32)}&page=2`;
     expect(redactKeys(plain)).toBe(plain);
+    // A long base64 run that decodes to no known secret is not a key: kept.
+    const data = `/v1/blob/${Buffer.from('x'.repeat(60)).toString('base64')}`;
+    expect(redactKeys(data, () => false)).toBe(data);
   });
 });

@@ -108,11 +108,40 @@ export function redactedForm(key: string): string {
  *   decoded prefix is one, so a known key gets the fingerprint of its credential;
  * - `glsa_` + 32 alphanumerics (+ `_` + 8 hex): service-account tokens of this mock's shape, with or
  *   without their checksum;
- * - a run of exactly 32 alphanumerics (the secret part alone: a legacy `k` or a token's random part)
- *   when `isKnownSecret` says the store knows it.
+ * - a run of 32 alphanumerics (the secret part alone: a legacy `k` or a token's random part; 32–33
+ *   with the `~` and `?` of a scenario's special-character key) when `isKnownSecret` knows it;
+ * - any other base64 run of 40 characters or more whose decoding, at any of the 4 alignments,
+ *   holds a secret the store knows: a known key with characters changed, inserted or cut off at
+ *   its start (`xyJr…`), which would still give its secret away.
  */
 const KEY_SHAPE =
-  /eyJ[A-Za-z0-9+/]{13,}={0,2}|glsa_[A-Za-z0-9]{32}(?:_[0-9a-f]{8})?|(?<![A-Za-z0-9])[A-Za-z0-9]{32}(?![A-Za-z0-9])/g;
+  /eyJ[A-Za-z0-9+/]{13,}={0,2}|glsa_[A-Za-z0-9]{32}(?:_[0-9a-f]{8})?|(?<![A-Za-z0-9~?])[A-Za-z0-9~?]{32,33}(?![A-Za-z0-9~?])/g;
+
+/** A base64 run long enough to hold a legacy key's secret (43 characters encode 32). */
+const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
+
+/** Whether base64 decodes, at one of its 4 alignments, to text holding a secret the store knows. */
+function hidesKnownSecret(b64: string, isKnownSecret: (secret: string) => boolean): boolean {
+  for (let skip = 0; skip < 4; skip++) {
+    const text = Buffer.from(b64.slice(skip), 'base64').toString('latin1');
+    for (const m of text.matchAll(/[A-Za-z0-9~?]{32,33}/g)) if (isKnownSecret(m[0])) return true;
+  }
+  return false;
+}
+
+/**
+ * `text` with every base64 run that gives a known secret away replaced by its redactedForm, from
+ * the path segment where it starts (a run may span `/`, which base64 holds too) to the run's end.
+ */
+function redactMangledKeys(text: string, isKnownSecret: (secret: string) => boolean): string {
+  return text.replace(BASE64_RUN, (run) => {
+    for (let start = 0; start >= 0 && run.length - start >= 40; start = run.indexOf('/', start) + 1 || -1) {
+      if (hidesKnownSecret(run.slice(start), isKnownSecret))
+        return run.slice(0, start) + redactedForm(run.slice(start));
+    }
+    return run;
+  });
+}
 
 /** The length of the base64 prefix of `b64` that encodes a JSON object, or the whole length. */
 function legacyKeyLength(b64: string): number {
@@ -168,7 +197,11 @@ export function redactKeys(text: string, isKnownSecret: (secret: string) => bool
     out += text.slice(last, from) + redactedForm(key);
     last = to;
   }
-  return last === 0 ? text : out + text.slice(last);
+  const redacted = last === 0 ? text : out + text.slice(last);
+  // What is left may still hold a known key with characters changed or cut (decoded, if escaped).
+  const rest = percentDecoded(redacted).decoded;
+  const mangled = redactMangledKeys(rest, isKnownSecret);
+  return mangled === rest ? redacted : mangled;
 }
 
 /** A bounded ring, oldest first. */
