@@ -5,7 +5,7 @@
  * The mock validates a file in full when it starts in it; here only what the runner uses is checked.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Expectation } from './scenario-expect.ts';
 import type { ProfileName } from './profiles.ts';
@@ -49,30 +49,41 @@ export function globToRegExp(glob: string): RegExp {
   );
 }
 
-/** Every catalogue file, in id order; a file that cannot be read or lacks what the runner needs is an Error naming it. */
-export function loadScenarios(dir = SCENARIOS_DIR): ScenarioFile[] {
-  const files = readdirSync(dir)
+/** A scenario as the runner reads it: from the catalogue, or a user's own file (`--scenario-file`, `path` set). */
+export type LoadedScenario = ScenarioFile & { readonly path?: string };
+
+/**
+ * One scenario file; an Error naming the file and JSON pointer when it cannot be read or lacks what
+ * the runner needs. A catalogue file's id is its file name.
+ */
+export function loadScenarioFile(where: string, catalogue: boolean): LoadedScenario {
+  let s: Partial<ScenarioFile>;
+  try {
+    s = JSON.parse(readFileSync(where, 'utf8')) as Partial<ScenarioFile>;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message.split('\n')[0];
+    throw new Error(`${where}: cannot be read as JSON (${why})`);
+  }
+  const name = basename(where, '.json');
+  if (typeof s.id !== 'string' || (catalogue && s.id !== name))
+    throw new Error(`${where}: /id: expected ${catalogue ? `"${name}"` : 'a string'}`);
+  if (s.product?.profile !== 'pmm2' && s.product?.profile !== 'pmm3')
+    throw new Error(`${where}: /product/profile: expected pmm2 or pmm3`);
+  if (!Array.isArray(s.expect)) throw new Error(`${where}: /expect: expected an array`);
+  if (!Array.isArray(s.sources)) throw new Error(`${where}: /sources: expected an array`);
+  return catalogue ? (s as ScenarioFile) : { ...(s as ScenarioFile), path: where };
+}
+
+/** Every catalogue file, in id order. */
+export function loadScenarios(dir = SCENARIOS_DIR): LoadedScenario[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== 'scenario.schema.json')
-    .sort();
-  return files.map((f) => {
-    const where = join(dir, f);
-    let s: Partial<ScenarioFile>;
-    try {
-      s = JSON.parse(readFileSync(where, 'utf8')) as Partial<ScenarioFile>;
-    } catch (e) {
-      throw new Error(`${where}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-    }
-    if (s.id !== f.slice(0, -'.json'.length)) throw new Error(`${where}: /id: expected "${f.slice(0, -5)}"`);
-    if (s.product?.profile !== 'pmm2' && s.product?.profile !== 'pmm3')
-      throw new Error(`${where}: /product/profile: expected pmm2 or pmm3`);
-    if (!Array.isArray(s.expect)) throw new Error(`${where}: /expect: expected an array`);
-    if (!Array.isArray(s.sources)) throw new Error(`${where}: /sources: expected an array`);
-    return s as ScenarioFile;
-  });
+    .sort()
+    .map((f) => loadScenarioFile(join(dir, f), true));
 }
 
 /** The scenarios whose id matches the glob (all without one). */
-export function selectScenarios(all: readonly ScenarioFile[], glob: string | undefined): ScenarioFile[] {
+export function selectScenarios<T extends ScenarioFile>(all: readonly T[], glob: string | undefined): T[] {
   if (glob === undefined) return [...all];
   const re = globToRegExp(glob);
   return all.filter((s) => re.test(s.id));

@@ -14,7 +14,7 @@ import { mockHttp, type MockHttp } from './mock-http.ts';
 import { describeProfile, HARNESS_PROFILES, PROFILE_NAMES, type ProfileName } from './profiles.ts';
 import type { CaseResult, ClientResult, ResolvedClient, RunResult } from './runner.ts';
 import { judge, type Judgement } from './scenario-expect.ts';
-import { clientRequest, type ScenarioFile } from './scenario-files.ts';
+import { clientRequest, type LoadedScenario, type ScenarioFile } from './scenario-files.ts';
 import { spawnMock, type SpawnedMock } from '../_support/spawn-mock.ts';
 import { readFileSync } from 'node:fs';
 
@@ -79,8 +79,9 @@ export async function stopScenarioMocks(): Promise<void> {
   running.clear();
 }
 
-async function openMock(s: ScenarioFile): Promise<ScenarioMock> {
-  const spawned = await spawnMock(['--scenario', s.id, '--journal-size', '100000']);
+async function openMock(s: LoadedScenario): Promise<ScenarioMock> {
+  const which = s.path === undefined ? ['--scenario', s.id] : ['--scenario-file', s.path];
+  const spawned = await spawnMock([...which, '--journal-size', '100000']);
   running.add(spawned);
   const ready = spawned.ready as typeof spawned.ready & { passwords?: Record<string, string> };
   return {
@@ -151,7 +152,7 @@ const levelOf = (s: ScenarioFile): string =>
 /** Every runnable client through every scenario; the result has the client matrix's shape (reports reuse report.ts). */
 export async function runScenarios(
   clients: readonly ResolvedClient[],
-  scenarios: readonly ScenarioFile[],
+  scenarios: readonly LoadedScenario[],
   opts: ScenarioRunOptions,
 ): Promise<RunResult> {
   const log = opts.log ?? (() => undefined);

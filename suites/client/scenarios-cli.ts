@@ -12,7 +12,7 @@ import { chooseClients, jobsOf, timeoutOf, Usage } from './cli-clients.ts';
 import { ConfigError, prepareReportDir, resolveClients } from './preflight.ts';
 import { writeReports } from './report.ts';
 import { DEFAULT_JOBS } from './runner.ts';
-import { loadScenarios, selectScenarios } from './scenario-files.ts';
+import { loadScenarioFile, loadScenarios, SCENARIOS_DIR, selectScenarios } from './scenario-files.ts';
 import { runScenarios, stopScenarioMocks, type ScenarioExpectation } from './scenario-run.ts';
 
 export const SCENARIOS_USAGE = `Usage: pmm-auth-check scenarios [options]
@@ -20,6 +20,8 @@ export const SCENARIOS_USAGE = `Usage: pmm-auth-check scenarios [options]
   --client NAME=EXECUTABLE  test your own client (repeatable); without it, every built-in found
   --only NAME[,NAME…]       only these clients: built-ins (${BUILTIN_CLIENTS.join(', ')}) or --client names
   --scenario GLOB           only scenarios whose id matches, e.g. "b1*" (default: all of fixtures/scenarios/)
+  --scenario-file PATH      also run the scenario in this file of your own (repeatable; without
+                            --scenario, only these files run)
   --report-dir DIR          where report.json, report.md, report.html, junit.xml go (default reports/scenarios)
   --jobs N                  scenarios run side by side, each on its own mock (default ${DEFAULT_JOBS})
   --timeout SECONDS         how long a client may take per scenario before it is stopped (with its
@@ -65,6 +67,7 @@ function parse(args: readonly string[]) {
         client: { type: 'string', multiple: true, default: [] },
         only: { type: 'string' },
         scenario: { type: 'string' },
+        'scenario-file': { type: 'string', multiple: true, default: [] },
         'report-dir': { type: 'string', default: 'reports/scenarios' },
         jobs: { type: 'string' },
         timeout: { type: 'string' },
@@ -78,15 +81,24 @@ function parse(args: readonly string[]) {
   const glob = values.scenario;
   if (glob !== undefined && !/^[a-z0-9*-]+$/.test(glob))
     throw new Usage(`--scenario "${glob}": a glob over scenario ids uses only a-z, 0-9, - and *`);
+  const files = values['scenario-file'];
   let all;
+  let own;
   try {
     all = loadScenarios();
+    own = files.map((f) => loadScenarioFile(f, false));
   } catch (e) {
     throw new Usage((e as Error).message);
   }
-  const scenarios = selectScenarios(all, glob);
-  if (scenarios.length === 0)
+  // --scenario-file alone runs those files; --scenario picks from the catalogue (and the files).
+  const picked = files.length > 0 && glob === undefined ? [] : selectScenarios(all, glob);
+  if (glob !== undefined && picked.length === 0)
     throw new Usage(`--scenario "${glob}" matches no scenario (ids: ${all.map((s) => s.id).join(', ')})`);
+  const scenarios = [...picked, ...own];
+  const ids = scenarios.map((s) => s.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new Usage(`--scenario-file: the scenario id "${twice}" is given twice`);
+  if (scenarios.length === 0) throw new Usage(`no scenario in ${SCENARIOS_DIR}`);
   return {
     help: false as const,
     ...chooseClients(values.client, values.only),
