@@ -137,6 +137,7 @@ function contextFor(
       return observed;
     },
     roleOf: (key) => h.roleOf(key),
+    withFaults: (faults, run) => h.withFaults(faults, run),
   };
 }
 

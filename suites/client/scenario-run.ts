@@ -58,7 +58,9 @@ export function verdictOf(
   if (failed.length) return { verdict: 'NON-STRICT', reason: `${list(failed)}; ${said}${source(failed[0])}` };
   const passed = judged.filter((j) => j.pass === true);
   if (passed.length) return { verdict: 'PASS', reason: `${list(passed)}; ${said}${source(passed[0])}` };
-  const why = judged.length ? `not judged: ${list(judged)}` : 'nothing to judge: the scenario has no client expectation';
+  const why = judged.length
+    ? `not judged: ${list(judged)}`
+    : 'nothing to judge: the scenario has no client expectation';
   return { verdict: 'INFO', reason: `${why}; ${said}${source()}` };
 }
 
