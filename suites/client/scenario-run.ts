@@ -81,6 +81,12 @@ export async function stopScenarioMocks(): Promise<void> {
   running.clear();
 }
 
+/** The same, synchronously, for the way out (`process.on('exit')`): SIGKILL, no waiting. */
+export function killScenarioMocksSync(): void {
+  for (const m of running) m.child.kill('SIGKILL');
+  running.clear();
+}
+
 async function openMock(s: LoadedScenario): Promise<ScenarioMock> {
   const which = s.path === undefined ? ['--scenario', s.id] : ['--scenario-file', s.path];
   const spawned = await spawnMock([...which, '--journal-size', '100000']);

@@ -13,7 +13,7 @@ import { ConfigError, prepareReportDir, resolveClients } from './preflight.ts';
 import { writeReports } from './report.ts';
 import { DEFAULT_JOBS } from './runner.ts';
 import { loadScenarioFile, loadScenarios, SCENARIOS_DIR, selectScenarios } from './scenario-files.ts';
-import { runScenarios, stopScenarioMocks, type ScenarioExpectation } from './scenario-run.ts';
+import { killScenarioMocksSync, runScenarios, stopScenarioMocks, type ScenarioExpectation } from './scenario-run.ts';
 
 export const SCENARIOS_USAGE = `Usage: pmm-auth-check scenarios [options]
 
@@ -153,8 +153,15 @@ export async function scenariosCommand(
   };
   const onSigint = (): void => void interrupt('SIGINT');
   const onSigterm = (): void => void interrupt('SIGTERM');
+  // An uncaught error on the way: no client or mock outlives the harness.
+  const onExit = (): void => {
+    killRunningClients();
+    killScenarioMocksSync();
+    built.cleanupSync();
+  };
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigterm);
+  process.once('exit', onExit);
   try {
     const label = (c: ClientSpec): string =>
       c.builtin ? `--only ${c.name}` : `--client ${c.name}=${c.executable ?? ''}`;
@@ -197,6 +204,7 @@ export async function scenariosCommand(
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    process.off('exit', onExit);
     await built.cleanup();
   }
 }
