@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupRuns, refusedRun, runCheck, shellClient, verdictOf, type CheckRun, type Report } from './run-check.ts';
+import * as careless from './careless-clients.ts';
+import { cleanupRuns, refusedRun, runCheck, verdictOf, type CheckRun, type Report } from './run-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmmconf-scenarios-'));
 const B12 = 'b12-proxy-strips-authorization';
@@ -41,23 +42,13 @@ writeFileSync(
   }),
 );
 
-const version = (name: string): string => `[ "$1" = --version ] && { echo "${name} 1"; exit 0; }`;
-/** One curl request as the clients below make it: the status into $code. */
-const get = `code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" -H "Authorization: Bearer $PMM_API_KEY" "$PMM_URL")`;
-const report = `printf '{"status":%s,"body":""}\\n' "$code"`;
-/** A client that retries a 5xx up to N times, then reports (N large: without bound). */
-const retries5xx = (name: string, n: number): string =>
-  shellClient(
-    dir,
-    name,
-    `${version(name)}\ni=0\nwhile :; do ${get}; case $code in 5??) [ $i -ge ${n} ] && break; i=$((i+1)); sleep 0.05 ;; *) break ;; esac; done\n${report}`,
-  );
+const retries5xx = (name: string, n: number): string => careless.retries5xx(dir, name, n);
 
 let ok: CheckRun & { report: Report };
-let careless: CheckRun & { report: Report };
+let lax: CheckRun & { report: Report };
 
 beforeAll(async () => {
-  [ok, careless] = await Promise.all([
+  [ok, lax] = await Promise.all([
     runCheck(
       [
         ...['--client', retries5xx('careful', 2), '--only', 'curl,careful'],
@@ -68,13 +59,7 @@ beforeAll(async () => {
     ),
     // Two runs side by side, each client only where it is careless (each hang costs the 2 s timeout).
     runCheck(
-      [
-        ...[
-          '--client',
-          shellClient(dir, 'loops-on-401', `${version('loops-on-401')}\nwhile :; do ${get}; sleep 0.05; done`),
-        ],
-        ...['--scenario', B12, '--timeout', '2'],
-      ],
+      [...['--client', careless.loopsForever(dir, 'loops-on-401')], ...['--scenario', B12, '--timeout', '2']],
       {},
       'scenarios',
     ),
@@ -120,17 +105,17 @@ describe('pmm-auth-check scenarios', () => {
   });
 
   it('a client looping on 401 and one retrying a 5xx without bound: FAIL (stopped at the timeout); too many retries: NON-STRICT; exit 1', () => {
-    expect(careless.code, careless.stderr).toBe(1);
-    const loop = verdictOf(careless.report, 'loops-on-401', 'pmm2', B12);
+    expect(lax.code, lax.stderr).toBe(1);
+    const loop = verdictOf(lax.report, 'loops-on-401', 'pmm2', B12);
     expect(loop.verdict).toBe('FAIL');
     expect(loop.reason).toMatch(/did not stop within the 2 s timeout \(\d+ request/);
     expect(loop.reason).toContain('client.retry.401-no-loop (SHOULD)');
-    expect(verdictOf(careless.report, 'retries-5xx-forever', 'pmm2', T5XX).verdict).toBe('FAIL');
-    const ten = verdictOf(careless.report, 'retries-5xx-ten', 'pmm2', T5XX);
+    expect(verdictOf(lax.report, 'retries-5xx-forever', 'pmm2', T5XX).verdict).toBe('FAIL');
+    const ten = verdictOf(lax.report, 'retries-5xx-ten', 'pmm2', T5XX);
     expect(ten.verdict).toBe('NON-STRICT');
     expect(ten.reason).toContain('10 repeat(s) of GET /v1/version');
-    expect(careless.stdout).toContain('UNEXPECTED loops-on-401 b12-proxy-strips-authorization: FAIL, expected PASS');
-    expect(careless.leftovers).toEqual([]);
+    expect(lax.stdout).toContain('UNEXPECTED loops-on-401 b12-proxy-strips-authorization: FAIL, expected PASS');
+    expect(lax.leftovers).toEqual([]);
   });
 
   it.each([
