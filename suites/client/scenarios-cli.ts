@@ -45,14 +45,29 @@ Exit status:
   130  interrupted by SIGINT (143: SIGTERM); clients and mocks are stopped, no report is written
 `;
 
-/** `scenarios` of fixtures/clients/<name>.expect.json: the built-in's known non-PASS verdicts per scenario. */
-function builtinExpectations(names: readonly string[]): Map<string, Map<string, ScenarioExpectation>> {
+const VERDICTS = ['PASS', 'FAIL', 'NON-STRICT', 'UNSUPPORTED', 'INFO'];
+
+/**
+ * `scenarios` of fixtures/clients/<name>.expect.json: the built-in's known verdicts per scenario
+ * other than PASS or INFO, each with a reason and a public source; a broken entry is a usage error.
+ */
+function builtinExpectations(
+  names: readonly string[],
+  ids: readonly string[],
+): Map<string, Map<string, ScenarioExpectation>> {
   const table = new Map<string, Map<string, ScenarioExpectation>>();
   for (const name of names) {
     const file = join(CLIENTS_DIR, `${name}.expect.json`);
     if (!existsSync(file)) continue;
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as { scenarios?: Record<string, ScenarioExpectation> };
-    table.set(name, new Map(Object.entries(raw.scenarios ?? {})));
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { scenarios?: Record<string, Partial<ScenarioExpectation>> };
+    for (const [id, e] of Object.entries(raw.scenarios ?? {})) {
+      if (!ids.includes(id)) throw new Usage(`${file}: /scenarios/${id}: no such scenario`);
+      if (!VERDICTS.includes(e.verdict ?? '') || !e.reason || !e.source)
+        throw new Usage(
+          `${file}: /scenarios/${id}: expected a verdict (${VERDICTS.join(', ')}), a reason and a source`,
+        );
+    }
+    table.set(name, new Map(Object.entries(raw.scenarios ?? {}) as [string, ScenarioExpectation][]));
   }
   return table;
 }
@@ -103,6 +118,8 @@ function parse(args: readonly string[]) {
     help: false as const,
     ...chooseClients(values.client, values.only),
     scenarios,
+    /** Every catalogue id (what an expectation file may name). */
+    catalogue: all.map((s) => s.id),
     jobs: jobsOf(values.jobs) ?? DEFAULT_JOBS,
     timeoutMs: timeoutOf(values.timeout, CASE_TIMEOUT_MS),
     reportDir: values['report-dir'],
@@ -129,6 +146,14 @@ export async function scenariosCommand(
     return 0;
   }
   const opts = o;
+  let expectations;
+  try {
+    expectations = builtinExpectations(opts.builtins, opts.catalogue);
+  } catch (e) {
+    if (!(e instanceof Usage)) throw e;
+    err.write(`pmm-auth-check: ${e.message}\n`);
+    return 2;
+  }
   const say = (line: string): void => void err.write(`pmm-auth-check: ${line}\n`);
   let reportDir;
   try {
@@ -182,7 +207,7 @@ export async function scenariosCommand(
         jobs: opts.jobs,
         timeoutMs: opts.timeoutMs,
         log: say,
-        expectations: builtinExpectations(opts.builtins),
+        expectations,
       });
     } catch (e) {
       await stopScenarioMocks();
