@@ -61,7 +61,7 @@ export function verdictOf(
   const why = judged.length
     ? `not judged: ${list(judged)}`
     : 'nothing to judge: the scenario has no client expectation';
-  return { verdict: 'INFO', reason: `${why}; ${said}${source()}` };
+  return { verdict: 'INFO', reason: `${why}; ${said}${source(judged[0])}` };
 }
 
 /** A scenario's mock, and what its ready line gave: the URL, the CA and the secrets by name. */
