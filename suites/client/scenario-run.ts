@@ -104,7 +104,9 @@ async function openMock(s: LoadedScenario): Promise<ScenarioMock> {
 function envFor(s: ScenarioFile, m: ScenarioMock): AdapterEnv {
   const c = clientRequest(s);
   const name = c.credential;
-  const secret = name === undefined ? '' : ((c.isUser ? m.passwords[name] : m.secrets[name]) ?? '');
+  const secret = name === undefined ? '' : c.isUser ? m.passwords[name] : m.secrets[name];
+  if (secret === undefined)
+    throw new Error(`scenario ${s.id}: /client/credential: "${name}" is no key, token or user the mock printed`);
   const base = m.spawned.https;
   const user = c.isUser ? (name ?? '') : HARNESS_PROFILES[s.product.profile].basicUser;
   return {
