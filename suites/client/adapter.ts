@@ -36,6 +36,10 @@ export interface AdapterEnv {
   readonly PMM_CA_FILE?: string;
   readonly METHOD: 'GET' | 'POST';
   readonly BODY?: string;
+  /** How many times the program would make the request in production (PROTOCOL.md; "1" in the matrix). */
+  readonly REPEAT?: string;
+  /** The scenario being run (`pmm-auth-check scenarios` only). */
+  readonly SCENARIO_ID?: string;
 }
 
 /** How long a case and a `--version` may take. */

@@ -7,15 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockPool, type MockPool } from './mock-pool.ts';
-import { cleanupRuns, PROFILES, ROOT, runCheck, verdictOf, type Report } from './run-check.ts';
+import { cleanupRuns, PROFILES, ROOT, runCheck, shellClient, verdictOf, type Report } from './run-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmmconf-careless-'));
-function script(name: string, body: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, `#!/bin/sh\n${body}\n`);
-  chmodSync(file, 0o755);
-  return `${name}=${file}`;
-}
+const script = (name: string, body: string): string => shellClient(dir, name, body);
 
 function userClient(name: string): string {
   const file = join(dir, 'my-client');

@@ -31,6 +31,8 @@ export interface CaseContext {
   readonly keys: HarnessKeys;
   readonly adminPassword: string;
   run(env: Omit<AdapterEnv, 'CASE_ID' | 'METHOD'> & { METHOD?: 'GET' | 'POST' }): Promise<Observed>;
+  /** Ad-hoc faults of the mock (fixtures/scenarios/README.md "Faults") in force during `run` only. */
+  withFaults<T>(faults: readonly object[], run: () => Promise<T>): Promise<T>;
   /** The role the product gives a key, by its own answer (null when it does not authenticate). */
   roleOf(key: string): Promise<string | null>;
 }

@@ -19,6 +19,7 @@ import {
   type ClientCase,
   type Observed,
 } from './case-kit.ts';
+import { FAULT_CASES } from './cases-faults.ts';
 import { tlsAccept, tlsObserved, tlsRefusal } from './cases-tls.ts';
 import type { JournalEntry } from './journal.ts';
 
@@ -252,4 +253,5 @@ export const CLIENT_CASES: readonly ClientCase[] = [
   redirectCrossHost,
   status401,
   createKey,
+  ...FAULT_CASES,
 ];

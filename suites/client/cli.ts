@@ -10,16 +10,20 @@ import pkg from '../../package.json' with { type: 'json' };
 import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients, type ClientSpec } from './builtins.ts';
 import { CLIENT_CASES } from './cases.ts';
+import { chooseClients, jobsOf, timeoutOf, Usage } from './cli-clients.ts';
 import { DEFAULT_MOCK_CA, stopStartedMocks } from './harness-mock.ts';
 import { ConfigError, checkExpectationsDir, prepareReportDir, resolveClients, type ReportDir } from './preflight.ts';
 import { parseProfiles, PROFILE_NAMES } from './profiles.ts';
 import { writeReports } from './report.ts';
+import { globToRegExp } from './scenario-files.ts';
+import { scenariosCommand } from './scenarios-cli.ts';
 import { DEFAULT_JOBS, loadAllExpectations, startRun, type Run, type RunResult } from './runner.ts';
 
 /** The package's version (package.json), as `--version` prints it. */
 export const VERSION: string = pkg.version;
 
 export const USAGE = `Usage: pmm-auth-check clients [options]
+       pmm-auth-check scenarios [options]   (bug-reproduction scenarios; see scenarios --help)
        pmm-auth-check --version
 
   --client NAME=EXECUTABLE  test your own client (repeatable); without it, every built-in found
@@ -59,23 +63,13 @@ Exit status:
   130  interrupted by SIGINT (Ctrl-C; 143: SIGTERM), after a partial report ("partial": true)
 `;
 
-class Usage extends Error {}
-
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(
-    `^${glob
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-}
-
 function parse(argv: readonly string[]) {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help') return { help: true as const };
   if (command === '--version') return { version: true as const };
   if (command === undefined) return { help: true as const, missing: true };
-  if (command !== 'clients') throw new Usage(`unknown command "${command}" (see --help)`);
+  if (command !== 'clients')
+    throw new Usage(`unknown command "${command}": expected clients or scenarios (see --help)`);
   let values;
   try {
     ({ values } = parseArgs({
@@ -102,29 +96,7 @@ function parse(argv: readonly string[]) {
   }
   if (values.help) return { help: true as const };
   if (values.version) return { version: true as const };
-  const custom: ClientSpec[] = values.client.map((spec) => {
-    const eq = spec.indexOf('=');
-    if (eq <= 0 || eq === spec.length - 1) throw new Usage(`--client "${spec}": expected NAME=EXECUTABLE`);
-    return { name: spec.slice(0, eq), executable: spec.slice(eq + 1), builtin: false };
-  });
-  const names = custom.map((c) => c.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new Usage(`--client: the name "${twice}" is given twice`);
-  const isBuiltin = (n: string): boolean => (BUILTIN_CLIENTS as readonly string[]).includes(n);
-  let builtins: string[] = custom.length > 0 ? [] : [...BUILTIN_CLIENTS];
-  let chosen = custom;
-  const only = values.only?.split(',').map((s) => s.trim());
-  if (only !== undefined) {
-    const unknown = only.filter((n) => !isBuiltin(n) && !names.includes(n));
-    if (unknown.length)
-      throw new Usage(
-        `--only: unknown client(s) ${unknown.join(', ')}; built-ins: ${BUILTIN_CLIENTS.join(', ')}${names.length ? `; --client: ${names.join(', ')}` : ''}`,
-      );
-    // A --client of a built-in's name is that client: --only picks it, not the built-in.
-    builtins = only.filter((n) => isBuiltin(n) && !names.includes(n));
-    const picked = custom.filter((c) => only.includes(c.name));
-    if (picked.length > 0) chosen = picked;
-  }
+  const { builtins, custom: chosen, named } = chooseClients(values.client, values.only);
   const glob = values.cases;
   const cases = glob === undefined ? CLIENT_CASES : CLIENT_CASES.filter((c) => globToRegExp(glob).test(c.id));
   if (cases.length === 0) throw new Usage(`--cases "${glob}" matches no case`);
@@ -134,12 +106,8 @@ function parse(argv: readonly string[]) {
   const profiles = profile === undefined ? undefined : parseProfiles(profile);
   if (profile !== undefined && !profiles)
     throw new Usage(`--profile "${profile}": expected ${PROFILE_NAMES.join(', ')} or all`);
-  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 32))
-    throw new Usage(`--jobs must be an integer from 1 to 32, got "${values.jobs}"`);
-  const timeout = values.timeout === undefined ? CASE_TIMEOUT_MS / 1000 : Number(values.timeout);
-  if (!(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600))
-    throw new Usage(`--timeout must be a whole number of seconds from 1 to 600, got "${values.timeout}"`);
+  const jobs = jobsOf(values.jobs);
+  const timeoutMs = timeoutOf(values.timeout, CASE_TIMEOUT_MS);
   for (const url of mockUrls) {
     if (!/^https?:\/\/[^/]+\/?$/.test(url))
       throw new Usage(`--mock-url "${url}": expected the mock's main URL, e.g. https://127.0.0.1:8443`);
@@ -155,12 +123,11 @@ function parse(argv: readonly string[]) {
     help: false as const,
     builtins,
     custom: chosen,
-    /** Clients the user named (--client, --only): each must run, or the run exits 2. */
-    named: new Set([...chosen.map((c) => c.name), ...(only ?? [])]),
+    named,
     cases,
     profiles,
     jobs,
-    timeoutMs: timeout * 1000,
+    timeoutMs,
     mocks,
     reportDir: values['report-dir'],
     expectationsDir: values.expectations,
@@ -185,6 +152,7 @@ export async function main(
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
   try {
+    if (argv[0] === 'scenarios') return await scenariosCommand(argv.slice(1), out, err);
     return await command(argv, out, err);
   } catch (e) {
     err.write(`pmm-auth-check: harness error: ${(e as Error).stack ?? String(e)}\n`);

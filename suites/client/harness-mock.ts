@@ -46,6 +46,8 @@ export interface HarnessMock {
   mark(): Promise<number>;
   requestsSince(seq: number): Promise<JournalEntry[]>;
   tlsSince(seq: number): Promise<TlsEvent[]>;
+  /** Ad-hoc faults (`POST /__mock/faults`, fixtures/scenarios/README.md "Faults") in force while `run` runs, then all removed (`DELETE /__mock/faults`). */
+  withFaults<T>(faults: readonly object[], run: () => Promise<T>): Promise<T>;
   /** Stops the mock when the harness started it; forgets it otherwise. */
   close(): Promise<void>;
 }
@@ -243,6 +245,20 @@ async function prepare(
     mark,
     requestsSince: (seq) => listing<JournalEntry>(d.http, 'requests', seq),
     tlsSince: (seq) => listing<TlsEvent>(d.http, 'tls', seq),
+    async withFaults(faults, run) {
+      const added = await d.http.call('POST', '/__mock/faults', { json: faults });
+      if (added.status !== 200)
+        throw problem(d, `POST /__mock/faults answered ${added.status}: ${added.text.slice(0, 200)}`);
+      try {
+        return await run();
+      } finally {
+        const removed = await d.http.call('DELETE', '/__mock/faults', {
+          headers: { 'Content-Type': 'application/json' },
+        });
+        if (removed.status !== 200)
+          throw problem(d, `DELETE /__mock/faults answered ${removed.status}: ${removed.text.slice(0, 200)}`);
+      }
+    },
     close: async () => {
       d.http.close();
       await close();

@@ -30,6 +30,21 @@ const ABOUT = {
     'true when the run was interrupted (then "interrupted" names the signal): the results are the cases finished by then, the others are absent',
 };
 
+/** What the reports call the run: the client matrix, or the scenario runs (`pmm-auth-check scenarios`, one row per scenario). */
+const titleOf = (r: RunResult): { heading: string; command: string } =>
+  r.command === 'scenarios'
+    ? { heading: 'Client bug-reproduction scenarios', command: 'pmm-auth-check scenarios' }
+    : { heading: 'Client conformance matrix', command: 'pmm-auth-check clients' };
+
+/** For a scenario run: the cases are scenarios (fixtures/scenarios/), each in its product's column. */
+const SCENARIO_ABOUT = {
+  format: 'pmm-auth-check scenarios report, format 2: one result per client and scenario, under its product profile',
+  cases:
+    'every scenario that ran: id, level (the strongest level its expectations judge: MUST | SHOULD | MAY, INFO when none), title',
+  verdicts:
+    'PASS (every judged expectation met); FAIL (a MUST expectation failed, or the client did not stop within the timeout); NON-STRICT (a SHOULD or MAY expectation failed); UNSUPPORTED (the client cannot express the request); INFO (not judged: the condition never happened, or the scenario judges no client behaviour); each reason ends with the source link',
+};
+
 export function reportJson(r: RunResult): string {
   const clients = Object.fromEntries(
     Object.entries(r.clients).map(([name, c]) => [
@@ -60,7 +75,7 @@ export function reportJson(r: RunResult): string {
   );
   return `${JSON.stringify(
     {
-      about: ABOUT,
+      about: r.command === 'scenarios' ? { ...ABOUT, ...SCENARIO_ABOUT } : ABOUT,
       generated: r.generated,
       partial: r.partial !== undefined,
       ...(r.partial !== undefined ? { interrupted: r.partial } : {}),
@@ -94,7 +109,7 @@ function cellText(v: { verdict: string; reason: string }): string {
 export function reportMarkdown(r: RunResult): string {
   const cols = columns(r);
   const lines = [
-    '# Client conformance matrix',
+    `# ${titleOf(r).heading}`,
     '',
     ...(r.partial !== undefined
       ? [
@@ -189,13 +204,13 @@ export function reportHtml(r: RunResult): string {
     )
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>pmm-auth-conformance: client matrix</title>
+<html lang="en"><head><meta charset="utf-8"><title>pmm-auth-conformance: ${esc(titleOf(r).heading)}</title>
 <style>
 body{font-family:sans-serif;margin:1.5em} table{border-collapse:collapse;margin-bottom:1em} th,td{border:1px solid #ccc;padding:.35em .6em}
 td.v{color:#fff;font-weight:bold;text-align:center} td.unexpected{outline:3px solid #000} th.case{text-align:left;font-weight:normal}
 th.profile{font-weight:normal;font-size:small} p.partial{background:#fe9;padding:.5em} .legend span{display:inline-block;color:#fff;padding:.2em .5em;margin-right:.4em}
 </style></head><body>
-<h1>Client conformance matrix</h1>
+<h1>${esc(titleOf(r).heading)}</h1>
 ${r.partial !== undefined ? `<p class="partial"><strong>Partial report: the run was interrupted (${esc(r.partial)}).</strong> Only the cases finished by then have a verdict; a — marks the others.</p>\n` : ''}<p>Generated ${esc(r.generated)}. One column per client and profile. Hover a cell for the reason; a black frame marks a verdict that differs from the client's expectation file.</p>
 <table id="profiles"><tr><th>profile</th><th>server</th><th>key sent</th><th>Basic user</th><th>version path</th><th>an admin creates a key with</th></tr>
 ${profiles}
@@ -231,9 +246,7 @@ export function reportJunit(r: RunResult): string {
     }),
   );
   const name =
-    r.partial !== undefined
-      ? `pmm-auth-check clients (partial: interrupted by ${r.partial})`
-      : 'pmm-auth-check clients';
+    r.partial !== undefined ? `${titleOf(r).command} (partial: interrupted by ${r.partial})` : titleOf(r).command;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 

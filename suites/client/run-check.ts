@@ -3,7 +3,16 @@
  * `cleanupRuns()` belongs in `afterAll`: it stops runs still going and removes their report directories.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -110,6 +119,7 @@ export interface CheckRun {
 export function startCheck(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  command: 'clients' | 'scenarios' = 'clients',
 ): { child: ChildProcess; dir: string; finished: Promise<CheckRun> } {
   const dir = mkdtempSync(join(tmpdir(), 'pmmconf-clients-'));
   dirs.push(dir);
@@ -118,7 +128,7 @@ export function startCheck(
   const report = join(dir, 'report');
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'scripts/pmm-auth-check.js'), 'clients', '--report-dir', report, ...args],
+    [join(ROOT, 'scripts/pmm-auth-check.js'), command, '--report-dir', report, ...args],
     {
       cwd: ROOT,
       env: { ...process.env, PATH: RUN_PATH, TMPDIR: tmp, ...env },
@@ -151,9 +161,21 @@ export function readReport(run: CheckRun): Report {
  * One run (startCheck) that must write a report: its exit code, output, report.json and what it
  * left in its TMPDIR (`leftovers`, which should be nothing).
  */
-export async function runCheck(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CheckRun & { report: Report }> {
-  const run = await startCheck(args, env).finished;
+export async function runCheck(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  command: 'clients' | 'scenarios' = 'clients',
+): Promise<CheckRun & { report: Report }> {
+  const run = await startCheck(args, env, command).finished;
   return { ...run, report: readReport(run) };
+}
+
+/** Writes an executable `#!/bin/sh` client into `dir`; returns the `--client NAME=FILE` value. */
+export function shellClient(dir: string, name: string, body: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  chmodSync(file, 0o755);
+  return `${name}=${file}`;
 }
 
 /** A run refused before it wrote a report (exit 2), with its output; `first` is its first stderr line. */
@@ -164,8 +186,12 @@ export interface Refusal extends Error, CheckRun {
 }
 
 /** A run that must be refused before it writes a report (exit 2): its error, or a failure saying it ran. */
-export async function refusedRun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Refusal> {
-  const run = await startCheck(args, env).finished;
+export async function refusedRun(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  command: 'clients' | 'scenarios' = 'clients',
+): Promise<Refusal> {
+  const run = await startCheck(args, env, command).finished;
   const wrote = existsSync(join(run.dir, 'report.json'));
   const message = wrote
     ? `exit ${run.code} with a report`

@@ -52,6 +52,8 @@ export interface RunResult {
   readonly causes: readonly SharedCause[];
   /** Set when the run was interrupted (the signal): the results are those finished by then. */
   readonly partial?: string;
+  /** `scenarios` for `pmm-auth-check scenarios` (its cases are scenarios); absent for the client matrix. */
+  readonly command?: 'scenarios';
 }
 
 /** A client whose `--version` was asked already: runnable when it has an executable and a version. */
@@ -123,7 +125,11 @@ function contextFor(
     adminPassword: h.adminPassword,
     async run(env) {
       const since = await h.mark();
-      const outcome = await runAdapter(executable, { CASE_ID: caseId(), METHOD: 'GET', ...env }, timeoutMs);
+      const outcome = await runAdapter(
+        executable,
+        { CASE_ID: caseId(), METHOD: 'GET', REPEAT: '1', ...env },
+        timeoutMs,
+      );
       await settle(h, since, outcome);
       const [requests, tls] = await Promise.all([h.requestsSince(since), h.tlsSince(since)]);
       const observed = { outcome, requests, tls };
@@ -131,6 +137,7 @@ function contextFor(
       return observed;
     },
     roleOf: (key) => h.roleOf(key),
+    withFaults: (faults, run) => h.withFaults(faults, run),
   };
 }
 
