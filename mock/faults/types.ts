@@ -16,6 +16,7 @@ export const FAULT_NAMES = [
   'revoke-after',
   'migration-pending',
   'clock-jump',
+  'duplicate-key-500',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -50,7 +51,8 @@ export type FaultSpec = FaultSelectors &
           | 'malformed-json'
           | 'strip-authorization'
           | 'redirect-root-without-port'
-          | 'migration-pending';
+          | 'migration-pending'
+          | 'duplicate-key-500';
       }
     | { readonly name: 'delay'; readonly ms: number }
     | { readonly name: 'status'; readonly layer: StatusLayer }
