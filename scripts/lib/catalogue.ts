@@ -1,0 +1,116 @@
+/**
+ * The scenario catalogue as files (fixtures/scenarios/*.json, issue 13): listed from the directory
+ * so every file is covered, and each `reproduce` step as curl arguments — filled from the mock's
+ * `--json` ready line to run them (scripts/scenario-catalogue.test.ts), or as a shell command with
+ * variables for the README's table (scripts/scenario-table.ts). One source for both.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const SCENARIO_DIR = fileURLToPath(new URL('../../fixtures/scenarios/', import.meta.url));
+
+export interface ReproduceStep {
+  readonly title: string;
+  readonly curl?: readonly string[];
+  readonly control?: { readonly method: string; readonly path: string; readonly body?: unknown };
+  readonly expect?: {
+    readonly status?: number;
+    readonly curlExit?: number;
+    readonly bodyContains?: string;
+    readonly headerContains?: string;
+  };
+}
+
+/** The fields of a catalogue file the runner and the table read (the schema has them all). */
+export interface CatalogueEntry {
+  readonly id: string;
+  readonly bug?: string;
+  readonly title: string;
+  readonly symptom: string;
+  readonly product: { readonly profile: string; readonly grafanaVersion?: string };
+  readonly sources: readonly string[];
+  readonly expect: readonly { readonly id: string; readonly level: string; readonly description: string }[];
+  readonly reproduce?: readonly ReproduceStep[];
+}
+
+/** Every `<id>.json` of the catalogue directory (not the schema), sorted by bug number, then id. */
+export function catalogueFiles(dir = SCENARIO_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'scenario.schema.json')
+    .sort((a, b) => bugNumber(a) - bugNumber(b) || a.localeCompare(b));
+}
+
+const bugNumber = (file: string): number => Number(/^b(\d+)-/.exec(file)?.[1] ?? 1e9);
+
+export function readEntry(file: string, dir = SCENARIO_DIR): CatalogueEntry {
+  return JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as CatalogueEntry;
+}
+
+/** What the placeholders are filled from: the mock's `--json` ready line. */
+export interface ReadyValues {
+  readonly https: string;
+  readonly http: string | null;
+  readonly caFile: string;
+  readonly keys: Readonly<Record<string, string>>;
+  readonly passwords?: Readonly<Record<string, string>>;
+}
+
+const PLACEHOLDER = /\$\{(https|http|ca|key:[^}]+|token:[^}]+|password:[^}]+)\}/g;
+
+/** The curl arguments of a step, placeholders left in (a control step is a JSON call on the HTTPS listener). */
+export function stepArgs(step: ReproduceStep): string[] {
+  if (step.curl) return [...step.curl];
+  const { method, path, body } = step.control!;
+  const data = body === undefined ? [] : ['-d', JSON.stringify(body)];
+  // mock/control-guard.ts: a control write needs Content-Type: application/json.
+  return ['-X', method, '-H', 'Content-Type: application/json', ...data, '--cacert', '${ca}', `\${https}${path}`];
+}
+
+/** Fills the placeholders of one argument; an unknown name is an error naming it. */
+export function fill(arg: string, ready: ReadyValues): string {
+  return arg.replace(PLACEHOLDER, (_m, name: string) => {
+    const [kind, which = ''] = name.split(':') as [string, string?];
+    const value =
+      kind === 'https'
+        ? ready.https
+        : kind === 'http'
+          ? ready.http
+          : kind === 'ca'
+            ? ready.caFile
+            : kind === 'password'
+              ? ready.passwords?.[which]
+              : ready.keys[which];
+    if (value == null) throw new Error(`placeholder \${${name}}: not in the ready line`);
+    return value;
+  });
+}
+
+/** The shell variable a placeholder stands for in the README (`${key:ci}` → `$KEY_CI`). */
+export function shellVariable(name: string): string {
+  const [kind, which] = name.split(':') as [string, string?];
+  if (kind === 'https') return 'PMM';
+  if (kind === 'http') return 'PMM_HTTP';
+  if (kind === 'ca') return 'CA';
+  return `${kind.toUpperCase()}_${which!.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+const SAFE = /^[\w@%+=:,./-]*$/;
+
+/** One argument for a POSIX shell, placeholders as variables (`"Authorization: Bearer $KEY_CI"`). */
+export function shellArg(arg: string): string {
+  const parts = arg.split(PLACEHOLDER);
+  if (parts.length === 1) return SAFE.test(arg) && arg !== '' ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+  // split() with a capture group alternates literal, name, literal, …
+  const literals = parts.filter((_, i) => i % 2 === 0);
+  const expand = parts.map((p, i) => (i % 2 === 0 ? p : `\${${shellVariable(p)}}`)).join('');
+  if (literals.every((l) => SAFE.test(l))) return expand.replace(/\$\{(\w+)\}(?![\w])/g, '$$$1');
+  if (literals.every((l) => !/["\\$`!]/.test(l))) return `"${expand.replace(/\$\{(\w+)\}(?![\w])/g, '$$$1')}"`;
+  return parts
+    .map((p, i) => (i % 2 === 0 ? (p === '' ? '' : `'${p.replaceAll("'", `'\\''`)}'`) : `"$${shellVariable(p)}"`))
+    .join('');
+}
+
+/** A step as the command a user pastes. */
+export function shellCommand(step: ReproduceStep): string {
+  return ['curl', '-s', ...stepArgs(step).map(shellArg)].join(' ');
+}
