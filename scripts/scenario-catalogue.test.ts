@@ -1,8 +1,9 @@
 /**
  * Issue 13 "Catalogue": every file of fixtures/scenarios/ shows its symptom with a real client.
  * For each file, `pmm-auth-mock --scenario ID --json` is started as the README tells users (all
- * at once, to keep the wall time low), then each `reproduce` step runs with real curl, its
- * placeholders filled from the ready line, and its `expect` is asserted. A file without
+ * at once, to keep the wall time low), then each `reproduce` step runs with real curl — the very
+ * command line the README prints, through sh, with its variables set from the ready line — and
+ * its `expect` is asserted. A file without
  * `reproduce` fails: every catalogue entry needs a reproducible symptom.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +11,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogueFiles, fill, readEntry, stepArgs, type ReadyValues, type ReproduceStep } from './lib/catalogue.ts';
+import {
+  catalogueFiles,
+  readEntry,
+  shellCommand,
+  shellEnv,
+  unknownPlaceholders,
+  type ReadyValues,
+  type ReproduceStep,
+} from './lib/catalogue.ts';
 import { PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll } from './cli-process.ts';
 
 const entries = catalogueFiles().map((file) => ({ file, entry: readEntry(file) }));
@@ -38,12 +47,15 @@ interface CurlResult {
   readonly headers: string;
 }
 
-/** Runs curl with the step's arguments; headers to a file (-D; curl 7.88 crashes on -D /dev/stderr), the status after the body (-w). */
-function curl(args: string[]): Promise<CurlResult> {
+/**
+ * Runs the README's command for a step through sh, with the status written after the body (-w)
+ * and the headers to a file (-D; curl 7.88 crashes on -D /dev/stderr). curl takes options after the URL.
+ */
+function curl(command: string, env: Record<string, string>): Promise<CurlResult> {
   const headerFile = join(tmp, `h${++headerFiles}`);
-  const full = ['-s', '-D', headerFile, '-w', '\n%{http_code}', '--max-time', '10', ...args];
+  const line = `${command} -D ${headerFile} -w '\n%{http_code}' --max-time 10`;
   return new Promise((resolve) => {
-    execFile('curl', full, { timeout: 15_000 }, (err, stdout) => {
+    execFile('sh', ['-c', line], { timeout: 15_000, env: { PATH: process.env.PATH, ...env } }, (err, stdout) => {
       const cut = stdout.lastIndexOf('\n');
       const exit = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       let headers = '';
@@ -93,9 +105,12 @@ describe.concurrent.each(entries)('$file', ({ entry }) => {
     'reproduces its symptom with curl, step by step',
     async () => {
       expect(entry.reproduce?.length ?? 0, `${entry.id}: no "reproduce" steps`).toBeGreaterThan(0);
-      const values = await ready.get(entry.id)!;
+      const env = shellEnv(await ready.get(entry.id)!);
       for (const [i, step] of (entry.reproduce ?? []).entries()) {
-        const r = await curl(stepArgs(step).map((a) => fill(a, values)));
+        expect(unknownPlaceholders(step, env), `${entry.id} step ${i + 1}: placeholders not in the ready line`).toEqual(
+          [],
+        );
+        const r = await curl(shellCommand(step), env);
         expect(observed(step, r), `${entry.id} step ${i + 1} "${step.title}"`).toEqual(wanted(step));
       }
     },

@@ -1,8 +1,8 @@
 /**
  * The scenario catalogue as files (fixtures/scenarios/*.json, issue 13): listed from the directory
- * so every file is covered, and each `reproduce` step as curl arguments — filled from the mock's
- * `--json` ready line to run them (scripts/scenario-catalogue.test.ts), or as a shell command with
- * variables for the README's table (scripts/scenario-table.ts). One source for both.
+ * so every file is covered, and each `reproduce` step as a curl command line whose placeholders
+ * are shell variables (`$PMM`, `$KEY_CI`) set from the mock's ready line: the README's command
+ * (scripts/scenario-table.ts), which scripts/scenario-catalogue.test.ts runs as printed.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -61,28 +61,33 @@ const PLACEHOLDER = /\$\{(https|http|ca|key:[^}]+|token:[^}]+|password:[^}]+)\}/
 export function stepArgs(step: ReproduceStep): string[] {
   if (step.curl) return [...step.curl];
   const { method, path, body } = step.control!;
+  const target = ['--cacert', '${ca}', `\${https}${path}`];
+  if (method === 'GET') return target;
   const data = body === undefined ? [] : ['-d', JSON.stringify(body)];
   // mock/control-guard.ts: a control write needs Content-Type: application/json.
-  return ['-X', method, '-H', 'Content-Type: application/json', ...data, '--cacert', '${ca}', `\${https}${path}`];
+  return ['-X', method, '-H', 'Content-Type: application/json', ...data, ...target];
 }
 
-/** Fills the placeholders of one argument; an unknown name is an error naming it. */
-export function fill(arg: string, ready: ReadyValues): string {
-  return arg.replace(PLACEHOLDER, (_m, name: string) => {
-    const [kind, which = ''] = name.split(':') as [string, string?];
-    const value =
-      kind === 'https'
-        ? ready.https
-        : kind === 'http'
-          ? ready.http
-          : kind === 'ca'
-            ? ready.caFile
-            : kind === 'password'
-              ? ready.passwords?.[which]
-              : ready.keys[which];
-    if (value == null) throw new Error(`placeholder \${${name}}: not in the ready line`);
-    return value;
-  });
+/**
+ * The shell variables the README's commands use, from a ready line: `PMM`, `PMM_HTTP`, `CA`, and
+ * `KEY_<NAME>` / `TOKEN_<NAME>` / `PASSWORD_<LOGIN>` (tokens, `glsa_…`, are in the ready line's `keys` too).
+ */
+export function shellEnv(ready: ReadyValues): Record<string, string> {
+  const env: Record<string, string> = { PMM: ready.https, CA: ready.caFile };
+  if (ready.http) env.PMM_HTTP = ready.http;
+  for (const [name, key] of Object.entries(ready.keys))
+    env[shellVariable(`${key.startsWith('glsa_') ? 'token' : 'key'}:${name}`)] = key;
+  for (const [login, password] of Object.entries(ready.passwords ?? {}))
+    env[shellVariable(`password:${login}`)] = password;
+  return env;
+}
+
+/** The placeholders of a step that `env` has no variable for (a typo in a file, or a name not in `initial`). */
+export function unknownPlaceholders(step: ReproduceStep, env: Record<string, string>): string[] {
+  return stepArgs(step)
+    .flatMap((a) => [...a.matchAll(PLACEHOLDER)].map((m) => m[1]!))
+    .filter((name) => env[shellVariable(name)] === undefined)
+    .map((name) => `\${${name}}`);
 }
 
 /** The shell variable a placeholder stands for in the README (`${key:ci}` → `$KEY_CI`). */
@@ -96,14 +101,13 @@ export function shellVariable(name: string): string {
 
 const SAFE = /^[\w@%+=:,./-]*$/;
 
-/** One argument for a POSIX shell, placeholders as variables (`"Authorization: Bearer $KEY_CI"`). */
+/** One argument for a POSIX shell, placeholders as double-quoted variables (`"Authorization: Bearer $KEY_CI"`). */
 export function shellArg(arg: string): string {
   const parts = arg.split(PLACEHOLDER);
   if (parts.length === 1) return SAFE.test(arg) && arg !== '' ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
   // split() with a capture group alternates literal, name, literal, …
   const literals = parts.filter((_, i) => i % 2 === 0);
   const expand = parts.map((p, i) => (i % 2 === 0 ? p : `\${${shellVariable(p)}}`)).join('');
-  if (literals.every((l) => SAFE.test(l))) return expand.replace(/\$\{(\w+)\}(?![\w])/g, '$$$1');
   if (literals.every((l) => !/["\\$`!]/.test(l))) return `"${expand.replace(/\$\{(\w+)\}(?![\w])/g, '$$$1')}"`;
   return parts
     .map((p, i) => (i % 2 === 0 ? (p === '' ? '' : `'${p.replaceAll("'", `'\\''`)}'`) : `"$${shellVariable(p)}"`))
@@ -113,4 +117,10 @@ export function shellArg(arg: string): string {
 /** A step as the command a user pastes. */
 export function shellCommand(step: ReproduceStep): string {
   return ['curl', '-s', ...stepArgs(step).map(shellArg)].join(' ');
+}
+
+/** The one line a user pastes to set those variables (the banner prints it for a scenario). */
+export function exportLine(ready: ReadyValues): string {
+  const words = Object.entries(shellEnv(ready)).map(([k, v]) => `${k}=${shellArg(v)}`);
+  return `export ${words.join(' ')}`;
 }
