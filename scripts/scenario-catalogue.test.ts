@@ -1,16 +1,18 @@
 /**
  * Issue 13 "Catalogue": every file of fixtures/scenarios/ shows its symptom with a real client.
- * For each file, `pmm-auth-mock --scenario ID --json` is started as the README tells users (all
- * at once, to keep the wall time low), then each `reproduce` step runs with real curl — the very
- * command line the README prints, through sh, with its variables set from the ready line — and
- * its `expect` is asserted. A file without
- * `reproduce` fails: every catalogue entry needs a reproducible symptom.
+ * One mock per product (profile + Grafana version) is started with `--scenario FIRST --json`, as
+ * the README tells users; the group's other scenarios follow on it, one after the other, by
+ * `POST /__mock/scenario` (a reset into the scenario, new keys in the answer) — eleven fresh starts
+ * cost ≈11 CPU-s here, three cost ≈3. The products run in parallel. Each `reproduce` step runs with
+ * real curl — the very command line the README prints, through sh, with its variables set from the
+ * ready line — and its `expect` is asserted. A file without `reproduce` fails: every catalogue
+ * entry needs a reproducible symptom.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   catalogueFiles,
   readEntry,
@@ -20,19 +22,50 @@ import {
   type ReadyValues,
   type ReproduceStep,
 } from './lib/catalogue.ts';
-import { PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll } from './cli-process.ts';
+import { httpsGet, PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll, type ReadyLine } from './cli-process.ts';
 
 const entries = catalogueFiles().map((file) => ({ file, entry: readEntry(file) }));
-const ready = new Map<string, Promise<ReadyValues>>();
+type Entry = (typeof entries)[number]['entry'];
+const productOf = (e: Entry): string => `${e.product.profile} ${e.product.grafanaVersion ?? ''}`;
 
-beforeAll(() => {
-  for (const { entry } of entries) {
-    const cli = startCli(['--scenario', entry.id, '--json', '--https-port', '0', '--http-port', '0']);
-    const line = readyLine(cli) as Promise<ReadyValues>;
-    line.catch(() => undefined); // reported by the entry's own test
-    ready.set(entry.id, line);
+interface Group {
+  /** The mock of this product, started in the group's first scenario. */
+  ready?: Promise<ReadyLine & { passwords?: Record<string, string> }>;
+  /** The group's scenarios take turns on its mock. */
+  turn: Promise<unknown>;
+}
+const groups = new Map<string, Group>();
+
+/** The ready values for `e`: the mock's ready line for the group's first, else after switching to it. */
+async function enter(e: Entry, group: Group): Promise<ReadyValues> {
+  if (!group.ready) {
+    const cli = startCli(['--scenario', e.id, '--json', '--https-port', '0', '--http-port', '0']);
+    group.ready = readyLine(cli);
+    return group.ready;
   }
-});
+  const line = await group.ready;
+  const res = await httpsGet(
+    `${line.https}/__mock/scenario`,
+    readFileSync(line.caFile, 'utf8'),
+    { 'Content-Type': 'application/json' },
+    'POST',
+    JSON.stringify({ id: e.id }),
+  );
+  if (res.status !== 200) throw new Error(`POST /__mock/scenario ${e.id}: ${res.status} ${res.text}`);
+  const started = JSON.parse(res.text) as Pick<ReadyValues, 'keys' | 'passwords'>;
+  return { ...line, keys: started.keys, passwords: started.passwords };
+}
+
+/** Runs `body` when the entry's turn on its product's mock comes. */
+function inTurn(e: Entry, body: (ready: ReadyValues) => Promise<void>): Promise<void> {
+  const key = productOf(e);
+  const group = groups.get(key) ?? { turn: Promise.resolve() };
+  groups.set(key, group);
+  const run = group.turn.then(async () => body(await enter(e, group)));
+  group.turn = run.catch(() => undefined); // the next scenario runs even when this one failed
+  return run;
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'pmm-catalogue-'));
 afterAll(async () => {
   await stopAll();
@@ -105,14 +138,15 @@ describe.concurrent.each(entries)('$file', ({ entry }) => {
     'reproduces its symptom with curl, step by step',
     async () => {
       expect(entry.reproduce?.length ?? 0, `${entry.id}: no "reproduce" steps`).toBeGreaterThan(0);
-      const env = shellEnv(await ready.get(entry.id)!);
-      for (const [i, step] of (entry.reproduce ?? []).entries()) {
-        expect(unknownPlaceholders(step, env), `${entry.id} step ${i + 1}: placeholders not in the ready line`).toEqual(
-          [],
-        );
-        const r = await curl(shellCommand(step), env);
-        expect(observed(step, r), `${entry.id} step ${i + 1} "${step.title}"`).toEqual(wanted(step));
-      }
+      await inTurn(entry, async (ready) => {
+        const env = shellEnv(ready);
+        for (const [i, step] of (entry.reproduce ?? []).entries()) {
+          const where = `${entry.id} step ${i + 1} "${step.title}"`;
+          expect(unknownPlaceholders(step, env), `${where}: placeholders not in the ready line`).toEqual([]);
+          const r = await curl(shellCommand(step), env);
+          expect(observed(step, r), where).toEqual(wanted(step));
+        }
+      });
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
