@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  SCENARIO_DIR,
   catalogueFiles,
   readEntry,
   shellCommand,
@@ -130,6 +131,17 @@ describe('the scenario catalogue', () => {
   it('lists the directory: the four first entries at least, each named by its id', () => {
     expect(entries.length).toBeGreaterThanOrEqual(4);
     for (const { file, entry } of entries) expect(`${entry.id}.json`).toBe(file);
+  });
+
+  it.each(entries)('$file: has a client whose credential is one of its initial keys, tokens or users', ({ file }) => {
+    const raw = JSON.parse(readFileSync(join(SCENARIO_DIR, file), 'utf8')) as {
+      client?: { credential?: string };
+      initial: Record<string, { name?: string; login?: string }[] | undefined>;
+    };
+    expect(raw.client, `${file}: no "client"`).toBeDefined();
+    const names = ['keys', 'tokens', 'users'].flatMap((k) => (raw.initial[k] ?? []).map((x) => x.name ?? x.login));
+    if (raw.client?.credential !== undefined) expect(names).toContain(raw.client.credential);
+    else expect(names.length, `${file}: a client without "credential" takes the first key or token`).toBeGreaterThan(0);
   });
 });
 
