@@ -1,6 +1,7 @@
 /** What `pmm-auth-mock` prints when ready: the JSON ready line, or the human banner with the seed's curl commands. */
 import type { RunningMock } from '../mock/server.ts';
 import type { Profile } from '../mock/profiles/types.ts';
+import { exportLine } from './lib/catalogue.ts';
 
 export function readyLine(m: RunningMock): string {
   const line: Record<string, unknown> = {
@@ -99,6 +100,10 @@ export function banner(m: RunningMock, profile: Profile, opts: { adminPassword: 
     lines.push('', "PMM docs' two requests, ready to paste:", `  ${bearer}`, `  ${basic}`);
   } else {
     lines.push(...howToSeed(m, profile, opts.adminPassword));
+  }
+  if (m.scenario) {
+    const ready = { https: m.httpsUrl, http: m.httpUrl, caFile: m.caFile, keys: m.keys, passwords: m.passwords };
+    lines.push('', `The scenario's commands (README "Reproduce a bug") use these variables:`, `  ${exportLine(ready)}`);
   }
   lines.push('', `Ctrl-C stops the mock (PID ${process.pid}).`);
   return `${lines.join('\n')}\n`;

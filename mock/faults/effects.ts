@@ -142,3 +142,14 @@ export function withChallenge(res: Response, realm: string): Response | undefine
 export function proxyBasic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
+
+/**
+ * `duplicate-key-500`: old Grafana's answer to a key create whose name is taken — 500 "Failed to
+ * add API key" where today's Grafana answers 409 (undefined for any other answer).
+ */
+export function duplicateKeyAs500(c: Ctx, res: Response): Response | undefined {
+  if (c.req.method !== 'POST' || !/^(\/graph)?\/api\/auth\/keys\/?$/.test(c.req.path) || res.status !== 409)
+    return undefined;
+  // auth-bugs §B2: before grafana/grafana#17905 a duplicate name was 500 "Failed to add API key" (no traceID then).
+  return grafanaResponse(500, grafanaErrorBody('Failed to add API key', false));
+}

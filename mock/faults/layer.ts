@@ -196,6 +196,12 @@ export function faultLayer(deps: AppDeps): MiddlewareHandler<Env> {
           replaceAnswer(c, res);
           note(spec);
         }
+      } else if (spec.name === 'duplicate-key-500') {
+        const res = fx.duplicateKeyAs500(c, c.res);
+        if (res) {
+          replaceAnswer(c, res);
+          note(spec);
+        }
       } else if (spec.name === 'truncated-json') {
         replaceAnswer(c, await fx.truncated(c.res));
         note(spec);

@@ -17,6 +17,7 @@ export const FAULT_NAMES = [
   'migration-pending',
   'clock-jump',
   'redirect',
+  'duplicate-key-500',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -54,7 +55,8 @@ export type FaultSpec = FaultSelectors &
           | 'malformed-json'
           | 'strip-authorization'
           | 'redirect-root-without-port'
-          | 'migration-pending';
+          | 'migration-pending'
+          | 'duplicate-key-500';
       }
     | { readonly name: 'delay'; readonly ms: number }
     | { readonly name: 'status'; readonly layer: StatusLayer }
