@@ -1,6 +1,6 @@
 /**
  * Issue 13 "Catalogue": every file of fixtures/scenarios/ shows its symptom with a real client.
- * One mock per product (profile + Grafana version) is started with `--scenario FIRST --json`, as
+ * One mock per product (profile + Grafana version + certificate) is started with `--scenario FIRST --json`, as
  * the README tells users; the group's other scenarios follow on it, one after the other, by
  * `POST /__mock/scenario` (a reset into the scenario, new keys in the answer) — eleven fresh starts
  * cost ≈11 CPU-s here, three cost ≈3. The products run in parallel. Each `reproduce` step runs with
@@ -27,7 +27,9 @@ import { httpsGet, PROCESS_TEST_TIMEOUT_MS, readyLine, startCli, stopAll, type R
 
 const entries = catalogueFiles().map((file) => ({ file, entry: readEntry(file) }));
 type Entry = (typeof entries)[number]['entry'];
-const productOf = (e: Entry): string => `${e.product.profile} ${e.product.grafanaVersion ?? ''}`;
+/** What a mock is started with: profile, Grafana version and certificate (a switch keeps all three). */
+const productOf = (e: Entry): string =>
+  `${e.product.profile} ${e.product.grafanaVersion ?? ''} ${e.initial?.settings?.certificate ?? 'mock'}`;
 
 interface Group {
   /** The mock of this product, started in the group's first scenario. */

@@ -29,6 +29,8 @@ export interface CatalogueEntry {
   readonly symptom: string;
   readonly product: { readonly profile: string; readonly grafanaVersion?: string };
   readonly sources: readonly string[];
+  /** `certificate` is chosen at start (a scenario switched in at run time keeps the mock's). */
+  readonly initial?: { readonly settings?: { readonly certificate?: string } };
   readonly expect: readonly { readonly id: string; readonly level: string; readonly description: string }[];
   readonly reproduce?: readonly ReproduceStep[];
 }
