@@ -89,12 +89,14 @@ export function killScenarioMocksSync(): void {
 
 async function openMock(s: LoadedScenario): Promise<ScenarioMock> {
   const which = s.path === undefined ? ['--scenario', s.id] : ['--scenario-file', s.path];
-  const spawned = await spawnMock([...which, '--journal-size', '100000']);
+  // A plain-HTTP listener on 127.0.0.1 too, for the harness's control calls: a scenario may serve a
+  // certificate that names no host or IP (B14, PMM's own), which no client verifies by IP — nor could we.
+  const spawned = await spawnMock([...which, '--journal-size', '100000', '--http-port', '0']);
   running.add(spawned);
   const ready = spawned.ready as typeof spawned.ready & { passwords?: Record<string, string> };
   return {
     spawned,
-    http: mockHttp(spawned.https, readFileSync(spawned.caFile, 'utf8')),
+    http: ready.http ? mockHttp(ready.http, null) : mockHttp(spawned.https, readFileSync(spawned.caFile, 'utf8')),
     secrets: ready.keys,
     passwords: ready.passwords ?? {},
   };
