@@ -21,3 +21,20 @@ export const retries5xx = (dir: string, name: string, n: number): string =>
 /** Sends the request again and again whatever the answer (a 401 too): the harness has to stop it. */
 export const loopsForever = (dir: string, name: string): string =>
   shellClient(dir, name, `${version(name)}\nwhile :; do ${get}; sleep 0.05; done`);
+
+/**
+ * Sends the protocol's request (METHOD, BODY) again after any answer but a 2xx, up to `n` times: it
+ * re-sends a POST after a 500 and retries a 4xx, which the built-ins' loop never does (PROTOCOL.md).
+ */
+export const retriesAnyError = (dir: string, name: string, n: number): string =>
+  shellClient(
+    dir,
+    name,
+    [
+      version(name),
+      `[ "$METHOD" = POST ] && set -- -X POST -H 'Content-Type: application/json' --data-binary "$BODY"`,
+      `i=0\nwhile :; do code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PMM_CA_FILE" -H "Authorization: Bearer $PMM_API_KEY" "$@" "$PMM_URL")`,
+      `case $code in 2??) break ;; esac; [ $i -ge ${n} ] && break; i=$((i+1)); done`,
+      report,
+    ].join('\n'),
+  );

@@ -5,13 +5,15 @@
  * retried at most 3 times in a row (a 2xx in between starts the count again); a POST is not
  * re-sent after a 5xx; a 4xx stops. With them, B14 from the catalogue: its mock serves a
  * certificate without IP SAN, and the run (the harness's own control calls) still works.
- * One run, every built-in found here.
+ * One run, every built-in found here, and a careless client that re-sends after any error (a POST
+ * after a 502, a 404 too): FAIL where the built-ins PASS.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_CLIENTS } from './builtins.ts';
+import { retriesAnyError } from './careless-clients.ts';
 import { cleanupRuns, runCheck, verdictOf, type CheckRun, type Report } from './run-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmmconf-poll-'));
@@ -66,14 +68,29 @@ const OWN = ['test-poll-get-5xx', 'test-poll-post-5xx', 'test-poll-get-4xx'];
 const B14 = 'b14-self-signed-ip';
 
 let run: CheckRun & { report: Report };
+let careless: CheckRun & { report: Report };
 let installed: string[];
 
 beforeAll(async () => {
-  run = await runCheck(
-    ['--scenario', 'b14-*', ...['--scenario-file', GET_5XX, '--scenario-file', POST_5XX, '--scenario-file', GET_4XX]],
-    {},
-    'scenarios',
-  );
+  [run, careless] = await Promise.all([
+    runCheck(
+      ['--scenario', 'b14-*', ...['--scenario-file', GET_5XX, '--scenario-file', POST_5XX, '--scenario-file', GET_4XX]],
+      {},
+      'scenarios',
+    ),
+    runCheck(
+      [
+        '--client',
+        retriesAnyError(dir, 'retries-any-error', 3),
+        '--scenario-file',
+        POST_5XX,
+        '--scenario-file',
+        GET_4XX,
+      ],
+      {},
+      'scenarios',
+    ),
+  ]);
   installed = BUILTIN_CLIENTS.filter((c) => run.report.clients[c] && !run.report.clients[c].missing);
 }, 120_000);
 afterAll(() => {
@@ -91,5 +108,15 @@ describe("the built-ins' poll loop and B14, through pmm-auth-check scenarios", (
     expect(verdictOf(run.report, 'curl', 'pmm2', 'test-poll-get-5xx').reason).toContain('the mock saw 6 request(s)');
     expect(verdictOf(run.report, 'curl', 'pmm2', B14).reason).toContain('client.tls.verify-by-default (MUST)');
     expect(run.leftovers).toEqual([]);
+  });
+
+  it('a client that re-sends a POST after a 502 and retries a 404: FAIL on both, exit 1', () => {
+    expect(careless.code, careless.stderr).toBe(1);
+    for (const id of ['test-poll-post-5xx', 'test-poll-get-4xx']) {
+      const v = verdictOf(careless.report, 'retries-any-error', 'pmm2', id);
+      expect(v.verdict, id).toBe('FAIL');
+      expect(v.reason, id).toContain('the mock saw 4 request(s)');
+    }
+    expect(careless.leftovers).toEqual([]);
   });
 });
