@@ -62,8 +62,8 @@ const POST_5XX = scenario(
   1,
   RFC_RETRY,
 );
-/** A GET answered 404 (no such path): the same request cannot succeed, one request. */
-const GET_4XX = scenario('test-poll-get-4xx', { path: '/v1/no-such-path', repeat: 5 }, [], 1, RFC_4XX);
+/** A GET answered 404 (Grafana: no such user): the same request cannot succeed, one request. */
+const GET_4XX = scenario('test-poll-get-4xx', { path: '/graph/api/users/99999', repeat: 5 }, [], 1, RFC_4XX);
 const OWN = ['test-poll-get-5xx', 'test-poll-post-5xx', 'test-poll-get-4xx'];
 const B14 = 'b14-self-signed-ip';
 
@@ -106,6 +106,7 @@ describe("the built-ins' poll loop and B14, through pmm-auth-check scenarios", (
       for (const id of [...OWN, B14])
         expect(verdictOf(run.report, c, 'pmm2', id), `${c} ${id}`).toMatchObject({ verdict: 'PASS' });
     expect(verdictOf(run.report, 'curl', 'pmm2', 'test-poll-get-5xx').reason).toContain('the mock saw 6 request(s)');
+    expect(verdictOf(run.report, 'curl', 'pmm2', 'test-poll-get-4xx').reason).toContain('client: HTTP 404');
     expect(verdictOf(run.report, 'curl', 'pmm2', B14).reason).toContain('client.tls.verify-by-default (MUST)');
     expect(run.leftovers).toEqual([]);
   });
