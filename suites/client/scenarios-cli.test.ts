@@ -57,7 +57,7 @@ beforeAll(async () => {
       {},
       'scenarios',
     ),
-    // Two runs side by side, each client only where it is careless (each hang costs the 2 s timeout).
+    // Runs side by side, each client only where it is careless (each hang costs the 2 s timeout).
     runCheck(
       [...['--client', careless.loopsForever(dir, 'loops-on-401')], ...['--scenario', B12, '--timeout', '2']],
       {},
@@ -65,21 +65,27 @@ beforeAll(async () => {
     ),
     runCheck(
       [
-        ...['--client', retries5xx('retries-5xx-forever', 1_000_000), '--client', retries5xx('retries-5xx-ten', 10)],
+        ...['--client', retries5xx('retries-5xx-forever', 1_000_000)],
         ...['--scenario-file', scenario502, '--timeout', '2'],
       ],
       {},
       'scenarios',
     ),
-  ]).then(([a, b, c]) => [
+    // Eleven requests finish well within the default timeout, not always within 2 s on a busy machine.
+    runCheck(
+      [...['--client', retries5xx('retries-5xx-ten', 10)], ...['--scenario-file', scenario502]],
+      {},
+      'scenarios',
+    ),
+  ]).then(([a, ...lax]) => [
     a,
     {
-      ...b,
-      code: Math.max(b.code ?? 2, c.code ?? 2),
-      stdout: b.stdout + c.stdout,
-      stderr: b.stderr + c.stderr,
-      leftovers: [...b.leftovers, ...c.leftovers],
-      report: { ...b.report, clients: { ...b.report.clients, ...c.report.clients } },
+      ...lax[0]!,
+      code: Math.max(...lax.map((r) => r.code ?? 2)),
+      stdout: lax.map((r) => r.stdout).join(''),
+      stderr: lax.map((r) => r.stderr).join(''),
+      leftovers: lax.flatMap((r) => r.leftovers),
+      report: { ...lax[0]!.report, clients: Object.assign({}, ...lax.map((r) => r.report.clients)) },
     },
   ]);
 }, 120_000);
