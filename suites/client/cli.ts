@@ -8,11 +8,11 @@
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json' with { type: 'json' };
 import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
-import { BUILTIN_CLIENTS, builtinClients, type ClientSpec } from './builtins.ts';
+import { BUILTIN_CLIENTS, builtinClients } from './builtins.ts';
 import { CLIENT_CASES } from './cases.ts';
 import { chooseClients, jobsOf, timeoutOf, Usage } from './cli-clients.ts';
 import { DEFAULT_MOCK_CA, stopStartedMocks } from './harness-mock.ts';
-import { ConfigError, checkExpectationsDir, prepareReportDir, resolveClients, type ReportDir } from './preflight.ts';
+import { ConfigError, checkExpectationsDir, prepareReportDir, resolveRunClients, type ReportDir } from './preflight.ts';
 import { parseProfiles, PROFILE_NAMES } from './profiles.ts';
 import { writeReports } from './report.ts';
 import { globToRegExp } from './scenario-files.ts';
@@ -250,19 +250,12 @@ async function command(
 
   let result: RunResult;
   try {
-    const label = (c: ClientSpec): string =>
-      c.builtin ? `--only ${c.name}` : `--client ${c.name}=${c.executable ?? ''}`;
-    const resolved = await resolveClients(
+    const { resolved, problems } = await resolveRunClients(
       [...(await built.clients), ...opts.custom],
       opts.named,
-      label,
       opts.timeoutMs,
     );
-    if (resolved.problems.length > 0) return refuse(resolved.problems);
-    if (!resolved.clients.some((c) => c.version !== null))
-      return refuse([
-        `nothing to test: no built-in client runs here (${resolved.clients.map((c) => `${c.name}: ${c.missing}`).join('; ')})`,
-      ]);
+    if (problems.length > 0) return refuse(problems);
     run = startRun(resolved.clients, {
       cases: opts.cases,
       ...(opts.profiles ? { profiles: opts.profiles } : {}),

@@ -167,3 +167,26 @@ export async function resolveClients(
   );
   return { clients: answers.map((a) => a.client), problems };
 }
+
+/**
+ * The clients of a run, each asked its --version (resolveClients), and the lines why the run cannot
+ * test: a client named (`--only NAME`, `--client NAME=EXE`) that cannot run, or none that runs here.
+ */
+export async function resolveRunClients(
+  clients: readonly ClientSpec[],
+  named: ReadonlySet<string>,
+  timeoutMs?: number,
+): Promise<{ resolved: Resolved; problems: readonly string[] }> {
+  const label = (c: ClientSpec): string =>
+    c.builtin ? `--only ${c.name}` : `--client ${c.name}=${c.executable ?? ''}`;
+  const resolved = await resolveClients(clients, named, label, timeoutMs);
+  if (resolved.problems.length > 0) return { resolved, problems: resolved.problems };
+  if (!resolved.clients.some((c) => c.version !== null))
+    return {
+      resolved,
+      problems: [
+        `nothing to test: no client runs here (${resolved.clients.map((c) => `${c.name}: ${c.missing}`).join('; ')})`,
+      ],
+    };
+  return { resolved, problems: [] };
+}

@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
-import { BUILTIN_CLIENTS, builtinClients, CLIENTS_DIR, type ClientSpec } from './builtins.ts';
+import { BUILTIN_CLIENTS, builtinClients, CLIENTS_DIR } from './builtins.ts';
 import { chooseClients, jobsOf, timeoutOf, Usage } from './cli-clients.ts';
-import { ConfigError, prepareReportDir, resolveClients } from './preflight.ts';
+import { ConfigError, prepareReportDir, resolveRunClients } from './preflight.ts';
 import { writeReports } from './report.ts';
 import { DEFAULT_JOBS } from './runner.ts';
 import { loadScenarioFile, loadScenarios, SCENARIOS_DIR, selectScenarios } from './scenario-files.ts';
@@ -188,19 +188,12 @@ export async function scenariosCommand(
   process.once('SIGTERM', onSigterm);
   process.once('exit', onExit);
   try {
-    const label = (c: ClientSpec): string =>
-      c.builtin ? `--only ${c.name}` : `--client ${c.name}=${c.executable ?? ''}`;
-    const resolved = await resolveClients(
+    const { resolved, problems } = await resolveRunClients(
       [...(await built.clients), ...opts.custom],
       opts.named,
-      label,
       opts.timeoutMs,
     );
-    if (resolved.problems.length > 0) return refuse(resolved.problems);
-    if (!resolved.clients.some((c) => c.version !== null))
-      return refuse([
-        `nothing to test: no client runs here (${resolved.clients.map((c) => `${c.name}: ${c.missing}`).join('; ')})`,
-      ]);
+    if (problems.length > 0) return refuse(problems);
     let result;
     try {
       result = await runScenarios(resolved.clients, opts.scenarios, {
