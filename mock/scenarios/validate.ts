@@ -2,7 +2,8 @@
  * Validation of scenario files and ad-hoc faults against fixtures/scenarios/scenario.schema.json
  * (ajv, JSON Schema 2020-12). A break is one line: `file: /json/pointer: what was expected`.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../fixtures/scenarios/scenario.schema.json' with { type: 'json' };
 import type { Scenario } from './types.ts';
 import type { FaultSpec } from '../faults/types.ts';
@@ -14,6 +15,8 @@ let compiled: { scenario: ValidateFunction; faults: ValidateFunction } | undefin
 
 function validators(): { scenario: ValidateFunction; faults: ValidateFunction } {
   if (compiled) return compiled;
+  // Loaded on first use: a mock started without a scenario or faults never needs ajv (~60 ms a start).
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Class };
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
   ajv.addSchema(schema);
   compiled = {
