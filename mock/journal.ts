@@ -182,7 +182,7 @@ function percentDecoded(text: string): { decoded: string; starts: number[] | nul
 }
 
 /** `text` with every key or token (see KEY_SHAPE) replaced by its redactedForm. */
-export function redactKeys(text: string, isKnownSecret: (secret: string) => boolean = () => false): string {
+export function redactKeys(text: string, isKnownSecret?: (secret: string) => boolean): string {
   if (text.length < 16) return text;
   const { decoded, starts } = percentDecoded(text);
   let out = '';
@@ -190,16 +190,18 @@ export function redactKeys(text: string, isKnownSecret: (secret: string) => bool
   for (const m of decoded.matchAll(KEY_SHAPE)) {
     let key = m[0];
     if (key.startsWith('eyJ')) key = key.slice(0, legacyKeyLength(key));
-    else if (!key.startsWith('glsa_') && !isKnownSecret(key)) continue;
+    else if (!key.startsWith('glsa_') && !isKnownSecret?.(key)) continue;
     const from = starts ? starts[m.index]! : m.index;
     const to = starts ? starts[m.index + key.length]! : m.index + key.length;
     if (from < last) continue;
     out += text.slice(last, from) + redactedForm(key);
     last = to;
   }
+  if (last === 0 && !isKnownSecret) return text;
   const redacted = last === 0 ? text : out + text.slice(last);
+  if (!isKnownSecret) return redacted;
   // What is left may still hold a known key with characters changed or cut (decoded, if escaped).
-  const rest = percentDecoded(redacted).decoded;
+  const rest = last === 0 ? decoded : percentDecoded(redacted).decoded;
   const mangled = redactMangledKeys(rest, isKnownSecret);
   return mangled === rest ? redacted : mangled;
 }

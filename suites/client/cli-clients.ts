@@ -8,6 +8,30 @@ import { BUILTIN_CLIENTS, type ClientSpec } from './builtins.ts';
 /** A usage error: one line, exit 2. */
 export class Usage extends Error {}
 
+/** The exit code of a run stopped by a signal (128 + its number). */
+export const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * For the time of a run: SIGINT and SIGTERM call `interrupt`, and `onExit` runs if the process exits
+ * on the way (an uncaught error), so that no client or mock outlives the harness. Returns what
+ * removes them: the signal handlers only (`'signals'`), or all three.
+ */
+export function trapSignals(
+  interrupt: (signal: NodeJS.Signals) => Promise<void>,
+  onExit: () => void,
+): (only?: 'signals') => void {
+  const onSigint = (): void => void interrupt('SIGINT');
+  const onSigterm = (): void => void interrupt('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  process.once('exit', onExit);
+  return (only) => {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    if (only !== 'signals') process.off('exit', onExit);
+  };
+}
+
 export interface ChosenClients {
   readonly builtins: string[];
   readonly custom: ClientSpec[];

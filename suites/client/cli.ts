@@ -10,7 +10,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients } from './builtins.ts';
 import { CLIENT_CASES } from './cases.ts';
-import { chooseClients, jobsOf, timeoutOf, Usage } from './cli-clients.ts';
+import { chooseClients, jobsOf, SIGNAL_CODES, timeoutOf, trapSignals, Usage } from './cli-clients.ts';
 import { DEFAULT_MOCK_CA, stopStartedMocks } from './harness-mock.ts';
 import { ConfigError, checkExpectationsDir, prepareReportDir, resolveRunClients, type ReportDir } from './preflight.ts';
 import { parseProfiles, PROFILE_NAMES } from './profiles.ts';
@@ -134,8 +134,6 @@ function parse(argv: readonly string[]) {
   };
 }
 
-const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
-
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The verdicts a result holds. */
@@ -237,16 +235,11 @@ async function command(
     await Promise.all([stopStartedMocks(), built.cleanup()]);
     process.exit(SIGNAL_CODES[signal] ?? 2);
   };
-  const onSigint = (): void => void interrupt('SIGINT');
-  const onSigterm = (): void => void interrupt('SIGTERM');
-  const onExit = (): void => {
+  const untrap = trapSignals(interrupt, () => {
     killRunningClients();
     void stopStartedMocks();
     built.cleanupSync();
-  };
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigterm);
-  process.once('exit', onExit);
+  });
 
   let result: RunResult;
   try {
@@ -279,8 +272,7 @@ async function command(
   } catch (e) {
     return refuse([`cannot write the reports in ${opts.reportDir}: ${(e as Error).message}`]);
   }
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigterm);
+  untrap('signals');
   const names = result.profiles.map((p) => p.name);
   const ran = Object.values(result.clients).filter((c) => !c.missing).length;
   out.write(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients, CLIENTS_DIR } from './builtins.ts';
-import { chooseClients, jobsOf, timeoutOf, Usage } from './cli-clients.ts';
+import { chooseClients, jobsOf, SIGNAL_CODES, timeoutOf, trapSignals, Usage } from './cli-clients.ts';
 import { ConfigError, prepareReportDir, resolveRunClients } from './preflight.ts';
 import { writeReports } from './report.ts';
 import { DEFAULT_JOBS } from './runner.ts';
@@ -126,8 +126,6 @@ function parse(args: readonly string[]) {
   };
 }
 
-const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
-
 export async function scenariosCommand(
   args: readonly string[],
   out: NodeJS.WritableStream,
@@ -176,17 +174,11 @@ export async function scenariosCommand(
     reportDir.release();
     process.exit(SIGNAL_CODES[signal] ?? 2);
   };
-  const onSigint = (): void => void interrupt('SIGINT');
-  const onSigterm = (): void => void interrupt('SIGTERM');
-  // An uncaught error on the way: no client or mock outlives the harness.
-  const onExit = (): void => {
+  const untrap = trapSignals(interrupt, () => {
     killRunningClients();
     killScenarioMocksSync();
     built.cleanupSync();
-  };
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigterm);
-  process.once('exit', onExit);
+  });
   try {
     const { resolved, problems } = await resolveRunClients(
       [...(await built.clients), ...opts.custom],
@@ -220,9 +212,7 @@ export async function scenariosCommand(
     );
     return result.unexpected.length === 0 ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
-    process.off('exit', onExit);
+    untrap();
     await built.cleanup();
   }
 }
