@@ -6,10 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEVIATIONS, isDeviation, type Deviation } from './deviations.ts';
 import type { OrgRole } from './profiles/types.ts';
 import { grafanaVersionsOf, PROFILES, withGrafanaVersion } from './profiles/index.ts';
-import { loadScenarioFile, scenarioById } from './scenarios/load.ts';
-import type { Scenario } from './scenarios/types.ts';
-import { ScenarioError } from './scenarios/validate.ts';
-import { DEFAULT_TIMEOUTS, type MockOptions, type MockTimeouts, type SeedKey } from './server.ts';
+import { checkScenarioProduct, parseTimeouts, scenarioOf, UsageError } from './cli-checks.ts';
+import type { MockOptions, SeedKey } from './server.ts';
 import type { NewUser } from './store.ts';
 import { CERT_STYLES, DEFAULT_CERT_DIR, type CertStyle } from './tls/certs.ts';
 import { PERSONALITY_NAMES } from './tls/personalities.ts';
@@ -20,7 +18,7 @@ export interface CliOptions {
   readonly help: boolean;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export const USAGE = `Usage: pmm-auth-mock [options]
 
@@ -61,46 +59,6 @@ Options:
   --version                 print the version (package.json) and exit
   -h, --help                show this help
 `;
-
-/** The timeout flags and the MockTimeouts field each sets (README: "Stalled and idle connections"). */
-const TIMEOUT_FLAGS = {
-  'handshake-timeout': 'handshakeMs',
-  'header-timeout': 'headerMs',
-  'keepalive-timeout': 'keepAliveMs',
-  'request-timeout': 'requestMs',
-} as const satisfies Record<string, keyof MockTimeouts>;
-
-/** Longest timeout accepted: one day (Node's timers hold at most 2^31-1 ms). */
-const MAX_TIMEOUT_SECONDS = 86_400;
-
-/**
- * Seconds, with up to 3 decimals, from 0.001 to a day → milliseconds. 0 is refused: Node reads 0
- * as "no timeout", nginx's `keepalive_timeout 0` as "no keep-alive" — neither is what one means.
- */
-export function parseTimeout(flag: string, value: string): number {
-  const ms = /^\d+(\.\d{1,3})?$/.test(value) ? Math.round(Number(value) * 1000) : NaN;
-  if (!(ms >= 1 && ms <= MAX_TIMEOUT_SECONDS * 1000))
-    throw new UsageError(
-      `${flag} must be a number of seconds from 0.001 to ${MAX_TIMEOUT_SECONDS} (up to 3 decimals), got "${value}"`,
-    );
-  return ms;
-}
-
-function parseTimeouts(values: Partial<Record<keyof typeof TIMEOUT_FLAGS, string>>): Partial<MockTimeouts> {
-  const out: { -readonly [K in keyof MockTimeouts]?: number } = {};
-  for (const [flag, field] of Object.entries(TIMEOUT_FLAGS) as [keyof typeof TIMEOUT_FLAGS, keyof MockTimeouts][]) {
-    const v = values[flag];
-    if (v !== undefined) out[field] = parseTimeout(`--${flag}`, v);
-  }
-  // Node refuses a server whose headersTimeout exceeds its requestTimeout.
-  const header = out.headerMs ?? DEFAULT_TIMEOUTS.headerMs;
-  const request = out.requestMs ?? DEFAULT_TIMEOUTS.requestMs;
-  if (header > request)
-    throw new UsageError(
-      `--request-timeout (${request / 1000} s) must not be less than --header-timeout (${header / 1000} s)`,
-    );
-  return out;
-}
 
 const ROLES: readonly OrgRole[] = ['Viewer', 'Editor', 'Admin'];
 
@@ -187,38 +145,6 @@ export function parseTls(value: string): string[] {
     );
   }
   return [...new Set(names)];
-}
-
-/** `--scenario ID` or `--scenario-file PATH` (not both): the checked scenario, or its one-line error. */
-function scenarioOf(id: string | undefined, file: string | undefined): Scenario | undefined {
-  if (id !== undefined && file !== undefined) throw new UsageError('--scenario and --scenario-file cannot be combined');
-  try {
-    if (id !== undefined) return scenarioById(id);
-    if (file !== undefined) return loadScenarioFile(file);
-  } catch (e) {
-    if (e instanceof ScenarioError) throw new UsageError(e.message);
-    throw e;
-  }
-  return undefined;
-}
-
-/** --profile / --grafana-version given beside a scenario must be the scenario's. */
-function checkScenarioProduct(s: Scenario, argv: readonly string[]): void {
-  const given = (flag: string): string | undefined => {
-    const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    if (i < 0) return undefined;
-    return argv[i]!.includes('=') ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
-  };
-  const profile = given('--profile');
-  if (profile !== undefined && profile !== s.product.profile)
-    throw new UsageError(
-      `--profile ${profile}: scenario "${s.id}" runs on profile ${s.product.profile}; leave --profile out`,
-    );
-  const version = given('--grafana-version');
-  if (version !== undefined && version !== s.product.grafanaVersion)
-    throw new UsageError(
-      `--grafana-version ${version}: scenario "${s.id}" names its own Grafana version; leave it out`,
-    );
 }
 
 const OPTIONS = {
