@@ -132,3 +132,35 @@ describe('API key expiry (Grafana 9.2)', () => {
     expect(res.body).not.toHaveProperty('expiration');
   });
 });
+
+describe('the Date header follows the mock clock', () => {
+  let t: InProcessTestMock;
+  beforeAll(async () => {
+    t = await startInProcessMock();
+  });
+  afterAll(() => t.close());
+
+  it('grafana-auth §4: with the clock moved, Date is the moved clock (the suite dates expiry by it)', async () => {
+    t.clock.set(BASE_MS);
+    const res = await t.https().get('/v1/readyz');
+    const dated = Date.parse(res.headers.date ?? '');
+    expect(dated).toBeGreaterThanOrEqual(BASE_MS);
+    expect(dated).toBeLessThan(BASE_MS + 60_000);
+  });
+
+  it('an off-by-one server (deviation expiry-off-by-one) still accepts a key in its expiry second, not after', async () => {
+    const off = await startInProcessMock({ deviations: ['expiry-off-by-one'] });
+    try {
+      off.clock.set(BASE_MS);
+      const { key } = await createKey(off, 'off-by-one', 'Viewer', 60);
+      const at = async (ms: number): Promise<number> => {
+        off.clock.set(ms);
+        return (await off.https().get('/graph/api/auth/key').set('Authorization', bearer(key))).status;
+      };
+      expect(await at(BASE_MS + 60_000)).toBe(200);
+      expect(await at(BASE_MS + 61_000)).toBe(401);
+    } finally {
+      await off.close();
+    }
+  });
+});

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../clock.ts';
 import type { AuthFailure } from '../journal.ts';
-import type { AuthFailureKind, OrgRole, Profile } from '../profiles/types.ts';
+import type { AuthFailureKind, Behaviour, OrgRole, Profile } from '../profiles/types.ts';
 import { ORG_ID, type ApiKey, type ServiceAccount, type Store, type User } from '../store.ts';
 import type { Credential } from './authorization.ts';
 import { decodeLegacyKey, decodePrefixedKeyOrProblem, PREFIXED_KEY_START } from './key-codec.ts';
@@ -111,7 +111,7 @@ function resolveKey(key: string, ctx: ResolveContext): Identity | Failed {
 /** grafana-auth §3.2, grafana-auth §3.3: expiry, then the linked service account (missing → 500, disabled → 401). */
 function checkRow(row: ApiKey, { store, clock, profile }: ResolveContext): Identity | Failed {
   // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
-  if (row.expires !== null && row.expires <= clock.nowUnix() && profile.behaviour.keysExpire)
+  if (row.expires !== null && isExpired(row.expires, clock.nowUnix(), profile.behaviour.keyExpiry))
     return { failure: 'expiredApiKey', reason: 'expired' };
   // grafana-auth §3.3: last use is recorded on every successful request.
   const used = store.updateKey(row.id, { lastUsedMs: clock.nowMs() }) ?? row;
@@ -129,6 +129,12 @@ function checkRow(row: ApiKey, { store, clock, profile }: ResolveContext): Ident
     orgRole: sa.role,
     isGrafanaAdmin: false,
   };
+}
+
+/** grafana-auth §4: `expires <= now` in the product; the deviations move or drop the boundary. */
+function isExpired(expires: number, nowUnix: number, rule: Behaviour['keyExpiry']): boolean {
+  if (rule === 'never') return false;
+  return rule === 'atExpirySecond' ? expires <= nowUnix : expires < nowUnix;
 }
 
 function resolveUser(login: string, password: string, { store, clock }: ResolveContext): Identity | Failed {

@@ -7,7 +7,7 @@ export const FAITHFUL_BEHAVIOUR: Behaviour = {
   // grafana-auth §3.1: no query-string key support (no `?api_key=`).
   keyQueryParam: null,
   // grafana-auth §4: rejected when expires <= now.
-  keysExpire: true,
+  keyExpiry: 'atExpirySecond',
   // grafana-auth §3.2: a token of a disabled service account → 401 "Service account is disabled".
   disabledAccountsRefused: true,
   // pmm-auth §2.2 step 7: minRole <= role, else code 7.

@@ -82,8 +82,11 @@ export interface Behaviour {
   readonly bearerScheme: 'exact' | 'anyCase';
   /** grafana-auth §3.1: no query-string keys (null); else the query parameter a key is read from when no header is sent. */
   readonly keyQueryParam: string | null;
-  /** grafana-auth §4: keys and tokens are refused from their expiry second on. */
-  readonly keysExpire: boolean;
+  /**
+   * grafana-auth §4: when keys and tokens are refused — `atExpirySecond` (`expires <= now`, the
+   * product), `afterExpirySecond` (`expires < now`: one second late), `never`.
+   */
+  readonly keyExpiry: 'atExpirySecond' | 'afterExpirySecond' | 'never';
   /** grafana-auth §3.2, grafana-auth §3.5: tokens of a disabled service account are refused. */
   readonly disabledAccountsRefused: boolean;
   /** pmm-auth §2.2 step 7: the auth layer compares the caller's role with the rule's. */

@@ -25,6 +25,12 @@ export interface ProfileFacts {
   readonly versionMajor: RegExp;
   /** pmm-auth §3.2: the readiness endpoint (role none). */
   readonly readyzPath: string;
+  /**
+   * Where Grafana itself checks the suite's credential, past no PMM auth cache (`/graph` is role
+   * none): the Percona route pmm-managed asks with it (pmm-auth §2.3: /api/auth/key in 2.41,
+   * /api/auth/serviceaccount for a token in 3.x).
+   */
+  readonly credentialCheckPath: string;
   /** What the suite authenticates with: a legacy API key (2.41) or a service-account token (3.x, pmm-auth §4.2). */
   readonly credential: 'key' | 'SA token';
   /** Grafana's own bodies under /graph/api for auth failures. */
@@ -48,6 +54,7 @@ export const FACTS: Readonly<Record<ProfileName, ProfileFacts>> = {
     versionPath: '/v1/version',
     versionMajor: /^2\./,
     readyzPath: '/v1/readyz',
+    credentialCheckPath: '/graph/api/auth/key',
     credential: 'key',
     grafana: {
       unauthorized: { message: 'Unauthorized' },
@@ -62,6 +69,7 @@ export const FACTS: Readonly<Record<ProfileName, ProfileFacts>> = {
     versionPath: '/v1/server/version',
     versionMajor: /^3\./,
     readyzPath: '/v1/server/readyz',
+    credentialCheckPath: '/graph/api/auth/serviceaccount',
     credential: 'SA token',
     grafana: {
       unauthorized: typedError('Unauthorized', 'auth.unauthorized'),

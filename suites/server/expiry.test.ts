@@ -8,7 +8,7 @@
  */
 import { beforeAll, expect, inject } from 'vitest';
 import { area, kase, targetAllows } from '../_support/case.ts';
-import { createCredential, type Credential } from '../_support/credentials.ts';
+import { createCredential, expirationOf, type Credential } from '../_support/credentials.ts';
 import { eventually, expectAuthLayerError, expectGrafanaError, expectStatus } from '../_support/expect-http.ts';
 import { bearer, send, type HttpResult } from '../_support/http.ts';
 import { facts, PROFILES } from '../_support/profile.ts';
@@ -109,4 +109,74 @@ area('expiry: keys with secondsToLive', () => {
       expectAuthLayerError(last.pmm, 16);
     },
   );
+
+  kase(
+    {
+      id: 'srv.expiry.004',
+      level: 'MUST',
+      sends: `GET ${F.credentialCheckPath} with Bearer <Viewer ${C}, secondsToLive 2>, one request after the other, until a second after its listed expiration`,
+      expects:
+        "200 before the expiration second; from the first answer whose Date is at or after the listed expiration on, 401 only (no success during the expiration second: Grafana refuses when expires <= now)",
+      ref: 'grafana-auth §4; pmm-auth §2.3',
+      source: EXPIRY_SOURCE,
+      needs: ['write'],
+      ...BOTH,
+    },
+    async (t) => {
+      const cred = await createCredential(t, 'expiry-boundary', 'Viewer', 2);
+      const expires = await expirationOf(t, cred);
+      const seen = await probeAcrossExpiry(t, cred, expires);
+      expect(seen.okBefore, `a 200 from ${F.credentialCheckPath} before the expiration second`).toBeGreaterThan(0);
+      // Answered after an answer already dated the expiration second: none of these may succeed.
+      // (The request in flight when the second turned may carry that Date with a 200: not counted.)
+      expect(
+        seen.afterBoundary,
+        `at least 2 requests answered after the first one dated ${new Date(expires).toUTCString()} (the boundary was not probed)`,
+      ).toBeGreaterThanOrEqual(2);
+      expect(
+        seen.successesAfterBoundary,
+        `no 200 after the expiration second began (expires <= now); got ${seen.successesAfterBoundary.length}`,
+      ).toEqual([]);
+    },
+  );
 });
+
+interface BoundaryProbe {
+  readonly okBefore: number;
+  /** Requests sent after an answer dated at or after the expiration had arrived. */
+  readonly afterBoundary: number;
+  /** Those of them that succeeded, as "Date: status". */
+  readonly successesAfterBoundary: string[];
+}
+
+/** Whole unix seconds of a response's Date header (NaN without one). */
+const dateSeconds = (res: HttpResult): number => Math.floor(Date.parse(String(res.headers.date ?? '')) / 1000);
+
+/**
+ * grafana-auth §4: sends one request at a time (so that at most one is in flight when the server's
+ * second turns) until an answer is dated a second past the expiration, or the deadline. Against a
+ * real PMM it asks Grafana directly (`/graph` is role none), so PMM's auth cache (pmm-auth §2.4) plays no part.
+ */
+async function probeAcrossExpiry(t: Target, cred: Credential, expiresMs: number): Promise<BoundaryProbe> {
+  const boundary = Math.floor(expiresMs / 1000);
+  const deadline = Date.now() + (Math.max(0, expiresMs - Date.now()) / 1000 + 3 + t.pollSeconds) * 1000;
+  let okBefore = 0;
+  let afterBoundary = 0;
+  let crossed = false;
+  const successes: string[] = [];
+  while (Date.now() < deadline) {
+    const res = await send(t, { path: F.credentialCheckPath, headers: bearer(cred.key) });
+    const dated = dateSeconds(res);
+    if (Number.isNaN(dated)) throw new Error(`no Date header on the answer of ${F.credentialCheckPath}`);
+    if (crossed) {
+      afterBoundary++;
+      if (res.status === 200) successes.push(`${res.headers.date}: ${res.status}`);
+    } else if (res.status === 200) okBefore++;
+    if (dated >= boundary) crossed = true;
+    if (dated > boundary && afterBoundary >= 2) break;
+    // Sparse before the boundary, dense in the expiration second (where an off-by-one server says 200).
+    await new Promise((r) => setTimeout(r, crossed ? 10 : 100));
+  }
+  return { okBefore, afterBoundary, successesAfterBoundary: successes };
+}
+
