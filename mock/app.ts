@@ -98,7 +98,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     credentialsOf(c, deps);
     await next();
   });
-  app.use('*', nginxPhase());
+  app.use('*', nginxPhase(deps.profile));
   app.use('*', pmmAuthLayer(deps));
   app.use('/graph/*', grafanaContext(deps));
   for (const [method, path, handler] of routes) app.on(method, path, handler);

@@ -2,6 +2,8 @@
  * Checks of the `pmm-auth-mock` command line beside the options' own (mock/cli-options.ts): the
  * timeout flags and the scenario flags. Each bad value is a UsageError: one clear line, exit 2.
  */
+import { grafanaVersionsOf, pmmVersionsOf, PROFILES, withGrafanaVersion, withPmmVersion } from './profiles/index.ts';
+import type { Profile } from './profiles/types.ts';
 import { loadScenarioFile, scenarioById } from './scenarios/load.ts';
 import type { Scenario } from './scenarios/types.ts';
 import { ScenarioError } from './scenarios/validate.ts';
@@ -62,8 +64,37 @@ export function scenarioOf(id: string | undefined, file: string | undefined): Sc
   return undefined;
 }
 
+/**
+ * The product the flags name: --profile (or the scenario's), then --grafana-version and --pmm-version,
+ * each one of the profile's variants.
+ */
+export function productOf(
+  values: { profile: string; 'grafana-version'?: string | undefined; 'pmm-version'?: string | undefined },
+  scenario: Scenario | undefined,
+  argv: readonly string[],
+): Profile {
+  // A scenario names its product: --profile and --grafana-version may only repeat it.
+  if (scenario) checkScenarioProduct(scenario, argv);
+  const named = scenario ? PROFILES[scenario.product.profile] : PROFILES[values.profile];
+  if (!named)
+    throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${values.profile}"`);
+  const version = scenario ? scenario.product.grafanaVersion : values['grafana-version'];
+  const withGrafana = version === undefined ? named : withGrafanaVersion(named, version);
+  if (!withGrafana)
+    throw new UsageError(
+      `--grafana-version for --profile ${named.name} must be one of ${grafanaVersionsOf(named).join(', ')}, got "${version}"`,
+    );
+  const pmmVersion = values['pmm-version'];
+  const profile = pmmVersion === undefined ? withGrafana : withPmmVersion(withGrafana, pmmVersion);
+  if (!profile)
+    throw new UsageError(
+      `--pmm-version for --profile ${named.name} must be one of ${pmmVersionsOf(named).join(', ')}, got "${pmmVersion}"`,
+    );
+  return profile;
+}
+
 /** --profile / --grafana-version given beside a scenario must be the scenario's. */
-export function checkScenarioProduct(s: Scenario, argv: readonly string[]): void {
+function checkScenarioProduct(s: Scenario, argv: readonly string[]): void {
   const given = (flag: string): string | undefined => {
     const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
     if (i < 0) return undefined;

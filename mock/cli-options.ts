@@ -5,8 +5,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEVIATIONS, isDeviation, type Deviation } from './deviations.ts';
 import type { OrgRole } from './profiles/types.ts';
-import { grafanaVersionsOf, PROFILES, withGrafanaVersion } from './profiles/index.ts';
-import { checkScenarioProduct, parseTimeouts, scenarioOf, UsageError } from './cli-checks.ts';
+import { PROFILES } from './profiles/index.ts';
+import { parseTimeouts, productOf, scenarioOf, UsageError } from './cli-checks.ts';
 import type { MockOptions, SeedKey } from './server.ts';
 import type { NewUser } from './store.ts';
 import { CERT_STYLES, DEFAULT_CERT_DIR, type CertStyle } from './tls/certs.ts';
@@ -28,6 +28,7 @@ PMM 2.41 / Grafana 9.2.20 (pmm2) or PMM 3.0 / Grafana 11.1.8 with service accoun
 Options:
   --profile NAME            product profile: ${Object.keys(PROFILES).join(', ')} (default pmm2)
   --grafana-version V       pmm3 only: 11.1.8 (default) or 11.3 (POST /graph/api/auth/keys → 410)
+  --pmm-version V           pmm3 only: 3.0.0 (default) or 3.3.0 (/swagger needs auth, PMM-14021)
   --host ADDR               address to listen on (default 127.0.0.1)
   --https-port N            HTTPS port; 0 = any free port (default 8443)
   --http-port N             plain HTTP port; 0 = any free port, -1 = off (default 8080)
@@ -150,6 +151,7 @@ export function parseTls(value: string): string[] {
 const OPTIONS = {
   profile: { type: 'string', default: 'pmm2' },
   'grafana-version': { type: 'string' },
+  'pmm-version': { type: 'string' },
   host: { type: 'string', default: '127.0.0.1' },
   'https-port': { type: 'string', default: '8443' },
   'http-port': { type: 'string', default: '8080' },
@@ -195,17 +197,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new UsageError((e as Error).message.split('\n')[0]!);
   }
   const scenario = scenarioOf(values.scenario, values['scenario-file']);
-  // A scenario names its product: --profile and --grafana-version may only repeat it.
-  if (scenario) checkScenarioProduct(scenario, argv);
-  const named = scenario ? PROFILES[scenario.product.profile] : PROFILES[values.profile];
-  if (!named)
-    throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got "${values.profile}"`);
-  const version = scenario ? scenario.product.grafanaVersion : values['grafana-version'];
-  const profile = version === undefined ? named : withGrafanaVersion(named, version);
-  if (!profile)
-    throw new UsageError(
-      `--grafana-version for --profile ${named.name} must be one of ${grafanaVersionsOf(named).join(', ')}, got "${version}"`,
-    );
+  const profile = productOf(values, scenario, argv);
   if (values.host === '') throw new UsageError('--host must not be empty');
   const httpsPort = int('--https-port', values['https-port'], 0, 65535);
   const httpPort = int('--http-port', values['http-port'], -1, 65535);

@@ -53,6 +53,8 @@ export interface Vars {
   cachedRole: PmmRole;
   /** The role PMM's auth layer looked up for the caller, when the look-up succeeded. */
   pmmRole: PmmRole;
+  /** nginx's normalized `$uri` of the request (mock/nginx.ts nginxUri). */
+  nginxUri: string;
 }
 
 export type Env = { Variables: Vars };

@@ -4,9 +4,10 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Env } from './context.ts';
+import type { Ctx, Env } from './context.ts';
+import type { Profile } from './profiles/types.ts';
 import { bodyTooLarge, nginxPage, reject } from './errors.ts';
-import { listenerOf } from './pmm/request.ts';
+import { listenerOf, originalUri } from './pmm/request.ts';
 
 /** pmm-auth §1.1: `client_max_body_size 10m`. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -23,7 +24,62 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 const HSTS = 'max-age=63072000; includeSubdomains;';
 
-export function nginxPhase(): MiddlewareHandler<Env> {
+/**
+ * nginx's `$uri`, what its locations and rewrites match (pmm-auth §1.3): the path of the request
+ * target percent-decoded, slashes merged (`merge_slashes on`), `.` and `..` resolved, a trailing
+ * slash kept. Not `$request_uri`, which the auth layer judges (pmm-auth §1.2).
+ */
+export function nginxUri(c: Ctx): string {
+  let uri = c.get('nginxUri');
+  if (uri === undefined) {
+    uri = normalizeUri(originalUri(c).split('?')[0]!);
+    c.set('nginxUri', uri);
+  }
+  return uri;
+}
+
+function normalizeUri(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // nginx decodes what it can; a malformed escape stays as it is here
+  }
+  const out: string[] = [];
+  const segments = decoded.split('/');
+  for (const seg of segments) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  const last = segments[segments.length - 1];
+  const trailing = out.length > 0 && (last === '' || last === '.' || last === '..');
+  return `/${out.join('/')}${trailing ? '/' : ''}`;
+}
+
+/**
+ * pmm-auth §1.3: `rewrite ^/swagger/swagger.json$ …/swagger.json permanent;` and `rewrite
+ * ^(/swagger)/(.*)$ …/swagger permanent;` — the target of a 301, or null. nginx keeps the query.
+ */
+function swaggerRewrite(path: string): string | null {
+  if (path === '/swagger/swagger.json') return '/swagger.json';
+  return path.startsWith('/swagger/') ? '/swagger' : null;
+}
+
+/** The Location of a `permanent` rewrite to `target` as the profile's nginx writes it (pmm-auth §1.3). */
+function redirectLocation(c: Ctx, profile: Profile, target: string): string {
+  const host = c.req.header('host') ?? new URL(c.req.url).host;
+  const { scheme, port } = listenerOf(c);
+  // 3.x: `$scheme://$http_host/…` written in the rule.
+  if (profile.swaggerRedirect === 'httpHost') return `${scheme}://${host}${target}`;
+  // 2.41: a relative rewrite; nginx (absolute_redirect on, server_name_in_redirect off, port_in_redirect
+  // on) takes the Host name without its port and adds the listener's port unless it is the scheme's default.
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  const defaultPort = scheme === 'https' ? 443 : 80;
+  return `${scheme}://${name}${port !== null && port !== defaultPort ? `:${port}` : ''}${target}`;
+}
+
+export function nginxPhase(profile: Profile): MiddlewareHandler<Env> {
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -38,9 +94,13 @@ export function nginxPhase(): MiddlewareHandler<Env> {
       }
     }
     // pmm-auth §1.1: `rewrite ^/$ $scheme://$http_host/graph/;` → 302 before any auth.
+    const swagger = swaggerRewrite(nginxUri(c));
     if (c.req.path === '/') {
       const host = c.req.header('host') ?? new URL(c.req.url).host;
       c.res = nginxPage(302, 'Found', { Location: `${listenerOf(c).scheme}://${host}/graph/` });
+    } else if (swagger !== null) {
+      const query = new URL(c.req.url).search;
+      c.res = nginxPage(301, 'Moved Permanently', { Location: redirectLocation(c, profile, swagger) + query });
     } else {
       await limitBody(c, next);
     }

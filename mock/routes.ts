@@ -18,7 +18,16 @@ import {
   searchServiceAccounts,
   updateServiceAccount,
 } from './grafana/service-accounts.ts';
-import { getAlerts, getReadonlySettings, getReadyz, getSettings, getVersion, platformConnect } from './pmm/handlers.ts';
+import {
+  awsInstanceCheck,
+  getAlerts,
+  getReadonlySettings,
+  getReadyz,
+  getSettings,
+  getVersion,
+  platformConnect,
+} from './pmm/handlers.ts';
+import { getSetupPage, getSwaggerJson, getSwaggerUi } from './pmm/static.ts';
 import type { PmmOperation } from './profiles/types.ts';
 
 export type RouteSpec = readonly [
@@ -31,6 +40,10 @@ export type RouteSpec = readonly [
 function pmmHandlers(deps: AppDeps): Record<PmmOperation, Handler<Env>> {
   return {
     alerts: getAlerts(),
+    awsInstanceCheck: awsInstanceCheck(deps),
+    setupPage: getSetupPage(deps),
+    swaggerJson: getSwaggerJson(deps),
+    swaggerUi: getSwaggerUi(deps),
     platformConnect: platformConnect(deps),
     readyz: getReadyz(),
     settings: getSettings(deps),

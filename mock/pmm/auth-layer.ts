@@ -6,18 +6,31 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { noteFailure, type AppDeps, type Env } from '../context.ts';
-import { authLayerError, GRPC } from '../errors.ts';
+import { authLayerError, GRPC, reject } from '../errors.ts';
 import { cleanPath } from './clean-path.ts';
 import { lookupRole } from './grafana-client.ts';
 import { roleAtLeast, RuleTable } from './rules.ts';
 import { originalUri } from './request.ts';
+import { nginxUri } from '../nginx.ts';
 
 export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
   const rules = new RuleTable(deps.profile.rules, deps.profile.prefixCuts);
   const { behaviour } = deps.profile;
+  const { authOffLocations, mustSetupPrefixes } = deps.profile;
   return async function pmmAuthRequest(c, next) {
+    // pmm-auth §1.3: locations with `auth_request off` never reach the auth layer (nginx matches the decoded URI).
+    const location = nginxUri(c);
+    if (authOffLocations.some((prefix) => location.startsWith(prefix))) return next();
     // pmm-auth §1.2: authorized against `$request_uri`, the original URI (before rewrites).
-    const cleaned = cleanPath(originalUri(c));
+    const original = originalUri(c);
+    // pmm-auth §2.5 (2.41 only): with `X-Test-Must-Setup` (Go's Header.Get: a non-empty value) the UI prefixes answer 401 + X-Must-Setup, and
+    // nginx's second request gets 303 `Location: /setup` — before any credential is looked at.
+    if (mustSetupPrefixes.length > 0 && (c.req.header('x-test-must-setup') ?? '') !== '') {
+      const path = decodedPath(original.split('?')[0]!);
+      if (mustSetupPrefixes.some((prefix) => path.startsWith(prefix)))
+        throw reject(new Response(null, { status: 303, headers: { Location: '/setup', 'Content-Length': '0' } }));
+    }
+    const cleaned = cleanPath(original);
     // pmm-auth §2.2 step 3: cleanPath error → code 13 "Internal server error.".
     if (cleaned === undefined) throw authLayerError(deps.profile, GRPC.Internal, 'Internal server error.');
     const rule = rules.match(cleaned);
@@ -40,4 +53,13 @@ export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
     noteFailure(c, 'role too low');
     throw authLayerError(deps.profile, GRPC.PermissionDenied, 'Access denied.');
   };
+}
+
+/** A path percent-decoded as nginx and Go's URL parser do (left as is when it does not decode). */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

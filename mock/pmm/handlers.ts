@@ -48,13 +48,7 @@ export function getReadonlySettings(deps: AppDeps) {
  */
 export function platformConnect(deps: AppDeps) {
   return async function platformConnect(c: Ctx): Promise<Response> {
-    let body: unknown;
-    try {
-      body = JSON.parse((await c.req.text()) || '{}');
-    } catch (e) {
-      throw grpcError(deps.profile, GRPC.InvalidArgument, (e as Error).message);
-    }
-    const serverName = (body as { server_name?: unknown } | null)?.server_name;
+    const serverName = (await gatewayBody(c, deps)).server_name;
     if (typeof serverName !== 'string' || serverName === '') {
       throw grpcError(
         deps.profile,
@@ -64,6 +58,44 @@ export function platformConnect(deps: AppDeps) {
     }
     throw grpcError(deps.profile, GRPC.Unavailable, 'Failed to connect to Percona Platform: pmm-auth-mock is offline.');
   };
+}
+
+/**
+ * awsInstanceCheck — 2.41 `POST /v1/AWSInstanceCheck {"instance_id":…}`, 3.x `GET
+ * /v1/server/AWSInstance?instance_id=…` (pmm-auth §3.3), role none. pmm-auth §5.1 item 3, pmm-auth §5.2
+ * (T-3t): an instance id → 200 `{}`; none → 400 (a Docker install checks no id: any id passes, LIKELY;
+ * the validation message follows protoc-gen-validate's wording, LIKELY).
+ */
+export function awsInstanceCheck(deps: AppDeps) {
+  return async function awsInstanceCheck(c: Ctx): Promise<Response> {
+    const id = c.req.method === 'GET' ? (c.req.query('instance_id') ?? '') : (await gatewayBody(c, deps)).instance_id;
+    if (id !== undefined && typeof id !== 'string')
+      throw grpcError(deps.profile, GRPC.InvalidArgument, 'proto: invalid value for string field instance_id');
+    if (id === undefined || id === '') {
+      throw grpcError(
+        deps.profile,
+        GRPC.InvalidArgument,
+        'invalid AWSInstanceCheckRequest.InstanceId: value length must be at least 1 runes',
+      );
+    }
+    return protoJson(200, {});
+  };
+}
+
+/**
+ * grpc-gateway's body decoding (pmm-auth §2.6): an empty body is `{}`; what is not a JSON object is
+ * code 3 (the mock's wording: protojson's text is UNVERIFIED).
+ */
+async function gatewayBody(c: Ctx, deps: AppDeps): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = JSON.parse((await c.req.text()) || '{}');
+  } catch (e) {
+    throw grpcError(deps.profile, GRPC.InvalidArgument, (e as Error).message);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw grpcError(deps.profile, GRPC.InvalidArgument, 'proto: syntax error: the body is not a JSON object');
+  return body as Record<string, unknown>;
 }
 
 /** getAlerts — `GET /alertmanager/api/v2/alerts`, admin (pmm-auth §5.1): no alerts. */
@@ -79,8 +111,19 @@ export function getAlerts() {
  * mock received, so a user sees why.
  */
 export function notFound(deps: AppDeps) {
+  const managed = new Map<string, string[]>();
+  for (const e of deps.profile.pmmEndpoints)
+    if (e.upstream === 'managed') managed.set(e.path, [...(managed.get(e.path) ?? []), e.method]);
   return function notFound(c: Ctx): Response {
     const path = new URL(c.req.url).pathname;
+    const methods = managed.get(path);
+    // pmm-auth §2.6: grpc-gateway's routing error for a known path with another method is 405 → code 12 (HTTP 501),
+    // through PMM's handler in both versions (message LIKELY: http.StatusText(405)); pmm-auth §5.1 item 3 asserts the 501.
+    if (methods && !methods.includes(c.req.method)) {
+      const res = grpcErrorResponse(deps.profile, GRPC.Unimplemented, 'Method Not Allowed');
+      res.headers.set('X-Pmm-Mock-Explain', `${c.req.method} ${path}: this path answers ${methods.join(', ')}`);
+      return res;
+    }
     const res =
       deps.profile.unknownRoute === 'gatewayDefault'
         ? protoJson(404, {

@@ -18,3 +18,15 @@ export function withGrafanaVersion(profile: Profile, version: string): Profile |
 export function grafanaVersionsOf(profile: Profile): string[] {
   return [profile.grafana.version, ...Object.keys(profile.grafanaVariants)];
 }
+
+/** The profile as another PMM release of its line (`--pmm-version`): its own, or one of its variants; undefined if unknown. */
+export function withPmmVersion(profile: Profile, version: string): Profile | undefined {
+  if (version === profile.version.version) return profile;
+  const variant = profile.pmmVariants[version];
+  return variant ? { ...profile, ...variant } : undefined;
+}
+
+/** The versions `--pmm-version` accepts for a profile. */
+export function pmmVersionsOf(profile: Profile): string[] {
+  return [profile.version.version, ...Object.keys(profile.pmmVariants)];
+}

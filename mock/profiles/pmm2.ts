@@ -66,14 +66,27 @@ export const pmm2: Profile = {
   prefixCuts: '/.',
   // pmm-auth §1.3, pmm-auth §3: endpoints and nginx rewrites of 2.41 (/managed/v1/version, /ping).
   pmmEndpoints: [
-    { method: 'GET', path: '/alertmanager/api/v2/alerts', operation: 'alerts' },
-    { method: 'GET', path: '/managed/v1/version', operation: 'version' },
-    { method: 'GET', path: '/ping', operation: 'readyz' },
-    { method: 'POST', path: '/v1/Platform/Connect', operation: 'platformConnect' },
-    { method: 'POST', path: '/v1/Settings/Get', operation: 'settings' },
-    { method: 'GET', path: '/v1/readyz', operation: 'readyz' },
-    { method: 'GET', path: '/v1/version', operation: 'version' },
+    { method: 'GET', path: '/alertmanager/api/v2/alerts', operation: 'alerts', upstream: 'other' },
+    { method: 'GET', path: '/managed/v1/version', operation: 'version', upstream: 'managed' },
+    { method: 'GET', path: '/ping', operation: 'readyz', upstream: 'managed' },
+    // pmm-auth §2.5, pmm-auth §5.1 item 3: the setup wizard's page (nginx static, auth off) and its check.
+    { method: 'GET', path: '/setup', operation: 'setupPage', upstream: 'static' },
+    // pmm-auth §1.3: nginx serves the Swagger UI and its document from a directory (auth off in 2.41).
+    { method: 'GET', path: '/swagger', operation: 'swaggerUi', upstream: 'static' },
+    { method: 'GET', path: '/swagger.json', operation: 'swaggerJson', upstream: 'static' },
+    { method: 'POST', path: '/v1/AWSInstanceCheck', operation: 'awsInstanceCheck', upstream: 'managed' },
+    { method: 'POST', path: '/v1/Platform/Connect', operation: 'platformConnect', upstream: 'managed' },
+    { method: 'POST', path: '/v1/Settings/Get', operation: 'settings', upstream: 'managed' },
+    { method: 'GET', path: '/v1/readyz', operation: 'readyz', upstream: 'managed' },
+    { method: 'GET', path: '/v1/version', operation: 'version', upstream: 'managed' },
   ],
+  // pmm-auth §1.3 (NG-24x): `location /setup` and `location /swagger` have `auth_request off`.
+  authOffLocations: ['/setup', '/swagger'],
+  // pmm-auth §2.5 (AS-241 mustSetup): the UI prefixes the wizard blocks; APIs stay open.
+  mustSetupPrefixes: ['/prometheus', '/victoriametrics', '/alertmanager', '/graph', '/swagger'],
+  // pmm-auth §1.3 (NG-24x): `rewrite ^(/swagger)/(.*)$ /swagger permanent;` (relative, absolute_redirect on).
+  swaggerRedirect: 'nginxAbsolute',
+  pmmVariants: {},
   // pmm-auth §3.3: a representative 2.41 settings object (field values UNVERIFIED).
   settings: {
     telemetry_enabled: true,

@@ -118,15 +118,46 @@ export const pmm3: Profile = {
   // pmm-auth §1.3 (3.x): /v1/server/*; compatibility rewrites /ping and /v1/readyz → /v1/server/readyz,
   // /v1/version → /v1/server/version; pmm-auth §3.3: settings (admin) and settings/readonly (viewer); pmm-auth §5.2: platform:connect.
   pmmEndpoints: [
-    { method: 'GET', path: '/ping', operation: 'readyz' },
-    { method: 'POST', path: '/v1/platform:connect', operation: 'platformConnect' },
-    { method: 'GET', path: '/v1/readyz', operation: 'readyz' },
-    { method: 'GET', path: '/v1/server/readyz', operation: 'readyz' },
-    { method: 'GET', path: '/v1/server/settings', operation: 'settings' },
-    { method: 'GET', path: '/v1/server/settings/readonly', operation: 'settingsReadonly' },
-    { method: 'GET', path: '/v1/server/version', operation: 'version' },
-    { method: 'GET', path: '/v1/version', operation: 'version' },
+    { method: 'GET', path: '/ping', operation: 'readyz', upstream: 'managed' },
+    // pmm-auth §1.3: nginx serves the Swagger UI and its document from a directory.
+    { method: 'GET', path: '/swagger', operation: 'swaggerUi', upstream: 'static' },
+    { method: 'GET', path: '/swagger.json', operation: 'swaggerJson', upstream: 'static' },
+    { method: 'POST', path: '/v1/platform:connect', operation: 'platformConnect', upstream: 'managed' },
+    { method: 'GET', path: '/v1/readyz', operation: 'readyz', upstream: 'managed' },
+    // pmm-auth §3.3, pmm-auth §5.2 (T-3t): the v2 POST /v1/AWSInstanceCheck became GET /v1/server/AWSInstance.
+    { method: 'GET', path: '/v1/server/AWSInstance', operation: 'awsInstanceCheck', upstream: 'managed' },
+    { method: 'GET', path: '/v1/server/readyz', operation: 'readyz', upstream: 'managed' },
+    { method: 'GET', path: '/v1/server/settings', operation: 'settings', upstream: 'managed' },
+    { method: 'GET', path: '/v1/server/settings/readonly', operation: 'settingsReadonly', upstream: 'managed' },
+    { method: 'GET', path: '/v1/server/version', operation: 'version', upstream: 'managed' },
+    { method: 'GET', path: '/v1/version', operation: 'version', upstream: 'managed' },
   ],
+  // pmm-auth §1.3: PMM 3.0.0 served /swagger without auth (PMM-14021 added it later; whether by
+  // `auth_request off` or the rule `none` is UNVERIFIED: the client sees the same).
+  authOffLocations: ['/swagger'],
+  // pmm-auth §2.5: the AWS setup wizard is gone in PMM 3 (NG-3 has no /setup location).
+  mustSetupPrefixes: [],
+  // pmm-auth §1.3 (NG-3): `rewrite ^(/swagger)/(.*)$ $scheme://$http_host/swagger permanent;`.
+  swaggerRedirect: 'httpHost',
+  pmmVariants: {
+    // pmm-auth §1.3, pmm-auth §6: PMM-14021 (percona/pmm#4059/#4091, June 2025) put /swagger behind
+    // auth, rule viewer (AS-3m). The first release with it is LIKELY 3.3.0 (dated by the PRs, not a tag).
+    '3.3.0': {
+      title: 'PMM 3.3.0 (Grafana 11.1.8, Percona fork; /swagger needs auth, PMM-14021)',
+      version: {
+        version: '3.3.0',
+        server: { version: '3.3.0', full_version: '3.3.0-1.2507011209.c3b1f0e.el9', timestamp: '2025-07-01T12:09:44Z' },
+        managed: {
+          version: '3.3.0',
+          full_version: 'c3b1f0e7a2d94b6e8f0a1c2d3e4f5a6b7c8d9e0f',
+          timestamp: '2025-07-01T11:52:08Z',
+        },
+        distribution_method: 'DISTRIBUTION_METHOD_DOCKER',
+      },
+      rules: RULES_3_0.map(([prefix, role]) => [prefix, prefix === '/swagger' ? 'viewer' : role] as const),
+      authOffLocations: [],
+    },
+  },
   // grafana-auth §1.2 (11.x): None, Viewer, Editor, Admin; the input is title-cased first.
   // grafana-auth §3.4: Grafana itself takes a key from Basic only with user `api_key`.
   keyBasicUsers: ['api_key'],

@@ -35,12 +35,31 @@ export interface GrafanaError {
 }
 
 /** The PMM endpoints a profile serves, by operation (the handlers live in mock/pmm/handlers.ts). */
-export type PmmOperation = 'version' | 'readyz' | 'settings' | 'settingsReadonly' | 'platformConnect' | 'alerts';
+export type PmmOperation =
+  | 'version'
+  | 'readyz'
+  | 'settings'
+  | 'settingsReadonly'
+  | 'platformConnect'
+  | 'alerts'
+  | 'awsInstanceCheck'
+  | 'setupPage'
+  | 'swaggerUi'
+  | 'swaggerJson';
 export interface PmmEndpoint {
   readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly operation: PmmOperation;
+  /**
+   * Who answers behind nginx (pmm-auth §1.3): `managed` — pmm-managed's grpc-gateway (a known path
+   * with another method → 501 code 12, pmm-auth §2.6); `static` — a file nginx serves; `other` —
+   * another upstream (Alertmanager).
+   */
+  readonly upstream: 'managed' | 'static' | 'other';
 }
+
+/** What changes with another PMM release of the profile's line (`--pmm-version`). */
+export type PmmVariant = Pick<Profile, 'title' | 'version' | 'rules' | 'authOffLocations'>;
 
 export interface VersionInfo {
   readonly version: string;
@@ -118,6 +137,21 @@ export interface Profile {
   readonly version: VersionInfo;
   /** Auth-layer rule table (pmm-auth §2.1). */
   readonly rules: readonly AuthRule[];
+  /** nginx locations with `auth_request off` that the mock serves (pmm-auth §1.3): no auth layer at all. */
+  readonly authOffLocations: readonly string[];
+  /**
+   * 2.41's AWS setup wizard (pmm-auth §2.5): paths that `X-Test-Must-Setup` sends to 303
+   * `Location: /setup`; empty where the wizard is gone (PMM 3).
+   */
+  readonly mustSetupPrefixes: readonly string[];
+  /**
+   * The Location of nginx's swagger rewrites (pmm-auth §1.3): `nginxAbsolute` — a relative
+   * `permanent` rewrite that nginx makes absolute from the Host name and the listener's port (2.41);
+   * `httpHost` — `$scheme://$http_host/…` written out (3.x).
+   */
+  readonly swaggerRedirect: 'nginxAbsolute' | 'httpHost';
+  /** Other PMM releases the profile can run as (`--pmm-version`), and what changes with them. */
+  readonly pmmVariants: Readonly<Record<string, PmmVariant>>;
   /** Characters the longest-prefix lookup cuts at (pmm-auth §2.1: '/' and '.'; 3.x also ':'). */
   readonly prefixCuts: string;
   /** PMM endpoints, including nginx's rewrites (pmm-auth §1.3, pmm-auth §3). */
