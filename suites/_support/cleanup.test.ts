@@ -69,6 +69,7 @@ describe('issue 11: the clean-up says what it could not do', () => {
     expect(f.seen.map((r) => `${r.method} ${r.path}`)).toEqual([
       'DELETE /graph/api/auth/keys/7',
       'GET /graph/api/auth/keys?includeExpired=true',
+      'GET /graph/api/org/users',
     ]);
   });
 
@@ -91,7 +92,7 @@ describe('issue 11: the clean-up says what it could not do', () => {
       'pmm-auth-conformance: run r1 (server): created 1 keys, deleted 0; NOT deleted: pmmconf-r1-a\n',
     ]);
     expect(printed.err).toEqual([
-      `pmm-auth-conformance: clean-up of run r1 (server) could not delete pmmconf-r1-a (DELETE /graph/api/auth/keys/7 → 500 {"message":"boom"}); list the keys (GET /graph/api/auth/keys?includeExpired=true → 200 {"serviceAccounts":"x"}: not a JSON list of {"id","name"}); list the service accounts (GET /graph/api/serviceaccounts/search?query=pmmconf-r1-&perpage=1000&page=1 → 200 {"serviceAccounts":"x"}: not a JSON list of {"id","name"}); keys and service accounts named pmmconf-r1-* may remain\n`,
+      `pmm-auth-conformance: clean-up of run r1 (server) could not delete pmmconf-r1-a (DELETE /graph/api/auth/keys/7 → 500 {"message":"boom"}); list the keys (GET /graph/api/auth/keys?includeExpired=true → 200 {"serviceAccounts":"x"}: not a JSON list of {"id","name"}); list the service accounts (GET /graph/api/serviceaccounts/search?query=pmmconf-r1-&perpage=1000&page=1 → 200 {"serviceAccounts":"x"}: not a JSON list of {"id","name"}); list the users (GET /graph/api/org/users → 200 {"serviceAccounts":"x"}: not a JSON list of {"id","name"}); keys, service accounts and users named pmmconf-r1-* may remain\n`,
     ]);
   });
 
@@ -122,5 +123,26 @@ describe('issue 11: the clean-up says what it could not do', () => {
     const result = await cleanUp(targetOn(f, []));
     expect(result.keys).toEqual({ created: 1, deleted: 1, left: [], problems: [] });
     expect(f.seen.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/graph/api/auth/keys/2']);
+  });
+
+  it('deletes the run’s users (logged, and listed by login), never another’s', async () => {
+    const f = await fake((req, res) => {
+      if (req.method === 'DELETE') return json(res, 200, { message: 'User deleted' });
+      if (req.url === '/graph/api/org/users')
+        return json(res, 200, [
+          { userId: 1, login: 'admin' },
+          { userId: 5, login: 'pmmconf-r2-viewer' },
+          { userId: 6, login: 'pmmconf-r1-listed' },
+        ]);
+      return json(res, 200, []);
+    });
+    const t = targetOn(f, []);
+    writeFileSync(t.ledgerFile, `${JSON.stringify({ event: 'created', kind: 'user', id: 4, name: 'pmmconf-r1-logged' })}\n`);
+    const result = await cleanUp(t);
+    expect(result.users).toEqual({ created: 2, deleted: 2, left: [], problems: [] });
+    expect(f.seen.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+      '/graph/api/admin/users/4',
+      '/graph/api/admin/users/6',
+    ]);
   });
 });

@@ -28,8 +28,8 @@ export function uniqueName(t: Target, label: string): string {
   return `${keyPrefix(t)}${label}-${process.pid}-${++counter}`;
 }
 
-/** What the ledger records: legacy API keys, service accounts and their tokens (`saId`). */
-export type LedgerKind = 'key' | 'sa' | 'token';
+/** What the ledger records: legacy API keys, service accounts and their tokens (`saId`), users (name = login). */
+export type LedgerKind = 'key' | 'sa' | 'token' | 'user';
 export interface LedgerEvent {
   readonly event: 'created' | 'deleted';
   /** Absent in a key's entry. */

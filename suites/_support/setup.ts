@@ -1,9 +1,10 @@
-/** Per test file: delete the keys and service accounts this file created (the run's teardown catches anything left). */
+/** Per test file: delete the keys, service accounts and users this file created (the run's teardown catches anything left). */
 import { afterAll, beforeEach, inject } from 'vitest';
 import { closeAgents } from './http.ts';
 import { deleteMine } from './keys.ts';
 import { redactFailure } from './redact.ts';
 import { deleteMyAccounts } from './service-accounts.ts';
+import { deleteMyUsers } from './users.ts';
 
 // Issue 12: whatever a test throws, its reported errors (message, stack, diff) show no key of this
 // run whole; kase() redacts before vitest sees the error, this catches the rest.
@@ -18,6 +19,7 @@ afterAll(async () => {
   if (!t.readOnly) {
     await deleteMine(t);
     await deleteMyAccounts(t);
+    await deleteMyUsers(t);
   }
   closeAgents();
 });
