@@ -10,7 +10,8 @@ export const DEVIATIONS = {
   'bearer-any-case': 'accepts the "Bearer" scheme in any letter case (grafana-auth §3.1 says case-sensitive)',
   'query-key': 'accepts a key in the ?api_key= query parameter (grafana-auth §3.1: no query-string keys)',
   'no-expiry': 'never expires keys (grafana-auth §4)',
-  'expiry-off-by-one': 'still accepts a key during its expiry second, `expires < now` (grafana-auth §4: `expires <= now`)',
+  'expiry-off-by-one':
+    'still accepts a key during its expiry second, `expires < now` (grafana-auth §4: `expires <= now`)',
   'ignore-roles': 'lets any authenticated caller through the auth layer (pmm-auth §2.1)',
   'denied-403': 'answers "role too low" with HTTP 403 (pmm-auth §1.4: 401 in 2.41)',
   'no-admin-fallback': 'lets Admin keys through unlisted paths (pmm-auth §2.1: Grafana server admin only)',

@@ -4,6 +4,14 @@ import type { AppDeps, Env } from './context.ts';
 import { createAPIKey, deleteAPIKey, getAPIKeyCurrentHandler, getAPIKeys } from './grafana/keys.ts';
 import { getHealth, getSignedInUserHandler, getSignedInUserOrgListHandler } from './grafana/user.ts';
 import {
+  adminCreateUser,
+  adminDeleteUser,
+  adminUpdateUserPassword,
+  getOrgUsers,
+  getUserByLoginOrEmail,
+  updateOrgUser,
+} from './grafana/users.ts';
+import {
   getCurrentServiceAccountHandler,
   getMigrationStatus,
   hideApiKeys,
@@ -79,6 +87,13 @@ const sortKey = (path: string): string => path.replaceAll(':', '\uffff');
 export function routeTable(deps: AppDeps): RouteSpec[] {
   const pmm = pmmHandlers(deps);
   const routes: RouteSpec[] = [
+    // pmm-auth §5: the users and org roles PMM's own api-tests create.
+    ['POST', '/graph/api/admin/users', adminCreateUser(deps)],
+    ['DELETE', '/graph/api/admin/users/:id', adminDeleteUser(deps)],
+    ['PUT', '/graph/api/admin/users/:id/password', adminUpdateUserPassword(deps)],
+    ['GET', '/graph/api/org/users', getOrgUsers(deps)],
+    ['PATCH', '/graph/api/org/users/:userId', updateOrgUser(deps)],
+    ['GET', '/graph/api/users/lookup', getUserByLoginOrEmail(deps)],
     ['GET', '/graph/api/auth/key', getAPIKeyCurrentHandler(deps)],
     ['GET', '/graph/api/auth/keys', getAPIKeys(deps)],
     ['POST', '/graph/api/auth/keys', createAPIKey(deps)],

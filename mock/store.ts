@@ -57,6 +57,10 @@ export interface NewUser {
   password: string;
   orgRole: OrgRole;
   isGrafanaAdmin?: boolean;
+  /** Default `<login>@localhost` (`admin@localhost` for admin). */
+  email?: string;
+  /** Default the login (empty for admin). */
+  name?: string;
 }
 
 /** The one org the mock has (PMM uses org 1, pmm-auth §2.3). */
@@ -115,8 +119,8 @@ export class Store {
     const user: User = {
       id: this.state.nextUserId++,
       login: u.login,
-      email: u.login === 'admin' ? 'admin@localhost' : `${u.login}@localhost`,
-      name: u.login === 'admin' ? '' : u.login,
+      email: u.email ?? (u.login === 'admin' ? 'admin@localhost' : `${u.login}@localhost`),
+      name: u.name ?? (u.login === 'admin' ? '' : u.login),
       orgRole: u.orgRole,
       isGrafanaAdmin: u.isGrafanaAdmin ?? false,
       createdMs: nowMs,
@@ -133,6 +137,37 @@ export class Store {
   userById(id: number): User | undefined {
     for (const u of this.state.users.values()) if (u.id === id) return u;
     return undefined;
+  }
+
+  /** The user whose login, else whose email, is `loginOrEmail` (Grafana's GetByLogin). */
+  userByLoginOrEmail(loginOrEmail: string): User | undefined {
+    return this.findUser(loginOrEmail) ?? this.usersInOrder().find((u) => u.email === loginOrEmail);
+  }
+
+  /** The users (not service accounts), by id. */
+  usersInOrder(): User[] {
+    return [...this.state.users.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Changes a user's org role or password; undefined for an unknown id. */
+  updateUser(id: number, patch: { readonly orgRole?: OrgRole; readonly password?: string }): User | undefined {
+    const user = this.userById(id);
+    if (!user) return undefined;
+    const updated: User = {
+      ...user,
+      ...(patch.orgRole ? { orgRole: patch.orgRole } : {}),
+      ...(patch.password === undefined ? {} : { passwordDigest: digest('password', user.login, patch.password) }),
+    };
+    this.state.users.set(user.login, updated);
+    return updated;
+  }
+
+  /** Deletes a user by id; false for an unknown id. Failed logins stay on record (Grafana's login_attempt rows are by login). */
+  deleteUser(id: number): boolean {
+    const user = this.userById(id);
+    if (!user) return false;
+    this.state.users.delete(user.login);
+    return true;
   }
 
   passwordMatches(user: User, password: string): boolean {

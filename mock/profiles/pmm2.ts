@@ -1,5 +1,6 @@
 /** Profile `pmm2`: PMM 2.41 with Grafana 9.2.20 (Percona fork). Data only. */
 import { FAITHFUL_BEHAVIOUR } from './behaviour.ts';
+import { USERS_9_2 } from './users.ts';
 import type { AuthRule, Profile } from './types.ts';
 
 /** pmm-auth §2.1, table "2.41 (AS-241)": URL prefix → minimum role. */
@@ -118,6 +119,7 @@ export const pmm2: Profile = {
   legacyKeyCreation: 'allowed',
   grafanaVariants: {},
   // Grafana 9.2 has service accounts (grafana-auth §5.3), but PMM 2.41 uses API keys (pmm-auth §4.1): not served.
+  users: USERS_9_2,
   serviceAccounts: null,
   // grafana-auth §1.2: 9.x knows Viewer, Editor, Admin (no None), case-sensitive.
   keyRoles: ['Viewer', 'Editor', 'Admin'],

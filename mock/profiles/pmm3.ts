@@ -1,5 +1,6 @@
 /** Profile `pmm3`: PMM 3.0.x with Grafana 11.1.8 (Percona fork). Data only. */
 import { FAITHFUL_BEHAVIOUR } from './behaviour.ts';
+import { USERS_11_1 } from './users.ts';
 import type { AuthRule, Profile, ServiceAccountFacts } from './types.ts';
 
 /** pmm-auth §2.1, "PMM 3.0-era (AS-3e test table; AS-3m code)": URL prefix → minimum role. */
@@ -176,6 +177,7 @@ export const pmm3: Profile = {
       legacyKeyCreation: 'removed',
     },
   },
+  users: USERS_11_1,
   serviceAccounts: SERVICE_ACCOUNTS_11,
   keyRoles: ['None', 'Viewer', 'Editor', 'Admin'],
   roleParsing: 'titleCase',

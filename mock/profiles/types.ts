@@ -89,6 +89,34 @@ export type ServiceAccountErrorKind =
   | 'notServiceAccountToken'
   | 'migrationFailed';
 
+/** The errors of Grafana's user endpoints (/api/admin/users, /api/org/users, /api/users/lookup), as the profile's Grafana words them. */
+export type UserErrorKind =
+  | 'badRequest'
+  | 'idInvalid'
+  | 'userIdInvalid'
+  | 'loginOrEmailMissing'
+  | 'passwordTooShort'
+  | 'newPasswordTooShort'
+  | 'alreadyExists'
+  | 'orgNotFound'
+  | 'notFound'
+  | 'passwordUserUnreadable'
+  | 'lastAdmin'
+  | 'orgUserUpdateFailed';
+
+export interface UserFacts {
+  /** `alreadyExists`'s message has two `%s`: the form's email, then its login. */
+  readonly errors: Readonly<Record<UserErrorKind, GrafanaError>>;
+  /** The shortest password create and the password update accept. */
+  readonly minPasswordLength: number;
+  /** The create answer carries the new user's `uid` (between id and message). */
+  readonly createAnswerUid: boolean;
+  /** GET /api/org/users items end with `authLabels` and `isExternallySynced`. */
+  readonly orgUserExtraFields: boolean;
+  /** GET /api/users/lookup carries `isExternallySynced` after `isExternal`. */
+  readonly lookupExternallySynced: boolean;
+}
+
 export type GrafanaVariant = Pick<Profile, 'title' | 'grafana' | 'legacyKeyCreation'>;
 
 /**
@@ -180,6 +208,8 @@ export interface Profile {
   readonly legacyKeyCreation: 'allowed' | 'removed';
   /** Other Grafana versions the profile can run with (`--grafana-version`), and what changes with them. */
   readonly grafanaVariants: Readonly<Record<string, GrafanaVariant>>;
+  /** Grafana's user and org-user endpoints (pmm-auth §5: what PMM's own api-tests create users with). */
+  readonly users: UserFacts;
   /** Service-account endpoints and their errors (grafana-auth §5.3); null where the profile does not serve them. */
   readonly serviceAccounts: ServiceAccountFacts | null;
   /** Valid role strings for POST /api/auth/keys, compared case-sensitively in 9.x (grafana-auth §1.2). */

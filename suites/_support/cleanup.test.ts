@@ -137,7 +137,10 @@ describe('issue 11: the clean-up says what it could not do', () => {
       return json(res, 200, []);
     });
     const t = targetOn(f, []);
-    writeFileSync(t.ledgerFile, `${JSON.stringify({ event: 'created', kind: 'user', id: 4, name: 'pmmconf-r1-logged' })}\n`);
+    writeFileSync(
+      t.ledgerFile,
+      `${JSON.stringify({ event: 'created', kind: 'user', id: 4, name: 'pmmconf-r1-logged' })}\n`,
+    );
     const result = await cleanUp(t);
     expect(result.users).toEqual({ created: 2, deleted: 2, left: [], problems: [] });
     expect(f.seen.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([

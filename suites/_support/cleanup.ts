@@ -158,7 +158,9 @@ export async function cleanUp(t: Target): Promise<CleanUpResult> {
         ? []
         : itemsOf('users', usersPath, await request('GET', usersPath), (b) =>
             // GET /api/org/users (Grafana OrgUserDTO): items carry userId and login, not id and name.
-            Array.isArray(b) ? b.map((u: { userId?: unknown; login?: unknown }) => ({ id: u.userId, name: u.login })) : b,
+            Array.isArray(b)
+              ? b.map((u: { userId?: unknown; login?: unknown }) => ({ id: u.userId, name: u.login }))
+              : b,
           ),
     (login) => isRunUser(t, login),
   );

@@ -54,11 +54,13 @@ export async function createUser(t: Target, label: string, role?: OrgRole): Prom
   const password = `pw-${randomBytes(12).toString('base64url')}`;
   rememberSecret(password);
   const res = await postUser(t, { name: login, email: `${login}@percona.invalid`, login, password });
-  if (res.status !== 200) throw new Error(`creating user ${login} as ${t.admin.login}: ${res.status} ${redactSecrets(res.text)}`);
+  if (res.status !== 200)
+    throw new Error(`creating user ${login} as ${t.admin.login}: ${res.status} ${redactSecrets(res.text)}`);
   const { id } = res.json<{ id: number }>();
   if (role !== undefined) {
     const set = await setOrgRole(t, id, role);
-    if (set.status !== 200) throw new Error(`setting ${login}'s role to ${role}: ${set.status} ${redactSecrets(set.text)}`);
+    if (set.status !== 200)
+      throw new Error(`setting ${login}'s role to ${role}: ${set.status} ${redactSecrets(set.text)}`);
   }
   return { id, login, password, auth: basicAuth(login, password) };
 }

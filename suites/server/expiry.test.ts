@@ -116,7 +116,7 @@ area('expiry: keys with secondsToLive', () => {
       level: 'MUST',
       sends: `GET ${F.credentialCheckPath} with Bearer <Viewer ${C}, secondsToLive 2>, one request after the other, until a second after its listed expiration`,
       expects:
-        "200 before the expiration second; from the first answer whose Date is at or after the listed expiration on, 401 only (no success during the expiration second: Grafana refuses when expires <= now)",
+        '200 before the expiration second; from the first answer whose Date is at or after the listed expiration on, 401 only (no success during the expiration second: Grafana refuses when expires <= now)',
       ref: 'grafana-auth §4; pmm-auth §2.3',
       source: EXPIRY_SOURCE,
       needs: ['write'],
@@ -179,4 +179,3 @@ async function probeAcrossExpiry(t: Target, cred: Credential, expiresMs: number)
   }
   return { okBefore, afterBoundary, successesAfterBoundary: successes };
 }
-
