@@ -12,6 +12,8 @@ export const DEVIATIONS = {
   'no-expiry': 'never expires keys (grafana-auth §4)',
   'expiry-off-by-one':
     'still accepts a key during its expiry second, `expires < now` (grafana-auth §4: `expires <= now`)',
+  'new-user-editor': 'gives a new user the org role Editor (pmm-auth §5: the default role is Viewer)',
+  'swagger-needs-auth': 'puts /swagger behind auth, rule viewer (pmm-auth §1.3: 2.41 and 3.0.0 serve it without auth)',
   'ignore-roles': 'lets any authenticated caller through the auth layer (pmm-auth §2.1)',
   'denied-403': 'answers "role too low" with HTTP 403 (pmm-auth §1.4: 401 in 2.41)',
   'no-admin-fallback': 'lets Admin keys through unlisted paths (pmm-auth §2.1: Grafana server admin only)',
@@ -45,6 +47,12 @@ const TRANSFORMS: Readonly<Record<Deviation, (profile: Profile) => Profile>> = {
   'query-key': (p) => behave(p, { keyQueryParam: 'api_key' }),
   'no-expiry': (p) => behave(p, { keyExpiry: 'never' }),
   'expiry-off-by-one': (p) => behave(p, { keyExpiry: 'afterExpirySecond' }),
+  'new-user-editor': (p) => behave(p, { newUserRole: 'Editor' }),
+  'swagger-needs-auth': (p) => ({
+    ...p,
+    authOffLocations: p.authOffLocations.filter((l) => l !== '/swagger'),
+    rules: p.rules.map(([prefix, role]) => [prefix, prefix === '/swagger' ? 'viewer' : role] as const),
+  }),
   'ignore-roles': (p) => behave(p, { authLayerChecksRoles: false }),
   'denied-403': (p) => ({ ...p, accessDeniedStatus: 403 }),
   'no-admin-fallback': (p) => behave(p, { unlistedPathRole: 'admin' }),

@@ -109,6 +109,12 @@ const GRAFANA_ROUTES: readonly (readonly [string, string])[] = [
   ['GET', '/graph/api/user'],
   ['GET', '/graph/api/user/orgs'],
   ['GET', '/graph/api/auth/serviceaccount'],
+  ['POST', '/graph/api/admin/users'],
+  ['DELETE', '/graph/api/admin/users/{id}'],
+  ['PUT', '/graph/api/admin/users/{id}/password'],
+  ['GET', '/graph/api/org/users'],
+  ['PATCH', '/graph/api/org/users/{id}'],
+  ['GET', '/graph/api/users/lookup'],
   ['POST', SA],
   ['GET', `${SA}/search`],
   ['GET', `${SA}/migrationstatus`],
@@ -133,6 +139,9 @@ const OTHER_PATHS = [
   '/',
   '/v1/nothing',
   '/v1/management/Node/List',
+  '/swagger/',
+  '/swagger/swagger.json',
+  '/setup',
   '/__mock/routes',
 ];
 const KNOWN_PATHS = [...new Set([...ROUTES.map(([, p]) => p), ...OTHER_PATHS])];

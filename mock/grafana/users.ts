@@ -87,7 +87,7 @@ export function adminCreateUser(deps: AppDeps) {
       userFailure(deps, 'alreadyExists', email, stringField(deps, f, 'login'));
     // pmm-auth §5: a new user gets the org's default role, Viewer (`auto_assign_org_role`).
     const user = deps.store.addUser(
-      { login, password, orgRole: 'Viewer', email: storedEmail, name },
+      { login, password, orgRole: deps.profile.behaviour.newUserRole, email: storedEmail, name },
       deps.clock.nowMs(),
     );
     const uid = deps.profile.users.createAnswerUid ? { uid: newUid(deps) } : {};

@@ -26,6 +26,8 @@ export const FAITHFUL_BEHAVIOUR: Behaviour = {
   keyDeleteRemoves: true,
   // grafana-auth §5.3: the account is deleted with its tokens.
   serviceAccountDeleteRemoves: true,
+  // pmm-auth §5: a user with no role set has the org's default role, Viewer.
+  newUserRole: 'Viewer',
   // grafana-auth §5.3: a plain API key is first migrated into a service account.
   migrateKeyOnFirstUse: true,
 };

@@ -152,6 +152,8 @@ export interface Behaviour {
   readonly keyDeleteRemoves: boolean;
   /** grafana-auth §5.3: DELETE /api/serviceaccounts/:id removes the account and its tokens. */
   readonly serviceAccountDeleteRemoves: boolean;
+  /** pmm-auth §5: the org role a new user gets (`auto_assign_org_role`, Viewer). */
+  readonly newUserRole: OrgRole;
   /** grafana-auth §5.3: Percona's /api/auth/serviceaccount migrates the caller's legacy key into a service account. */
   readonly migrateKeyOnFirstUse: boolean;
 }
