@@ -38,13 +38,17 @@ export function nginxUri(c: Ctx): string {
   return uri;
 }
 
-function normalizeUri(path: string): string {
-  let decoded = path;
+/** A path percent-decoded as nginx and Go's URL parser do (left as it is when it does not decode). */
+export function decodedPath(path: string): string {
   try {
-    decoded = decodeURIComponent(path);
+    return decodeURIComponent(path);
   } catch {
-    // nginx decodes what it can; a malformed escape stays as it is here
+    return path;
   }
+}
+
+function normalizeUri(path: string): string {
+  const decoded = decodedPath(path);
   const out: string[] = [];
   const segments = decoded.split('/');
   for (const seg of segments) {
@@ -93,8 +97,8 @@ export function nginxPhase(profile: Profile): MiddlewareHandler<Env> {
         throw reject(nginxPage(400, 'Bad Request', {}, 'Request Header Or Cookie Too Large'));
       }
     }
-    // pmm-auth §1.1: `rewrite ^/$ $scheme://$http_host/graph/;` → 302 before any auth.
     const swagger = swaggerRewrite(nginxUri(c));
+    // pmm-auth §1.1: `rewrite ^/$ $scheme://$http_host/graph/;` → 302 before any auth.
     if (c.req.path === '/') {
       const host = c.req.header('host') ?? new URL(c.req.url).host;
       c.res = nginxPage(302, 'Found', { Location: `${listenerOf(c).scheme}://${host}/graph/` });

@@ -11,7 +11,7 @@ import { cleanPath } from './clean-path.ts';
 import { lookupRole } from './grafana-client.ts';
 import { roleAtLeast, RuleTable } from './rules.ts';
 import { originalUri } from './request.ts';
-import { nginxUri } from '../nginx.ts';
+import { decodedPath, nginxUri } from '../nginx.ts';
 
 export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
   const rules = new RuleTable(deps.profile.rules, deps.profile.prefixCuts);
@@ -53,13 +53,4 @@ export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
     noteFailure(c, 'role too low');
     throw authLayerError(deps.profile, GRPC.PermissionDenied, 'Access denied.');
   };
-}
-
-/** A path percent-decoded as nginx and Go's URL parser do (left as is when it does not decode). */
-function decodedPath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }
