@@ -25,6 +25,22 @@ try {
 }
 
 const started = Date.now();
+// The package's API (issue 15): `pmm-auth-conformance` and `pmm-auth-conformance/vitest`, one shared
+// chunk; dist/lib/ is two below the root like dist/bin/ (fixtures/ URLs resolve alike). Types: tsc
+// (tsconfig.build.json) into dist/types/, in `npm run build:types` and prepack.
+const lib = await esbuild.build({
+  absWorkingDir: ROOT,
+  entryPoints: { index: 'mock/api.ts', vitest: 'mock/vitest.ts' },
+  outdir: join(ROOT, 'dist', 'lib'),
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  metafile: true,
+  logLevel: 'warning',
+});
 const result = await esbuild.build({
   absWorkingDir: ROOT,
   entryPoints: Object.fromEntries(ENTRIES.map((e) => [e, `scripts/${e}.ts`])),
@@ -37,7 +53,9 @@ const result = await esbuild.build({
   metafile: true,
   logLevel: 'warning',
 });
-const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(lib.metafile.inputs)])].filter(
+  (f) => !f.startsWith('node_modules/'),
+);
 const misplaced = inputs.filter(
   (f) => f.split('/').length !== 3 && readFileSync(join(ROOT, f), 'utf8').includes('import.meta.url'),
 );

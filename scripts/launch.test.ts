@@ -52,4 +52,11 @@ describe('scripts/lib/launch.js picks the bundle only while it is fresh', () => 
     dirs.push(empty);
     expect(freshBundle('tool', empty)).toBeNull();
   });
+
+  it('an installed package (bundles, no mock/ sources) runs its bundle, whatever the manifest says', () => {
+    const root = fakeBuild(60, 30);
+    rmSync(`${root}mock`, { recursive: true });
+    expect(freshBundle('tool', root)).toBe(`${root}dist/bin/tool.js`);
+    expect(freshBundle('other', root)).toBeNull();
+  });
 });
