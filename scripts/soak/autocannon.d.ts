@@ -1,4 +1,4 @@
-// The part of autocannon (no bundled types) that scripts/soak uses.
+// The part of autocannon (no bundled types) that scripts/soak and scripts/bench.ts use.
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
   export interface Request {

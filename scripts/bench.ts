@@ -1,0 +1,223 @@
+/**
+ * `npm run bench` (issue 15): the mock against a bare node:https handler, a minimal Hono app and
+ * mockttp's callback rule, each doing the same Bearer check on `GET /v1/version`, each in its own
+ * process on 127.0.0.1 (mockttp listens on all interfaces: it has no host option), driven one
+ * after the other by autocannon in this process with the same closed loop (50 keep-alive
+ * connections, a warm-up first). Prints one table — requests/s, p50/p99 latency, RSS, the ratio to
+ * bare — then the mock's cold start to its first HTTPS 200 (certificates cached) and the time to
+ * generate the certificate-personality set. A script that reports numbers, not a test.
+ *
+ *   npm run bench -- [--seconds N] [--connections N]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MOCK_BIN = join(ROOT, 'scripts/pmm-auth-mock.js');
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+/** Spawns `args` and waits for the first stdout line (JSON with `port`, or the mock's ready line). */
+function start(args: string[]): Promise<Started & { line: Record<string, unknown> }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      const line = JSON.parse(out.slice(0, nl)) as Record<string, unknown>;
+      const port = typeof line.port === 'number' ? line.port : Number(new URL(String(line.https)).port);
+      resolve({ child, port, line });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before it was ready`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const rssMiB = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+
+/** What the table reads of autocannon's result. */
+interface LoadResult {
+  readonly requests: { readonly average: number };
+  readonly latency: { readonly p50: number; readonly p99: number };
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+function load(port: number, key: string, seconds: number, connections: number): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `https://127.0.0.1:${port}`,
+        requests: [{ method: 'GET', path: '/v1/version', headers: { Authorization: `Bearer ${key}` } }],
+        connections,
+        duration: seconds,
+        // The certificates are the mock's own self-signed ones; trust is not what is measured.
+        tlsOptions: { rejectUnauthorized: false },
+      },
+      (err, result) => (err ? reject(err) : resolve(result as LoadResult)),
+    );
+  });
+}
+
+/** One HTTPS GET; resolves with the status, or 0 when nothing answers yet. */
+function status(port: number, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+/** ms from spawning the mock to its first HTTPS 200 on /v1/readyz (certificates cached in `certDir`). */
+async function coldStart(certDir: string, port: number): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [MOCK_BIN, '--https-port', String(port), '--http-port', '-1', '--cert-dir', certDir],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+    },
+  );
+  try {
+    for (;;) {
+      if ((await status(port, '/v1/readyz')) === 200) return performance.now() - t0;
+      if (performance.now() - t0 > 10_000) throw new Error('the mock did not answer within 10 s');
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  } finally {
+    await stop(child);
+  }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' } },
+  });
+  const seconds = Number(values.seconds);
+  const connections = Number(values.connections);
+  if (!(seconds > 0) || !(connections > 0)) {
+    process.stderr.write('bench: --seconds and --connections must be positive numbers\n');
+    process.exit(2);
+  }
+  const certDir = mkdtempSync(join(tmpdir(), 'pmmconf-bench-'));
+  try {
+    const mock = await start([
+      MOCK_BIN,
+      '--json',
+      '--https-port',
+      '0',
+      '--http-port',
+      '-1',
+      '--cert-dir',
+      certDir,
+      '--seed-key',
+      'bench:Viewer',
+      '--journal-size',
+      '1000',
+    ]);
+    const key = (mock.line.keys as Record<string, string>).bench!;
+    const cert = String(mock.line.caFile);
+    const keyFile = cert.replace(/\.crt$/, '.key');
+    const targets: [string, Started][] = [['pmm-auth-mock (full path)', mock]];
+    for (const [name, file] of [
+      ['bare node:https', 'bare.mjs'],
+      ['minimal Hono', 'hono.mjs'],
+      ['mockttp callback', 'mockttp.mjs'],
+    ] as const)
+      targets.push([name, await start([join(ROOT, 'scripts/bench', file), cert, keyFile, key])]);
+    const rows: { name: string; rps: number; p50: number; p99: number; rss: number; non2xx: number; errors: number }[] =
+      [];
+    for (const [name, t] of targets) {
+      await load(t.port, key, Math.min(2, seconds), connections); // warm-up
+      const r = await load(t.port, key, seconds, connections);
+      rows.push({
+        name,
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        rss: rssMiB(t.child.pid!),
+        non2xx: r.non2xx,
+        errors: r.errors,
+      });
+      await stop(t.child);
+    }
+    const bare = rows.find((r) => r.name.startsWith('bare'))!.rps;
+    const line = (cols: (string | number)[]) => `| ${cols.join(' | ')} |`;
+    process.stdout.write(
+      `\nGET /v1/version, Bearer, ${connections} connections, ${seconds} s each (after a warm-up), one server at a time\n\n`,
+    );
+    process.stdout.write(
+      `${line(['server', 'requests/s', 'p50 ms', 'p99 ms', 'RSS MiB', 'ratio to bare', 'non-2xx'])}\n|---|---|---|---|---|---|---|\n`,
+    );
+    for (const r of rows)
+      process.stdout.write(
+        `${line([r.name, Math.round(r.rps), r.p50, r.p99, r.rss, (r.rps / bare).toFixed(2), r.non2xx])}\n`,
+      );
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const starts: number[] = [];
+    for (let i = 0; i < 5; i++) starts.push(await coldStart(certDir, port));
+    process.stdout.write(
+      `\ncold start to the first HTTPS 200 (certificates cached): median ${Math.round(median(starts))} ms of ${starts.map((s) => Math.round(s)).join(', ')}\n`,
+    );
+    const fresh = mkdtempSync(join(tmpdir(), 'pmmconf-bench-'));
+    try {
+      const t0 = performance.now();
+      const withTls = await start([
+        MOCK_BIN,
+        '--json',
+        '--https-port',
+        '0',
+        '--http-port',
+        '-1',
+        '--cert-dir',
+        fresh,
+        '--tls',
+        'all',
+      ]);
+      const generated = performance.now() - t0;
+      await stop(withTls.child);
+      process.stdout.write(
+        `certificate-personality set generated and served (--tls all, empty cert dir): ${Math.round(generated)} ms\n`,
+      );
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+    if (rows.some((r) => r.non2xx > 0 || r.errors > 0 || r.rps === 0)) {
+      process.stderr.write(
+        'bench: some answers were not 2xx, or a server answered nothing: the numbers measure something else\n',
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    rmSync(certDir, { recursive: true, force: true });
+  }
+}
+
+await main();
