@@ -105,8 +105,11 @@ export function nginxPhase(profile: Profile): MiddlewareHandler<Env> {
     } else if (swagger !== null) {
       const query = new URL(c.req.url).search;
       c.res = nginxPage(301, 'Moved Permanently', { Location: redirectLocation(c, profile, swagger) + query });
-    } else {
+    } else if (c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined) {
       await limitBody(c, next);
+    } else {
+      // Issue 15: no body to limit — and hono's bodyLimit would build the whole Fetch Request to find that out.
+      await next();
     }
     const ok = c.res.status >= 200 && c.res.status < 400;
     if (ok) for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
