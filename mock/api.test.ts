@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PmmMockOptionError, startPmmMock, type PmmMock } from './api.ts';
+import { PmmMockOptionError, runClientChecks, startPmmMock, type PmmMock } from './api.ts';
 
 /** GET over HTTPS trusting `ca`; the status and body. */
 function get(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
@@ -88,5 +88,25 @@ describe('startPmmMock', () => {
     await expect(startPmmMock(options)).rejects.toThrow(message);
     await expect(startPmmMock(options)).rejects.toBeInstanceOf(PmmMockOptionError);
     expect(tempDirs().sort()).toEqual(before.sort());
+  });
+});
+
+describe('runClientChecks', () => {
+  it('runs pmm-auth-check clients and hands back its exit code and report', { timeout: 60_000 }, async () => {
+    const r = await runClientChecks({ only: ['curl'], profiles: ['pmm2'], cases: 'client.bearer.exact' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const clients = (
+      r.report as {
+        clients: Record<string, { profiles: Record<string, { cases: Record<string, { verdict: string }> }> }>;
+      }
+    ).clients;
+    expect(clients.curl!.profiles.pmm2!.cases['client.bearer.exact']!.verdict).toBe('PASS');
+  });
+
+  it('exit 2 and no report when nothing can be tested', async () => {
+    const r = await runClientChecks({ only: ['no-such-client'] });
+    expect(r.exitCode).toBe(2);
+    expect(r.report).toBeNull();
+    expect(r.stderr).toMatch(/no-such-client/);
   });
 });

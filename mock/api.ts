@@ -18,6 +18,9 @@ import { parseCli, UsageError } from './cli-options.ts';
 import type { JournalEntry, TlsEvent } from './journal.ts';
 import { startMock, type RunningMock } from './server.ts';
 
+export { runClientChecks, type ClientCheckOptions, type ClientCheckResult } from './api/checks.ts';
+export type { JournalEntry, TlsEvent } from './journal.ts';
+
 /** A key or token to create at start: `"name:Role[:seconds]"` or its parts. */
 export type SeedSpec = string | { readonly name: string; readonly role: string; readonly secondsToLive?: number };
 

@@ -26,7 +26,7 @@ let installed: string;
 
 const CONSUMER_TEST = `import { request } from 'node:https';
 import { expect, it } from 'vitest';
-import { startPmmMock } from 'pmm-auth-conformance';
+import { runClientChecks, startPmmMock } from 'pmm-auth-conformance';
 import { usePmmMock } from 'pmm-auth-conformance/vitest';
 
 const get = (url, ca, headers) =>
@@ -48,6 +48,11 @@ it('the docs\\' two requests against a mock started from the test', async () => 
 const pmm = usePmmMock({ profile: 'pmm3', seedTokens: ['ci:Viewer'] });
 it('the vitest helper', async () => {
   expect(await get(pmm().url + '/v1/server/version', pmm().ca, { Authorization: 'Bearer ' + pmm().tokens.ci })).toBe(200);
+});
+
+it('the client harness from code', { timeout: 60000 }, async () => {
+  const r = await runClientChecks({ only: ['curl'], profiles: ['pmm2'], cases: 'client.bearer.exact' });
+  expect(r.exitCode, r.stderr).toBe(0);
 });
 `;
 
@@ -108,7 +113,7 @@ describe('npm pack → npm install in an empty project', () => {
       env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
     });
     // biome-ignore lint/suspicious/noControlCharactersInRegex: vitest's colours
-    expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+2 passed/);
+    expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+3 passed/);
   });
 
   it('its types check in a strict TypeScript project', { timeout: TIMEOUT_MS }, async () => {
