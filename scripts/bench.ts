@@ -20,6 +20,8 @@ import autocannon from 'autocannon';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MOCK_BIN = join(ROOT, 'scripts/pmm-auth-mock.js');
+/** The mock as the bench starts it: its ready line on stdout, free HTTPS port, no plain HTTP. */
+const MOCK_ARGS = [MOCK_BIN, '--json', '--https-port', '0', '--http-port', '-1'];
 
 interface Started {
   readonly child: ChildProcess;
@@ -129,12 +131,7 @@ async function main(): Promise<void> {
   const certDir = mkdtempSync(join(tmpdir(), 'pmmconf-bench-'));
   try {
     const mock = await start([
-      MOCK_BIN,
-      '--json',
-      '--https-port',
-      '0',
-      '--http-port',
-      '-1',
+      ...MOCK_ARGS,
       '--cert-dir',
       certDir,
       '--seed-key',
@@ -189,18 +186,7 @@ async function main(): Promise<void> {
     const fresh = mkdtempSync(join(tmpdir(), 'pmmconf-bench-'));
     try {
       const t0 = performance.now();
-      const withTls = await start([
-        MOCK_BIN,
-        '--json',
-        '--https-port',
-        '0',
-        '--http-port',
-        '-1',
-        '--cert-dir',
-        fresh,
-        '--tls',
-        'all',
-      ]);
+      const withTls = await start([...MOCK_ARGS, '--cert-dir', fresh, '--tls', 'all']);
       const generated = performance.now() - t0;
       await stop(withTls.child);
       process.stdout.write(

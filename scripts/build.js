@@ -8,7 +8,7 @@
 // Paths: sources find fixtures/ with `new URL('../../fixtures/…', import.meta.url)`, i.e. from two
 // directories below the root (mock/tls/, suites/client/). dist/bin/ is two below the root too, so
 // those URLs resolve alike; the build refuses a bundled source that uses import.meta.url elsewhere.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,30 +28,28 @@ const started = Date.now();
 // The package's API (issue 15): `pmm-auth-conformance` and `pmm-auth-conformance/vitest`, one shared
 // chunk; dist/lib/ is two below the root like dist/bin/ (fixtures/ URLs resolve alike). Types: tsc
 // (tsconfig.build.json) into dist/types/, in `npm run build:types` and prepack.
-const lib = await esbuild.build({
+const common = {
   absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  metafile: true,
+  logLevel: 'warning',
+};
+// Chunk names change with their content: start from an empty dist/lib, so no stale chunk is packed.
+rmSync(join(ROOT, 'dist', 'lib'), { recursive: true, force: true });
+const lib = await esbuild.build({
+  ...common,
   entryPoints: { index: 'mock/api.ts', vitest: 'mock/vitest.ts' },
   outdir: join(ROOT, 'dist', 'lib'),
-  bundle: true,
   splitting: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  metafile: true,
-  logLevel: 'warning',
 });
 const result = await esbuild.build({
-  absWorkingDir: ROOT,
+  ...common,
   entryPoints: Object.fromEntries(ENTRIES.map((e) => [e, `scripts/${e}.ts`])),
   outdir: OUT,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  metafile: true,
-  logLevel: 'warning',
 });
 const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(lib.metafile.inputs)])].filter(
   (f) => !f.startsWith('node_modules/'),
