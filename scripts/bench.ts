@@ -94,7 +94,7 @@ function status(port: number, path: string): Promise<number> {
   });
 }
 
-/** ms from spawning the mock to its first HTTPS 200 on /v1/readyz (certificates cached in `certDir`). */
+/** ms from spawning the mock (default certificate style) to its first HTTPS 200 on /v1/readyz. */
 async function coldStart(certDir: string, port: number): Promise<number> {
   const t0 = performance.now();
   const child = spawn(
@@ -130,8 +130,11 @@ async function main(): Promise<void> {
   }
   const certDir = mkdtempSync(join(tmpdir(), 'pmmconf-bench-'));
   try {
+    // PMM's own certificate shape (RSA-2048, `--cert-style pmm`) for every server: mockttp 4.2 takes RSA keys only.
     const mock = await start([
       ...MOCK_ARGS,
+      '--cert-style',
+      'pmm',
       '--cert-dir',
       certDir,
       '--seed-key',
@@ -179,6 +182,7 @@ async function main(): Promise<void> {
       );
     const port = 20000 + Math.floor(Math.random() * 20000);
     const starts: number[] = [];
+    await coldStart(certDir, port); // generates the default certificate: the runs below find it cached
     for (let i = 0; i < 5; i++) starts.push(await coldStart(certDir, port));
     process.stdout.write(
       `\ncold start to the first HTTPS 200 (certificates cached): median ${Math.round(median(starts))} ms of ${starts.map((s) => Math.round(s)).join(', ')}\n`,
