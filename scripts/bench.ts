@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (issue 15): the mock against a bare node:https handler, a minimal Hono app and
- * mockttp's callback rule, each doing the same Bearer check on `GET /v1/version`, each in its own
+ * mockttp's callback rule, each doing the same Bearer check on `GET /v1/version` and sending the
+ * mock's own answer (its headers and body, sampled first), each in its own
  * process on 127.0.0.1 (mockttp listens on all interfaces: it has no host option), driven one
  * after the other by autocannon in this process with the same closed loop (50 keep-alive
  * connections, a warm-up first). Prints one table — requests/s, p50/p99 latency, RSS, the ratio to
@@ -10,7 +11,7 @@
  *   npm run bench -- [--seconds N] [--connections N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,12 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const rssMiB = (pid: number): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
@@ -79,6 +86,35 @@ function load(port: number, key: string, seconds: number, connections: number): 
       },
       (err, result) => (err ? reject(err) : resolve(result as LoadResult)),
     );
+  });
+}
+
+/** The mock's answer to the measured request — its headers (but the connection's own) and body — for the reference servers to send the same bytes. */
+function sampleAnswer(port: number, key: string): Promise<{ headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/version',
+        headers: { Authorization: `Bearer ${key}` },
+        rejectUnauthorized: false,
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers))
+            if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k))
+              headers[k] = String(v);
+          resolve({ headers, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -145,18 +181,32 @@ async function main(): Promise<void> {
     const key = (mock.line.keys as Record<string, string>).bench!;
     const cert = String(mock.line.caFile);
     const keyFile = cert.replace(/\.crt$/, '.key');
+    // The references answer the mock's own bytes (PMM's pretty version JSON, nginx's headers): the same
+    // response on the wire, so that the ratio measures the mock's work, not the size of its answer.
+    const answerFile = join(certDir, 'answer.json');
+    writeFileSync(answerFile, JSON.stringify(await sampleAnswer(mock.port, key)));
     const targets: [string, Started][] = [['pmm-auth-mock (full path)', mock]];
     for (const [name, file] of [
       ['bare node:https', 'bare.mjs'],
       ['minimal Hono', 'hono.mjs'],
       ['mockttp callback', 'mockttp.mjs'],
     ] as const)
-      targets.push([name, await start([join(ROOT, 'scripts/bench', file), cert, keyFile, key])]);
-    const rows: { name: string; rps: number; p50: number; p99: number; rss: number; non2xx: number; errors: number }[] =
-      [];
+      targets.push([name, await start([join(ROOT, 'scripts/bench', file), cert, keyFile, key, answerFile])]);
+    const rows: {
+      name: string;
+      rps: number;
+      p50: number;
+      p99: number;
+      rss: number;
+      non2xx: number;
+      errors: number;
+      cpuMicros: number;
+    }[] = [];
     for (const [name, t] of targets) {
       await load(t.port, key, Math.min(2, seconds), connections); // warm-up
+      const cpuBefore = cpuSeconds(t.child.pid!);
       const r = await load(t.port, key, seconds, connections);
+      const cpuUsed = cpuSeconds(t.child.pid!) - cpuBefore;
       rows.push({
         name,
         rps: r.requests.average,
@@ -165,6 +215,7 @@ async function main(): Promise<void> {
         rss: rssMiB(t.child.pid!),
         non2xx: r.non2xx,
         errors: r.errors,
+        cpuMicros: (cpuUsed * 1e6) / Math.max(1, r.requests.average * seconds),
       });
       await stop(t.child);
     }
@@ -174,11 +225,11 @@ async function main(): Promise<void> {
       `\nGET /v1/version, Bearer, ${connections} connections, ${seconds} s each (after a warm-up), one server at a time\n\n`,
     );
     process.stdout.write(
-      `${line(['server', 'requests/s', 'p50 ms', 'p99 ms', 'RSS MiB', 'ratio to bare', 'non-2xx'])}\n|---|---|---|---|---|---|---|\n`,
+      `${line(['server', 'requests/s', 'p50 ms', 'p99 ms', 'RSS MiB', 'ratio to bare', 'CPU µs/request', 'non-2xx'])}\n|---|---|---|---|---|---|---|---|\n`,
     );
     for (const r of rows)
       process.stdout.write(
-        `${line([r.name, Math.round(r.rps), r.p50, r.p99, r.rss, (r.rps / bare).toFixed(2), r.non2xx])}\n`,
+        `${line([r.name, Math.round(r.rps), r.p50, r.p99, r.rss, (r.rps / bare).toFixed(2), Math.round(r.cpuMicros), r.non2xx])}\n`,
       );
     const port = 20000 + Math.floor(Math.random() * 20000);
     const starts: number[] = [];

@@ -1,14 +1,15 @@
-// Benchmark baseline: a bare node:https handler doing the mock's Bearer check on GET /v1/version
-// (scripts/bench.ts). Argv: certFile keyFile key. Prints {"port":N} when listening on 127.0.0.1.
+// Benchmark baseline: a bare node:https handler doing the mock's Bearer check on GET /v1/version and
+// answering the mock's own bytes (scripts/bench.ts). Argv: certFile keyFile key answerFile (the
+// mock's answer: {headers, body}). Prints {"port":N} when listening on 127.0.0.1.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 
-const [certFile, keyFile, key] = process.argv.slice(2);
-const body = JSON.stringify({ version: '2.41.0' }, null, 2);
+const [certFile, keyFile, key, answerFile] = process.argv.slice(2);
+const { headers, body } = JSON.parse(readFileSync(answerFile, 'utf8'));
 const expected = `Bearer ${key}`;
 const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (req, res) => {
   if (req.url === '/v1/version' && req.headers.authorization === expected) {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.writeHead(200, headers);
     res.end(body);
   } else {
     res.writeHead(401, { 'Content-Type': 'application/json' });

@@ -1,9 +1,10 @@
-// Benchmark reference: mockttp (a devDependency) with a callback rule doing the same Bearer check
-// (scripts/bench.ts). Argv: certFile keyFile key. Prints {"port":N} when listening.
+// Benchmark reference: mockttp (a devDependency) with a callback rule doing the same Bearer check and
+// the mock's own answer (scripts/bench.ts). Argv: certFile keyFile key answerFile. Prints {"port":N}.
 import { readFileSync } from 'node:fs';
 import * as mockttp from 'mockttp';
 
-const [certFile, keyFile, key] = process.argv.slice(2);
+const [certFile, keyFile, key, answerFile] = process.argv.slice(2);
+const sample = JSON.parse(readFileSync(answerFile, 'utf8'));
 const expected = `Bearer ${key}`;
 // With a `json` answer mockttp sends neither a length nor chunks (it closes to end the body), which a
 // keep-alive load generator cannot read: the body and its length are given.
@@ -19,12 +20,14 @@ const server = mockttp.getLocal({
   https: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
 });
 await server.start();
-await server
-  .forGet('/v1/version')
-  .thenCallback((req) =>
-    req.headers.authorization === expected
-      ? answer(200, { version: '2.41.0' })
-      : answer(401, { code: 16, error: 'Unauthorized', message: 'Unauthorized' }),
-  );
+await server.forGet('/v1/version').thenCallback((req) =>
+  req.headers.authorization === expected
+    ? {
+        statusCode: 200,
+        headers: { ...sample.headers, 'content-length': String(Buffer.byteLength(sample.body)) },
+        body: sample.body,
+      }
+    : answer(401, { code: 16, error: 'Unauthorized', message: 'Unauthorized' }),
+);
 process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
 process.on('SIGTERM', () => server.stop().then(() => process.exit(0)));
