@@ -3,9 +3,10 @@
  * it, its clock, journal, scenario and faults, several mocks in one process, a bad option as one
  * line, and `close()` freeing the ports and leaving no file behind.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PmmMockOptionError, runClientChecks, startPmmMock, type PmmMock } from './api.ts';
 
@@ -22,7 +23,6 @@ function get(url: string, ca: string, headers: Record<string, string> = {}): Pro
   });
 }
 
-const tempDirs = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('pmm-auth-mock-'));
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
 describe('startPmmMock', () => {
@@ -32,8 +32,10 @@ describe('startPmmMock', () => {
   });
 
   it("serves the docs' two requests with a seeded key, and close() frees the port and removes its certificates", async () => {
-    const before = tempDirs();
     const mock = await startPmmMock({ seedKeys: ['demo:Admin'] });
+    // Its certificates are in a temporary directory of its own (other test files make theirs at the same time).
+    const certDir = dirname(mock.caFile);
+    expect(certDir.startsWith(join(tmpdir(), 'pmm-auth-mock-'))).toBe(true);
     started.push(mock);
     expect(mock.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(Object.keys(mock.keys)).toEqual(['demo']);
@@ -41,12 +43,11 @@ describe('startPmmMock', () => {
     expect((await get(`${mock.url}/v1/version`, mock.ca, { Authorization: `Bearer ${key}` })).status).toBe(200);
     expect((await get(`${mock.url}/v1/version`, mock.ca, { Authorization: basic('api_key', key) })).status).toBe(200);
     expect(mock.journal.requests().map((e) => e.credential.kind)).toEqual(['bearer', 'basic-api-key']);
-    expect(tempDirs().length).toBe(before.length + 1);
+    expect(existsSync(certDir)).toBe(true);
     await mock.close();
     await mock.close(); // twice is fine
     await expect(get(`${mock.url}/v1/readyz`, mock.ca)).rejects.toThrow(/ECONNREFUSED/);
-    expect(tempDirs().sort()).toEqual(before.sort());
-    expect(existsSync(mock.caFile)).toBe(false);
+    expect(existsSync(certDir)).toBe(false);
   });
 
   it('runs several mocks side by side; pmm3 gives tokens, its clock expires them, reset() restores', async () => {
@@ -84,10 +85,15 @@ describe('startPmmMock', () => {
     [{ profile: 'pmm2' as const, pmmVersion: '3.3.0' }, /pmmVersion for profile pmm2 must be one of 2\.41\.0/],
     [{ journalSize: 0 }, /journalSize/],
   ])('a bad option is one PmmMockOptionError line and leaves nothing behind: %j', async (options, message) => {
-    const before = tempDirs();
-    await expect(startPmmMock(options)).rejects.toThrow(message);
-    await expect(startPmmMock(options)).rejects.toBeInstanceOf(PmmMockOptionError);
-    expect(tempDirs().sort()).toEqual(before.sort());
+    // With a certDir of the test's own: it must not be filled (startPmmMock removes only its temporary one).
+    const certDir = mkdtempSync(join(tmpdir(), 'pmmconf-api-'));
+    try {
+      await expect(startPmmMock({ ...options, certDir })).rejects.toThrow(message);
+      await expect(startPmmMock({ ...options, certDir })).rejects.toBeInstanceOf(PmmMockOptionError);
+      expect(readdirSync(certDir)).toEqual([]);
+    } finally {
+      rmSync(certDir, { recursive: true, force: true });
+    }
   });
 });
 
