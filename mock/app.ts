@@ -76,11 +76,6 @@ export function createApp(options: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
 
   app.use('*', journalRecorder(deps));
-  // A server's Date is its clock: with the clock moved (/__mock/clock), Node's own Date would be off by the move (grafana-auth §4).
-  app.use('*', async function dateFromClock(c, next) {
-    await next();
-    if (deps.clock.offsetMs() !== 0) c.res.headers.set('Date', new Date(deps.clock.nowMs()).toUTCString());
-  });
   // Web pages cannot drive the control API: Host, Origin and Content-Type rules (mock/control-guard.ts).
   app.use(
     '*',
@@ -98,7 +93,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     credentialsOf(c, deps);
     await next();
   });
-  app.use('*', nginxPhase(deps.profile));
+  app.use('*', nginxPhase(deps.profile, deps.clock));
   app.use('*', pmmAuthLayer(deps));
   app.use('/graph/*', grafanaContext(deps));
   for (const [method, path, handler] of routes) app.on(method, path, handler);

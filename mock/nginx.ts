@@ -4,6 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Clock } from './clock.ts';
 import type { Ctx, Env } from './context.ts';
 import type { Profile } from './profiles/types.ts';
 import { bodyTooLarge, nginxPage, reject } from './errors.ts';
@@ -70,9 +71,12 @@ function swaggerRewrite(path: string): string | null {
   return path.startsWith('/swagger/') ? '/swagger' : null;
 }
 
+/** nginx's `$http_host`: the Host header (the URL's host when a test sends none). */
+const hostOf = (c: Ctx): string => c.req.header('host') ?? new URL(c.req.url).host;
+
 /** The Location of a `permanent` rewrite to `target` as the profile's nginx writes it (pmm-auth §1.3). */
 function redirectLocation(c: Ctx, profile: Profile, target: string): string {
-  const host = c.req.header('host') ?? new URL(c.req.url).host;
+  const host = hostOf(c);
   const { scheme, port } = listenerOf(c);
   // 3.x: `$scheme://$http_host/…` written in the rule.
   if (profile.swaggerRedirect === 'httpHost') return `${scheme}://${host}${target}`;
@@ -83,7 +87,7 @@ function redirectLocation(c: Ctx, profile: Profile, target: string): string {
   return `${scheme}://${name}${port !== null && port !== defaultPort ? `:${port}` : ''}${target}`;
 }
 
-export function nginxPhase(profile: Profile): MiddlewareHandler<Env> {
+export function nginxPhase(profile: Profile, clock: Clock): MiddlewareHandler<Env> {
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -100,8 +104,7 @@ export function nginxPhase(profile: Profile): MiddlewareHandler<Env> {
     const swagger = swaggerRewrite(nginxUri(c));
     // pmm-auth §1.1: `rewrite ^/$ $scheme://$http_host/graph/;` → 302 before any auth.
     if (c.req.path === '/') {
-      const host = c.req.header('host') ?? new URL(c.req.url).host;
-      c.res = nginxPage(302, 'Found', { Location: `${listenerOf(c).scheme}://${host}/graph/` });
+      c.res = nginxPage(302, 'Found', { Location: `${listenerOf(c).scheme}://${hostOf(c)}/graph/` });
     } else if (swagger !== null) {
       const query = new URL(c.req.url).search;
       c.res = nginxPage(301, 'Moved Permanently', { Location: redirectLocation(c, profile, swagger) + query });
@@ -114,5 +117,7 @@ export function nginxPhase(profile: Profile): MiddlewareHandler<Env> {
     const ok = c.res.status >= 200 && c.res.status < 400;
     if (ok) for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
     c.res.headers.set('Strict-Transport-Security', HSTS);
+    // A server's Date is its clock: with the clock moved (/__mock/clock), Node's own Date would be off by the move (grafana-auth §4).
+    if (clock.offsetMs() !== 0) c.res.headers.set('Date', new Date(clock.nowMs()).toUTCString());
   };
 }

@@ -17,20 +17,33 @@ const LIST_LIMIT = 100;
 /** Grafana's `api_key.name` column is VARCHAR(190); PMM 2.40+ keeps Grafana in PostgreSQL, which refuses longer (UNVERIFIED). */
 const NAME_COLUMN_LENGTH = 190;
 
-/** reqSignedIn then RBAC `action` with the org-Admin fallback (grafana-auth §1.1; grafana-auth §5.3 for `serviceaccounts:*`). */
-export function requireOrgAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
+/**
+ * reqSignedIn, then an RBAC `action` the caller's identity must hold (`holds`): otherwise 403 with
+ * the access-control body, accessErrorId "ACE" + 10 digits (grafana-auth §1.1).
+ */
+export function requirePermission(c: Ctx, deps: AppDeps, action: string, holds: (who: Identity) => boolean): Identity {
   const res = resolutionOf(c, deps);
   const who = signedIn(res, deps.profile);
   if (isAnswer(who)) {
     noteFailure(c, res);
     throw reject(sendAnswer(who));
   }
-  // grafana-auth §1.1: Viewer/Editor lack apikeys:* → 403 with accessErrorId "ACE" + 10 digits.
-  if (!isOrgAdmin(who) && deps.profile.behaviour.managementNeedsOrgAdmin) {
+  if (!holds(who)) {
     noteFailure(c, 'role too low');
     throw accessDenied(action, `ACE${randomDigits(deps.random, 10)}`);
   }
   return who;
+}
+
+/** reqSignedIn then RBAC `action` with the org-Admin fallback (grafana-auth §1.1; grafana-auth §5.3 for `serviceaccounts:*`). */
+export function requireOrgAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
+  // grafana-auth §1.1: Viewer/Editor lack apikeys:* (org Admin's basic role holds them).
+  return requirePermission(
+    c,
+    deps,
+    action,
+    (who) => isOrgAdmin(who) || !deps.profile.behaviour.managementNeedsOrgAdmin,
+  );
 }
 
 /**

@@ -7,18 +7,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { AppDeps, Ctx } from '../context.ts';
-import { noteFailure, resolutionOf } from '../context.ts';
-import { accessDenied, grafanaFailure, grafanaResponse, reject } from '../errors.ts';
+import { grafanaFailure, grafanaResponse } from '../errors.ts';
 import { jsonInt64 } from '../go/json.ts';
 import { parseInt64 } from '../go/strconv.ts';
 import { goTime } from '../go/time.ts';
 import type { Identity } from '../identity/resolve.ts';
 import type { GrafanaError, OrgRole, UserErrorKind } from '../profiles/types.ts';
-import { randomAlphanumeric, randomDigits } from '../random.ts';
+import { randomAlphanumeric } from '../random.ts';
 import { ORG_ID, type User } from '../store.ts';
-import { isAnswer, sendAnswer, signedIn, userProfile } from './answers.ts';
+import { userProfile } from './answers.ts';
 import { bindJsonFields, parseRole } from './bind.ts';
-import { requireOrgAdmin } from './keys.ts';
+import { requireOrgAdmin, requirePermission } from './keys.ts';
 
 /** Rejects with the profile's user error of this kind (`args` fill its `%s` in order). */
 function userFailure(deps: AppDeps, kind: UserErrorKind, ...args: string[]): never {
@@ -28,20 +27,9 @@ function userFailure(deps: AppDeps, kind: UserErrorKind, ...args: string[]): nev
   throw grafanaFailure({ ...err, message });
 }
 
-/** reqSignedIn, then an RBAC action only the Grafana server admin holds (`users:*` are global; keys never have them). */
+/** An RBAC action only the Grafana server admin holds (`users:*` are global; keys never have them, grafana-auth §1.1). */
 function requireServerAdmin(c: Ctx, deps: AppDeps, action: string): Identity {
-  const res = resolutionOf(c, deps);
-  const who = signedIn(res, deps.profile);
-  if (isAnswer(who)) {
-    noteFailure(c, res);
-    throw reject(sendAnswer(who));
-  }
-  // grafana-auth §1.1: the RBAC denial body (accessErrorId "ACE" + 10 digits, the action named).
-  if (!who.isGrafanaAdmin) {
-    noteFailure(c, 'role too low');
-    throw accessDenied(action, `ACE${randomDigits(deps.random, 10)}`);
-  }
-  return who;
+  return requirePermission(c, deps, action, (who) => who.isGrafanaAdmin);
 }
 
 /** The body's fields, folded as Go's decoder matches them; a bind error (grafana-auth §1.2) → 400 "bad request data". */

@@ -8,6 +8,21 @@ import { BUILTIN_CLIENTS, type ClientSpec } from './builtins.ts';
 /** A usage error: one line, exit 2. */
 export class Usage extends Error {}
 
+/** A command's parsed arguments, or — for a usage error — one line on `err` and exit code 2. */
+export function parsedOr2<T>(
+  parse: (args: readonly string[]) => T,
+  args: readonly string[],
+  err: NodeJS.WritableStream,
+): T | 2 {
+  try {
+    return parse(args);
+  } catch (e) {
+    if (!(e instanceof Usage)) throw e;
+    err.write(`pmm-auth-check: ${e.message}\n`);
+    return 2;
+  }
+}
+
 /** The exit code of a run stopped by a signal (128 + its number). */
 export const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 

@@ -10,7 +10,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients } from './builtins.ts';
 import { CLIENT_CASES } from './cases.ts';
-import { chooseClients, jobsOf, SIGNAL_CODES, timeoutOf, trapSignals, Usage } from './cli-clients.ts';
+import { chooseClients, jobsOf, parsedOr2, SIGNAL_CODES, timeoutOf, trapSignals, Usage } from './cli-clients.ts';
 import { DEFAULT_MOCK_CA, stopStartedMocks } from './harness-mock.ts';
 import { ConfigError, checkExpectationsDir, prepareReportDir, resolveRunClients, type ReportDir } from './preflight.ts';
 import { parseProfiles, PROFILE_NAMES } from './profiles.ts';
@@ -163,14 +163,8 @@ async function command(
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<number> {
-  let o;
-  try {
-    o = parse(argv);
-  } catch (e) {
-    if (!(e instanceof Usage)) throw e;
-    err.write(`pmm-auth-check: ${e.message}\n`);
-    return 2;
-  }
+  const o = parsedOr2(parse, argv, err);
+  if (o === 2) return 2;
   if ('version' in o) {
     out.write(`pmm-auth-check ${VERSION}\n`);
     return 0;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients, CLIENTS_DIR } from './builtins.ts';
-import { chooseClients, jobsOf, SIGNAL_CODES, timeoutOf, trapSignals, Usage } from './cli-clients.ts';
+import { chooseClients, jobsOf, parsedOr2, SIGNAL_CODES, timeoutOf, trapSignals, Usage } from './cli-clients.ts';
 import { ConfigError, prepareReportDir, resolveRunClients } from './preflight.ts';
 import { writeReports } from './report.ts';
 import { DEFAULT_JOBS } from './runner.ts';
@@ -131,14 +131,8 @@ export async function scenariosCommand(
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<number> {
-  let o;
-  try {
-    o = parse(args);
-  } catch (e) {
-    if (!(e instanceof Usage)) throw e;
-    err.write(`pmm-auth-check: ${e.message}\n`);
-    return 2;
-  }
+  const o = parsedOr2(parse, args, err);
+  if (o === 2) return 2;
   if (o.help) {
     out.write(SCENARIOS_USAGE);
     return 0;

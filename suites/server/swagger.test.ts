@@ -7,7 +7,7 @@
 import { expect, inject } from 'vitest';
 import { area, kase } from '../_support/case.ts';
 import { expectAuthLayerError, expectStatus } from '../_support/expect-http.ts';
-import { adminAuth, send } from '../_support/http.ts';
+import { adminAuth, send, type HttpResult } from '../_support/http.ts';
 import { PROFILES } from '../_support/profile.ts';
 import type { Target } from '../_support/target.ts';
 
@@ -18,6 +18,16 @@ const SOURCE =
 function swaggerNeedsAuth(t: Pick<Target, 'profile' | 'version'>): boolean {
   const m = /^(\d+)\.(\d+)/.exec(t.version ?? '');
   return t.profile === 'pmm3' && m !== null && (Number(m[1]) > 3 || Number(m[2]) >= 3);
+}
+
+/** GET `path` without credentials (200, or 401 code 16 where Swagger needs auth), then as the admin (200): the admin's answer. */
+async function readAnonymouslyThenAsAdmin(t: Target, path: string, what: string): Promise<HttpResult> {
+  const anonymous = await send(t, { path });
+  if (swaggerNeedsAuth(t)) expectAuthLayerError(anonymous, 16);
+  else expectStatus(anonymous, 200, '200 without credentials');
+  const res = await send(t, { path, headers: adminAuth(t) });
+  expectStatus(res, 200, `200 with ${what}`);
+  return res;
 }
 
 const NO_AUTH = swaggerNeedsAuth(inject('target')) ? '401 code 16 (PMM-14021: auth required)' : '200 (no auth)';
@@ -57,11 +67,7 @@ area('swagger: the Swagger UI and swagger.json', () => {
       profiles: PROFILES,
     },
     async (t) => {
-      const anonymous = await send(t, { path: '/swagger.json' });
-      if (swaggerNeedsAuth(t)) expectAuthLayerError(anonymous, 16);
-      else expectStatus(anonymous, 200, '200 without credentials');
-      const res = await send(t, { path: '/swagger.json', headers: adminAuth(t) });
-      expectStatus(res, 200, '200 with the API document');
+      const res = await readAnonymouslyThenAsAdmin(t, '/swagger.json', 'the API document');
       const doc = res.json<{ swagger?: unknown; paths?: unknown }>();
       expect(doc.swagger).toBe('2.0');
       expect(typeof doc.paths).toBe('object');
@@ -79,11 +85,7 @@ area('swagger: the Swagger UI and swagger.json', () => {
       profiles: PROFILES,
     },
     async (t) => {
-      const anonymous = await send(t, { path: '/swagger' });
-      if (swaggerNeedsAuth(t)) expectAuthLayerError(anonymous, 16);
-      else expectStatus(anonymous, 200, '200 without credentials');
-      const res = await send(t, { path: '/swagger', headers: adminAuth(t) });
-      expectStatus(res, 200, '200 with the Swagger UI page');
+      const res = await readAnonymouslyThenAsAdmin(t, '/swagger', 'the Swagger UI page');
       expect(String(res.headers['content-type'])).toMatch(/^text\/html/);
     },
   );
