@@ -89,9 +89,9 @@ export function createApp(options: AppOptions): Hono<Env> {
   // Faults act here, on what a proxy or the network would change, before PMM sees the request (mock/faults/).
   app.use('*', faultLayer(deps));
   // The caller's Authorization is parsed once, here, for every layer below and the journal.
-  app.use('*', async function parseCredentials(c, next) {
+  app.use('*', function parseCredentials(c, next) {
     credentialsOf(c, deps);
-    await next();
+    return next();
   });
   app.use('*', nginxPhase(deps.profile, deps.clock));
   app.use('*', pmmAuthLayer(deps));

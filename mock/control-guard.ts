@@ -71,8 +71,13 @@ export function controlGuard(options: ControlGuardOptions = {}): MiddlewareHandl
   const extra = new Set(
     (options.hosts ?? []).map(normalHost).filter((h): h is string => h !== null && h !== '0.0.0.0' && h !== '[::]'),
   );
-  return async function guardControl(c, next) {
+  // Product requests pass straight on (issue 15: no async frame of its own for them).
+  return function guardControl(c, next) {
     if (c.req.path !== CONTROL_PREFIX && !c.req.path.startsWith(`${CONTROL_PREFIX}/`)) return next();
+    return guard(c, next);
+  };
+
+  async function guard(...[c, next]: Parameters<MiddlewareHandler<Env>>): Promise<Response | void> {
     const own = localAddress(c.env);
     const allowed = (host: string) => isLoopback(host) || extra.has(host) || host === own;
 
@@ -119,5 +124,5 @@ export function controlGuard(options: ControlGuardOptions = {}): MiddlewareHandl
         `control API writes need "Content-Type: application/json" (bodyless ones too), got ${JSON.stringify(c.req.header('content-type') ?? null)}; see README "Control API"`,
       );
     return next();
-  };
+  }
 }

@@ -124,10 +124,15 @@ export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
 
 /** Pretty JSON as protojson with `Indent: "  "` writes it (pmm-auth §2.6). */
 export function protoJson(status: number, body: unknown, extra: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body, null, 2), {
-    status,
-    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...extra },
-  });
+  return protoJsonAnswer(status, protoJsonText(body), extra);
+}
+
+/** The text of protoJson's answer, for a handler whose body never changes to render it once (issue 15). */
+export const protoJsonText = (body: unknown): string => JSON.stringify(body, null, 2);
+
+/** protoJson's answer with its text rendered already (protoJsonText). */
+export function protoJsonAnswer(status: number, text: string, extra: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...extra } });
 }
 
 /**

@@ -3,7 +3,6 @@
  * sent (credentials parsed once per request) and why authentication failed (`failure`).
  */
 import type { MiddlewareHandler } from 'hono';
-import { isoTime } from './clock.ts';
 import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { CONTROL_PREFIX } from './control.ts';
 import { describeKey, redactKeys, type JournalCredential } from './journal.ts';
@@ -33,6 +32,9 @@ export function redactQuery(query: string): string {
 }
 
 export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
+  // Issue 12: no whole key or token, nor a known secret part, anywhere in what the journal keeps.
+  const known = (secret: string): boolean => deps.store.knowsSecret(secret);
+  const redact = (text: string): string => redactKeys(text, known);
   return async function recordRequest(c, next) {
     if (c.req.path === CONTROL_PREFIX || c.req.path.startsWith(`${CONTROL_PREFIX}/`)) return next();
     // Before the answer: a fault that resets the connection leaves no socket to ask afterwards.
@@ -42,13 +44,10 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
     const q = uri.indexOf('?');
     // The credentials were parsed once, before any layer ran (mock/identity/credentials.ts).
     const credentials = credentialsOf(c, deps);
-    // Issue 12: no whole key or token, nor a known secret part, anywhere in what the journal keeps.
-    const known = (secret: string): boolean => deps.store.knowsSecret(secret);
-    const redact = (text: string): string => redactKeys(text, known);
     const path = redact(q < 0 ? uri : uri.slice(0, q));
     const host = c.req.header('host');
     deps.journal.record({
-      time: isoTime(deps.clock.nowMs()),
+      timeMs: deps.clock.nowMs(),
       method: c.req.method,
       path,
       query: q < 0 ? '' : redactQuery(redact(uri.slice(q + 1))),

@@ -3,6 +3,8 @@
  * password: credentials are recorded as their kind, a short prefix and a fingerprint.
  */
 import { createHash } from 'node:crypto';
+import { isoTime } from './clock.ts';
+import { memoize } from './memo.ts';
 import type { PmmRole } from './profiles/types.ts';
 
 export type CredentialKind = 'none' | 'bearer' | 'basic-api-key' | 'basic-user' | 'invalid';
@@ -86,13 +88,15 @@ export interface TlsEvent {
 }
 
 /** A key as it may appear in logs: prefix and fingerprint, never the whole key. */
-export function describeKey(key: string): { keyPrefix: string; keyFingerprint: string } {
-  const prefixLength = Math.min(8, Math.floor(key.length / 4));
-  return {
-    keyPrefix: key.slice(0, prefixLength),
-    keyFingerprint: `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
-  };
-}
+export const describeKey: (key: string) => { readonly keyPrefix: string; readonly keyFingerprint: string } = memoize(
+  (key) => {
+    const prefixLength = Math.min(8, Math.floor(key.length / 4));
+    return {
+      keyPrefix: key.slice(0, prefixLength),
+      keyFingerprint: `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
+    };
+  },
+);
 
 /** How a key or token appears in the journal: `<prefix…sha256:…>` (describeKey of the key itself). */
 export function redactedForm(key: string): string {
@@ -206,30 +210,53 @@ export function redactKeys(text: string, isKnownSecret?: (secret: string) => boo
   return mangled === rest ? redacted : mangled;
 }
 
-/** A bounded ring, oldest first. */
+/** A bounded ring, oldest first: O(1) to add to, whatever its size (issue 15: a per-request cost). */
 class Ring<T> {
-  private items: T[] = [];
+  private items: (T | undefined)[] = [];
+  /** Where the oldest item is once the ring is full. */
+  private head = 0;
   total = 0;
   constructor(readonly capacity: number) {}
   push(item: T): void {
     this.total++;
-    this.items.push(item);
-    if (this.items.length > this.capacity) this.items.shift();
+    if (this.items.length < this.capacity) this.items.push(item);
+    else {
+      this.items[this.head] = item;
+      this.head = (this.head + 1) % this.capacity;
+    }
   }
-  filter(pred: (item: T) => boolean): T[] {
-    return this.items.filter(pred);
+  /** The items `pred` keeps, mapped by `map`, oldest first. */
+  filterMap<R>(pred: (item: T) => boolean, map: (item: T) => R): R[] {
+    const out: R[] = [];
+    for (let i = 0; i < this.items.length; i++) {
+      const item = this.items[(this.head + i) % this.items.length] as T;
+      if (pred(item)) out.push(map(item));
+    }
+    return out;
   }
   clear(): number {
     const n = this.items.length;
     this.items = [];
+    this.head = 0;
     return n;
   }
 }
 
+/** What the journal keeps of an entry: its time as a number, formatted when read (issue 15: no text formatting per request). */
+type Kept<E extends { readonly time: string }> = Omit<E, 'time'> & { readonly timeMs: number };
+/** What a caller records: the entry without its seq, its time in ms since the epoch. */
+export type JournalRecord = Omit<Kept<JournalEntry>, 'seq'>;
+export type TlsRecord = Omit<Kept<TlsEvent>, 'seq'>;
+
+function withTime<E extends { readonly seq: number; readonly time: string }>(kept: Kept<E>): E {
+  const { seq, timeMs, ...rest } = kept as Kept<E> & { readonly seq: number };
+  return { seq, time: isoTime(timeMs), ...rest } as unknown as E;
+}
+
 /** Requests and TLS events, each in its own ring, numbered by one sequence. */
 export class Journal {
-  private readonly requests: Ring<JournalEntry>;
-  private readonly tls: Ring<TlsEvent>;
+  private readonly requests: Ring<Kept<JournalEntry>>;
+  private readonly tls: Ring<Kept<TlsEvent>>;
   private seq = 0;
 
   constructor(readonly capacity = 1000) {
@@ -239,26 +266,22 @@ export class Journal {
     this.tls = new Ring(capacity);
   }
 
-  record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
-    const full = { seq: ++this.seq, ...entry };
-    this.requests.push(full);
-    return full;
+  record(entry: JournalRecord): void {
+    this.requests.push({ seq: ++this.seq, ...entry });
   }
 
-  recordTls(event: Omit<TlsEvent, 'seq'>): TlsEvent {
-    const full = { seq: ++this.seq, ...event };
-    this.tls.push(full);
-    return full;
+  recordTls(event: TlsRecord): void {
+    this.tls.push({ seq: ++this.seq, ...event });
   }
 
   /** Request entries with `seq` greater than `since`, oldest first. */
   list(since = 0): JournalEntry[] {
-    return this.requests.filter((e) => e.seq > since);
+    return this.requests.filterMap((e) => e.seq > since, withTime<JournalEntry>);
   }
 
   /** TLS events with `seq` greater than `since`, oldest first. */
   listTls(since = 0): TlsEvent[] {
-    return this.tls.filter((e) => e.seq > since);
+    return this.tls.filterMap((e) => e.seq > since, withTime<TlsEvent>);
   }
 
   /** The highest seq given out so far (requests and TLS events). */

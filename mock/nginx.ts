@@ -6,9 +6,10 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from './clock.ts';
 import type { Ctx, Env } from './context.ts';
+import { memoize } from './memo.ts';
 import type { Profile } from './profiles/types.ts';
 import { bodyTooLarge, nginxPage, reject } from './errors.ts';
-import { listenerOf, originalUri } from './pmm/request.ts';
+import { listenerOf, originalUri, rawHeaders } from './pmm/request.ts';
 
 /** pmm-auth §1.1: `client_max_body_size 10m`. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -48,7 +49,10 @@ export function decodedPath(path: string): string {
   }
 }
 
-function normalizeUri(path: string): string {
+/** Issue 15: once per distinct path (mock/memo.ts). */
+const normalizeUri = memoize(normalizeUriOnce);
+
+function normalizeUriOnce(path: string): string {
   const decoded = decodedPath(path);
   const out: string[] = [];
   const segments = decoded.split('/');
@@ -69,6 +73,18 @@ function normalizeUri(path: string): string {
 function swaggerRewrite(path: string): string | null {
   if (path === '/swagger/swagger.json') return '/swagger.json';
   return path.startsWith('/swagger/') ? '/swagger' : null;
+}
+
+/**
+ * Whether a header line is larger than one of nginx's buffers, each line as it arrived (issue 15:
+ * read off Node's raw headers, not the Fetch `Headers` object, built only to be asked).
+ */
+function headerLineTooLarge(c: Ctx): boolean {
+  const tooLarge = (name: string, value: string) => name.length + value.length + 2 > MAX_HEADER_LINE_BYTES;
+  const raw = rawHeaders(c);
+  if (!raw) return [...c.req.raw.headers].some(([name, value]) => tooLarge(name, value));
+  for (let i = 0; i < raw.length; i += 2) if (tooLarge(raw[i]!, raw[i + 1]!)) return true;
+  return false;
 }
 
 /** nginx's `$http_host`: the Host header (the URL's host when a test sends none). */
@@ -95,11 +111,9 @@ export function nginxPhase(profile: Profile, clock: Clock): MiddlewareHandler<En
     },
   });
   return async function nginx(c, next) {
-    for (const [name, value] of c.req.raw.headers) {
-      // nginx: a header line larger than one buffer → 400 "Request Header Or Cookie Too Large".
-      if (name.length + value.length + 2 > MAX_HEADER_LINE_BYTES) {
-        throw reject(nginxPage(400, 'Bad Request', {}, 'Request Header Or Cookie Too Large'));
-      }
+    // nginx: a header line larger than one buffer → 400 "Request Header Or Cookie Too Large".
+    if (headerLineTooLarge(c)) {
+      throw reject(nginxPage(400, 'Bad Request', {}, 'Request Header Or Cookie Too Large'));
     }
     const swagger = swaggerRewrite(nginxUri(c));
     // pmm-auth §1.1: `rewrite ^/$ $scheme://$http_host/graph/;` → 302 before any auth.

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { prefixedKeyChecksum } from './identity/key-codec.ts';
+import { memoize } from './memo.ts';
 import type { OrgRole } from './profiles/types.ts';
 
 export interface User {
@@ -81,14 +82,20 @@ function sameDigest(a: Buffer, b: Buffer): boolean {
 }
 
 /** The digest the store keeps for a `glsa_` token: of the whole token (Grafana looks tokens up by hash, grafana-auth §2.2). */
-export function tokenDigest(token: string): Buffer {
-  return digest('token', token);
-}
+export const tokenDigest: (token: string) => Buffer = memoize((token) => digest('token', token));
+/** tokenDigest in hex, the index of the store's tokens. */
+const tokenDigestHex = memoize((token) => tokenDigest(token).toString('hex'));
 
 /** The digest the store keeps for a legacy key: the secret `k`, salted with the key name (as Grafana salts PBKDF2, grafana-auth §2.1). */
 export function keyDigest(name: string, secret: string): Buffer {
-  return digest('key', name, secret);
+  return saltedKeyDigest(`${name.length}:${name}${secret}`);
 }
+/** keyDigest by `<name length>:<name><secret>` (issue 15: computed once per distinct key, mock/memo.ts). */
+const saltedKeyDigest = memoize((s) => {
+  const colon = s.indexOf(':');
+  const end = colon + 1 + Number(s.slice(0, colon));
+  return digest('key', s.slice(colon + 1, end), s.slice(end));
+});
 
 interface State {
   users: Map<string, User>;
@@ -203,7 +210,7 @@ export class Store {
 
   /** The `glsa_` token row whose digest matches (grafana-auth §2.2: lookup by hash). */
   keyByToken(token: string): ApiKey | undefined {
-    return this.tokensByDigest.get(tokenDigest(token).toString('hex'));
+    return this.tokensByDigest.get(tokenDigestHex(token));
   }
 
   keyById(id: number): ApiKey | undefined {

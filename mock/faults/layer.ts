@@ -91,8 +91,12 @@ function replaceAnswer(c: Ctx, res: Response): void {
 }
 
 export function faultLayer(deps: AppDeps): MiddlewareHandler<Env> {
-  return async function injectFaults(c, next) {
-    if (deps.faults.size === 0) return next();
+  // Without faults, requests pass straight on (issue 15: no async frame of its own for them).
+  return function injectFaults(c, next) {
+    return deps.faults.size === 0 ? next() : withFaults(c, next);
+  };
+
+  async function withFaults(...[c, next]: Parameters<MiddlewareHandler<Env>>): Promise<Response | void> {
     const lines = authorizationLines(c);
     const hits = deps.faults.select({ method: c.req.method, path: c.req.path, hasAuthorization: lines.length > 0 });
     if (hits.length === 0) return next();
@@ -210,5 +214,5 @@ export function faultLayer(deps: AppDeps): MiddlewareHandler<Env> {
         note(spec);
       }
     }
-  };
+  }
 }

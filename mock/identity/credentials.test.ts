@@ -157,3 +157,22 @@ describe("parseCredentials: each layer's view of one header", () => {
     expect(c.grafana).toEqual({ kind: 'apiKey', via: 'bearer', key: 'a, Bearer b' });
   });
 });
+
+describe('parseCredentials memo (issue 15)', () => {
+  const none = () => undefined;
+  it('tells no Authorization line from one empty line, and answers repeated headers alike', () => {
+    expect(parseCredentials({ lines: [], query: none }, pmm2).lines).toBe(0);
+    expect(parseCredentials({ lines: [''], query: none }, pmm2).lines).toBe(1);
+    expect(parseCredentials({ lines: ['', ''], query: none }, pmm2).lines).toBe(2);
+    const a = parseCredentials({ lines: ['Bearer x', 'Bearer y'], query: none }, pmm2);
+    expect(parseCredentials({ lines: ['Bearer x', 'Bearer y'], query: none }, pmm2)).toEqual(a);
+    expect(parseCredentials({ lines: ['Bearer x, Bearer y'], query: none }, pmm2).lines).toBe(1);
+  });
+
+  it('reads the query every time when the profile takes a key from it (nothing memoized across requests)', () => {
+    const profile: Profile = { ...pmm2, behaviour: { ...pmm2.behaviour, keyQueryParam: 'api_key' } };
+    const key = b64(JSON.stringify({ k: 'k'.repeat(32), n: 'q', id: 1 }));
+    expect(parseCredentials({ lines: [], query: () => key }, profile).grafana.kind).toBe('apiKey');
+    expect(parseCredentials({ lines: [], query: () => undefined }, profile).grafana.kind).toBe('none');
+  });
+});

@@ -5,6 +5,7 @@
  * these credentials; it never reads the header again.
  */
 import { describeKey, type JournalCredential } from '../journal.ts';
+import { memoize } from '../memo.ts';
 import type { Profile } from '../profiles/types.ts';
 import { BEARER, credentialOf, decodeBasicAuthHeader, type Credential } from './authorization.ts';
 import { extractToken, isAPIKeyAuth } from './pmm-token.ts';
@@ -66,6 +67,23 @@ function grafanaHeader(header: string, input: AuthorizationInput, profile: Profi
  * layer checked the request.
  */
 export function parseCredentials(input: AuthorizationInput, profile: Profile): RequestCredentials {
+  // Issue 15: a pure function of the lines (and of a query key only when the profile reads one): once per distinct header.
+  if (profile.behaviour.keyQueryParam !== null) return parseOnce(input, profile);
+  let parse = parsedByProfile.get(profile);
+  if (!parse) {
+    parse = memoize((key) => {
+      const lines = key.slice(key.indexOf(':') + 1);
+      return parseOnce({ lines: key.startsWith('0:') ? [] : lines.split('\n'), query: () => undefined }, profile);
+    });
+    parsedByProfile.set(profile, parse);
+  }
+  // Header values hold no line break (Node's parser refuses one): their count and the lines joined by one are the key.
+  return parse(`${input.lines.length}:${input.lines.join('\n')}`);
+}
+
+const parsedByProfile = new WeakMap<Profile, (lines: string) => RequestCredentials>();
+
+function parseOnce(input: AuthorizationInput, profile: Profile): RequestCredentials {
   const header = input.lines.join(', ');
   const basic = decodeBasicAuthHeader(header);
   const forGrafana = grafanaHeader(header, input, profile);

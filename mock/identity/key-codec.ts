@@ -6,6 +6,7 @@ import { crc32 } from 'node:zlib';
 import { randomAlphanumeric, type RandomBytes } from '../random.ts';
 import { decodeStdBase64 } from '../go/base64.ts';
 import { foldedFields } from '../go/json.ts';
+import { memoize } from '../memo.ts';
 
 export interface LegacyKey {
   readonly secret: string;
@@ -40,7 +41,9 @@ export type SecretShape = 'grafana' | 'special-characters';
  * either failing → the "invalid API key" sentinel (undefined here). Go's decoder leaves
  * missing fields at their zero value and matches field names case-insensitively.
  */
-export function decodeLegacyKey(key: string): LegacyKey | undefined {
+export const decodeLegacyKey: (key: string) => LegacyKey | undefined = memoize(decodeLegacyKeyOnce);
+
+function decodeLegacyKeyOnce(key: string): LegacyKey | undefined {
   const bytes = decodeStdBase64(key);
   if (!bytes) return undefined;
   let value: unknown;

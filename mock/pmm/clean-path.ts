@@ -4,9 +4,13 @@
  * Any error → undefined (the caller answers code 13).
  */
 import { pathClean } from '../go/path.ts';
+import { memoize } from '../memo.ts';
 import { BAD_ESCAPE, pathUnescape } from '../go/url.ts';
 
-export function cleanPath(originalUri: string): string | undefined {
+/** Issue 15: once per distinct request target (mock/memo.ts). */
+export const cleanPath: (originalUri: string) => string | undefined = memoize(cleanPathOnce);
+
+function cleanPathOnce(originalUri: string): string | undefined {
   const unescaped = pathUnescape(originalUri);
   if (unescaped === undefined) return undefined;
   const cleaned = pathClean(unescaped).replaceAll('\n', ' ');

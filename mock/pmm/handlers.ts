@@ -1,19 +1,29 @@
 /** pmm-managed and friends behind the auth layer (pmm-auth §3). */
 import type { AppDeps, Ctx } from '../context.ts';
-import { GRPC, GRPC_CODE_NAMES, grpcError, grpcErrorResponse, json, protoJson } from '../errors.ts';
+import {
+  GRPC,
+  GRPC_CODE_NAMES,
+  grpcError,
+  grpcErrorResponse,
+  json,
+  protoJson,
+  protoJsonAnswer,
+  protoJsonText,
+} from '../errors.ts';
 
 /** pmm-auth §3.1: the api-tests hook `?dummy=grpccode-N` answers gRPC error N "gRPC code N (<Name>)". */
 const DUMMY_GRPC_CODE = /^grpccode-(\d+)$/;
 
 /** getVersion — `GET /v1/version` (and `/managed/v1/version`, rewritten to it): pmm-auth §3.1. */
 export function getVersion(deps: AppDeps) {
+  const version = protoJsonText(deps.profile.version);
   return function getVersion(c: Ctx): Response {
     const dummy = DUMMY_GRPC_CODE.exec(c.req.query('dummy') ?? '');
     const code = dummy ? Number(dummy[1]) : undefined;
     if (code !== undefined && code > 0 && code in GRPC_CODE_NAMES) {
       throw grpcError(deps.profile, code, `gRPC code ${code} (${GRPC_CODE_NAMES[code]})`);
     }
-    return protoJson(200, deps.profile.version);
+    return protoJsonAnswer(200, version);
   };
 }
 

@@ -15,6 +15,9 @@ export function originalUri(c: Ctx): string {
   return url.pathname + url.search;
 }
 
+/** The header lines as they arrived, name and value in turn (undefined without a raw request: hono's `app.request`). */
+export const rawHeaders = (c: Ctx): readonly string[] | undefined => incoming(c)?.rawHeaders;
+
 /** nginx/Node trim a header value's leading and trailing whitespace (as the Fetch `Headers` object does). */
 const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
@@ -23,7 +26,7 @@ export function authorizationLines(c: Ctx): string[] {
   // A proxy fault (mock/faults/layer.ts) changed what reaches PMM.
   const override = c.get('authorizationOverride');
   if (override) return override;
-  const raw = incoming(c)?.rawHeaders;
+  const raw = rawHeaders(c);
   if (!raw) {
     const h = c.req.raw.headers.get('authorization');
     return h === null ? [] : [h];

@@ -6,7 +6,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { isoTime, type Clock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Journal } from '../journal.ts';
 
 /** "…:tlsv1 alert unknown ca:…SSL alert number 48" → 48, "unknown ca". */
@@ -32,12 +32,11 @@ export function recordTlsEvents(server: HttpServer, journal: Journal, clock: Clo
   const served = new WeakSet<Socket>();
   // A socket that failed its handshake may be destroyed already: the listener's port is the socket's.
   const listenerPort = (): number | null => (server.address() as AddressInfo | null)?.port ?? null;
-  const time = () => isoTime(clock.nowMs());
   server.on('request', (req: IncomingMessage) => served.add(req.socket));
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
     guarded('handshake-failed', () =>
       journal.recordTls({
-        time: time(),
+        timeMs: clock.nowMs(),
         personality,
         port: listenerPort(),
         event: 'handshake-failed',
@@ -55,7 +54,7 @@ export function recordTlsEvents(server: HttpServer, journal: Journal, clock: Clo
       if (served.has(socket)) return;
       guarded('closed-without-request', () =>
         journal.recordTls({
-          time: time(),
+          timeMs: clock.nowMs(),
           personality,
           port,
           event: 'closed-without-request',
