@@ -3,12 +3,12 @@
  * it, its clock, journal, scenario and faults, several mocks in one process, a bad option as one
  * line, and `close()` freeing the ports and leaving no file behind.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PmmMockOptionError, runClientChecks, startPmmMock, type PmmMock } from './api.ts';
+import { PmmMockOptionError, runClientChecks, startPmmMock, writeClientReports, type PmmMock } from './api.ts';
 
 /** GET over HTTPS trusting `ca`; the status and body. */
 function get(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
@@ -98,15 +98,33 @@ describe('startPmmMock', () => {
 });
 
 describe('runClientChecks', () => {
-  it('runs pmm-auth-check clients and hands back its exit code and report', { timeout: 60_000 }, async () => {
-    const r = await runClientChecks({ only: ['curl'], profiles: ['pmm2'], cases: 'client.bearer.exact' });
-    expect(r.exitCode, r.stderr).toBe(0);
-    const clients = (
-      r.report as {
-        clients: Record<string, { profiles: Record<string, { cases: Record<string, { verdict: string }> }> }>;
-      }
-    ).clients;
-    expect(clients.curl!.profiles.pmm2!.cases['client.bearer.exact']!.verdict).toBe('PASS');
+  it('runs pmm-auth-check clients and hands back its exit code and report; the writers render it again alike', {
+    timeout: 60_000,
+  }, async () => {
+    const kept = mkdtempSync(join(tmpdir(), 'pmmconf-api-reports-'));
+    const again = join(kept, 'again');
+    try {
+      const r = await runClientChecks({
+        only: ['curl'],
+        profiles: ['pmm2'],
+        cases: 'client.bearer.*',
+        reportDir: kept,
+      });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.report!.clients.curl!.profiles.pmm2!.cases['client.bearer.exact']!.verdict).toBe('PASS');
+      // The report read back and written again: the same four files, byte for byte.
+      const written = writeClientReports(again, r.report!);
+      expect(written.map((f) => f.slice(again.length + 1))).toEqual([
+        'report.json',
+        'report.md',
+        'report.html',
+        'junit.xml',
+      ]);
+      for (const name of ['report.json', 'report.md', 'report.html', 'junit.xml'])
+        expect(readFileSync(join(again, name), 'utf8'), name).toBe(readFileSync(join(kept, name), 'utf8'));
+    } finally {
+      rmSync(kept, { recursive: true, force: true });
+    }
   });
 
   it('exit 2 and no report when nothing can be tested', async () => {

@@ -19,6 +19,7 @@ import type { JournalEntry, TlsEvent } from './journal.ts';
 import { startMock, type RunningMock } from './server.ts';
 
 export { runClientChecks, type ClientCheckOptions, type ClientCheckResult } from './api/checks.ts';
+export { writeClientReports, type ClientCaseResult, type ClientReport, type ClientVerdict } from './api/reports.ts';
 export type { JournalEntry, TlsEvent } from './journal.ts';
 
 /** A key or token to create at start: `"name:Role[:seconds]"` or its parts. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the bins (`pmm-auth-mock`, `pmm-auth-check`, `pmm-auth-suite`) into dist/bin/*.js with esbuild: one
-// ESM file each, packages left external (resolved from node_modules). A bundled bin starts in
+// ESM file each, packages left external (resolved from node_modules) but Hono. A bundled bin starts in
 // about 0.1 s instead of the 0.7 s tsx needs to transpile at load. The launchers in scripts/ run
 // a bundle only while it is newer than every source it was built from (dist/bin/manifest.json),
 // and fall back to tsx otherwise, so an edited source is never run stale.
@@ -28,13 +28,21 @@ const started = Date.now();
 // The package's API (issue 15): `pmm-auth-conformance` and `pmm-auth-conformance/vitest`, one shared
 // chunk; dist/lib/ is two below the root like dist/bin/ (fixtures/ URLs resolve alike). Types: tsc
 // (tsconfig.build.json) into dist/types/, in `npm run build:types` and prepack.
+// Packages stay external (resolved from node_modules at run time) but Hono and its Node adapter, on
+// every request's path and imported at every start: bundled, they cost no module resolution (issue
+// 15: cold start).
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const BUNDLED = new Set(['hono', '@hono/node-server']);
+const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.peerDependencies })
+  .filter((name) => !BUNDLED.has(name))
+  .flatMap((name) => [name, `${name}/*`]);
 const common = {
   absWorkingDir: ROOT,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  packages: 'external',
+  external,
   metafile: true,
   logLevel: 'warning',
 };

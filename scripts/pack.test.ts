@@ -56,10 +56,14 @@ it('the client harness from code', { timeout: 60000 }, async () => {
 });
 `;
 
-const CONSUMER_TYPES = `import { startPmmMock, type PmmMock } from 'pmm-auth-conformance';
+const CONSUMER_TYPES = `import { runClientChecks, startPmmMock, writeClientReports, type ClientVerdict, type PmmMock } from 'pmm-auth-conformance';
 import { usePmmMock } from 'pmm-auth-conformance/vitest';
 const mock: PmmMock = await startPmmMock({ profile: 'pmm3', seedTokens: [{ name: 'x', role: 'Admin' }] });
 const seen: number = mock.journal.requests().length;
+const { report } = await runClientChecks({ only: ['curl'] });
+const verdict: ClientVerdict | undefined = report?.clients.curl?.profiles.pmm2?.cases['client.bearer.exact']?.verdict;
+if (report) writeClientReports('reports', report);
+void verdict;
 // @ts-expect-error the profile is pmm2 or pmm3
 await startPmmMock({ profile: 'pmm9' });
 void usePmmMock;

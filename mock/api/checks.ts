@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ClientReport } from './reports.ts';
 
 /** The check bin, from mock/api/ or from dist/lib/ (both two directories below the package root, scripts/build.js). */
 const CHECK_BIN = fileURLToPath(new URL('../../scripts/pmm-auth-check.js', import.meta.url));
@@ -36,7 +37,7 @@ export interface ClientCheckResult {
   /** 0 all verdicts as expected, 1 one differs, 2 nothing tested (bad usage or setup), 130/143 interrupted. */
   readonly exitCode: number;
   /** report.json (format 2), or null when none was written (exit 2). */
-  readonly report: Record<string, unknown> | null;
+  readonly report: ClientReport | null;
   /** The summary the command printed (stdout) and its progress and errors (stderr). */
   readonly stdout: string;
   readonly stderr: string;
@@ -62,9 +63,9 @@ export async function runClientChecks(options: ClientCheckOptions = {}): Promise
       child.on('error', reject);
       child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGTERM' ? 143 : 130)));
     });
-    let report: Record<string, unknown> | null = null;
+    let report: ClientReport | null = null;
     try {
-      report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as Record<string, unknown>;
+      report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as ClientReport;
     } catch {
       // exit 2: nothing was tested, no report
     }
