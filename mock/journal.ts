@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { PmmRole } from './profiles/types.ts';
 
-export type CredentialKind = 'none' | 'bearer' | 'basic-api-key' | 'basic-user' | 'invalid';
+export type CredentialKind = 'none' | 'bearer' | 'basic-api-key' | 'basic-user' | 'invalid' | 'session';
 
 export interface JournalCredential {
   readonly kind: CredentialKind;
@@ -38,6 +38,8 @@ export const AUTH_FAILURES = [
   'locked out',
   'role too low',
   'basic auth disabled',
+  'unknown session',
+  'expired session',
 ] as const;
 
 export type AuthFailure = (typeof AUTH_FAILURES)[number];

@@ -8,6 +8,7 @@ import { describeKey, type JournalCredential } from '../journal.ts';
 import type { Profile } from '../profiles/types.ts';
 import { BEARER, credentialOf, decodeBasicAuthHeader, type Credential } from './authorization.ts';
 import { extractToken, isAPIKeyAuth } from './pmm-token.ts';
+import { sessionToken } from './session.ts';
 
 export interface RequestCredentials {
   /** How many `Authorization` lines arrived (0, 1, or more). */
@@ -30,6 +31,8 @@ export interface AuthorizationInput {
   readonly lines: readonly string[];
   /** The request's query parameters (read only when the profile takes a key from one). */
   readonly query: (name: string) => string | undefined;
+  /** The `Cookie` header (issue 17: a login session's `grafana_session`). */
+  readonly cookie?: string;
 }
 
 /** The journal's view of a credential (README, "Journal"). */
@@ -45,6 +48,8 @@ export function journalCredential(cred: Credential): JournalCredential {
       return cred.via === 'bearer'
         ? { kind: 'bearer', ...describeKey(cred.key) }
         : { kind: 'basic-api-key', login: cred.login, ...describeKey(cred.key) };
+    case 'session':
+      return { kind: 'session', ...describeKey(cred.token) };
   }
 }
 
@@ -69,14 +74,19 @@ export function parseCredentials(input: AuthorizationInput, profile: Profile): R
   const header = input.lines.join(', ');
   const basic = decodeBasicAuthHeader(header);
   const forGrafana = grafanaHeader(header, input, profile);
+  // grafana-auth §3.1: the session cookie comes after API key and Basic auth — only a request without them is a session.
+  const orSession = (cred: Credential): Credential => {
+    const token = cred.kind === 'none' ? sessionToken(input.cookie) : '';
+    return token === '' ? cred : { kind: 'session', token };
+  };
   return {
     lines: input.lines.length,
-    grafana: credentialOf(forGrafana, basic, profile.keyBasicUsers),
+    grafana: orSession(credentialOf(forGrafana, basic, profile.keyBasicUsers)),
     pmm: {
       apiKeyAuth: isAPIKeyAuth(header, profile.pmmTokenBasicUsers),
       token: extractToken(header, basic, profile.pmmTokenBasicUsers),
     },
-    journal: journalCredential(credentialOf(forGrafana, basic, profile.pmmTokenBasicUsers)),
+    journal: journalCredential(orSession(credentialOf(forGrafana, basic, profile.pmmTokenBasicUsers))),
   };
 }
 
