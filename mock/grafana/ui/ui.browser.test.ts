@@ -147,7 +147,7 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
     key = await dialog.getByLabel('Key').inputValue();
     await shot(page, '05-pmm2-api-key-created');
     await dialog.getByRole('button', { name: 'Copy' }).click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
     await dialog.getByRole('button', { name: 'Close dialog' }).click();
     await expect.poll(() => page.getByRole('row', { name: /docs-ui-key Editor/ }).count()).toBe(1);
 
@@ -259,7 +259,7 @@ describe('PMM 3: Administration → Users and access → Service accounts → ac
     expect(token).toMatch(/^glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}$/);
     await shot(page, '13-pmm3-token-created');
     await dialog.getByRole('button', { name: 'Copy to clipboard and close' }).click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(token);
     await expect.poll(() => page.getByRole('row', { name: /docs-ui-token/ }).textContent()).toContain('Never');
 
     // With a date: the token expires then (grafana-auth §4; the account's tokens list it).
