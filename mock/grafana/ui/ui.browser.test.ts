@@ -31,7 +31,8 @@ const curlMissing = existsSync(CURL) ? undefined : `${CURL} does not exist`;
 let browser: Browser | undefined;
 let pmm2Mock: TestMock;
 let pmm3Mock: TestMock;
-const kept: BrowserContext[] = [];
+let context: BrowserContext | undefined;
+let page: Page | undefined;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -53,7 +54,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 afterAll(async () => {
-  for (const c of kept) await c.close();
+  await context?.close();
   await browser?.close();
   await Promise.all([pmm2Mock?.close(), pmm3Mock?.close()]);
 });
@@ -65,16 +66,22 @@ function needBrowser(ctx: TestContext): Browser {
   return browser!;
 }
 
-/** A context of its own (cookies, clipboard), closed after the test — or, `keep`, at the file's end (a flow over several tests). */
-async function newContext(ctx: TestContext, keep = false): Promise<BrowserContext> {
-  const context = await needBrowser(ctx).newContext({
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1000, height: 600 },
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
-  if (keep) kept.push(context);
-  else ctx.onTestFinished(() => context.close());
-  return context;
+/**
+ * The file's one page, signed out: its cookies cleared (a context and a page cost a second each on
+ * two cores; the two mocks share the host 127.0.0.1, and cookies do not tell ports apart anyway).
+ */
+async function signedOutPage(ctx: TestContext): Promise<Page> {
+  const b = needBrowser(ctx);
+  if (!context) {
+    context = await b.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1000, height: 600 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    page = await context.newPage();
+  }
+  await context.clearCookies();
+  return page!;
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}${name}.png` });
@@ -114,11 +121,10 @@ async function docsCurl(ctx: TestContext, t: TestMock, key: string, path: string
 }
 
 describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands with the key', () => {
-  let page: Page;
   let key = '';
 
   it('issue 17: log in → Configuration → API keys → Add API Key → name, role, TTL 1d → Add → the key from "API Key Created"', async (ctx) => {
-    page = await (await newContext(ctx, true)).newPage();
+    const page = await signedOutPage(ctx);
     await logIn(page, pmm2Mock, 'admin', ADMIN_PASSWORD);
     await page.waitForURL('**/graph/');
     await shot(page, '01-pmm2-signed-in');
@@ -174,6 +180,7 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
   }, 60_000);
 
   it('issue 17: the docs curl commands (Bearer with --cacert, api_key: user info with -k) answer with that key', async (ctx) => {
+    needBrowser(ctx);
     expect(key).not.toBe('');
     const answers = await docsCurl(ctx, pmm2Mock, key, '/v1/version', 'api_key');
     for (const a of answers) expect(a).toMatchObject({ code: 0, body: { version: '2.41.0' } });
@@ -182,6 +189,7 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
   it("issue 17: bad TTL text, empty name and a duplicate name show Grafana's messages; delete asks first", async (ctx) => {
     needBrowser(ctx);
     expect(key).not.toBe('');
+    const page = (context?.pages() ?? [])[0]!;
     await page.getByRole('button', { name: 'Add API key' }).click();
     const ttl = page.locator('#time-to-live-input');
     await page.getByLabel('Key name').fill('bad-ttl');
@@ -213,7 +221,7 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
   }, 30_000);
 
   it('issue 17: a wrong password shows "Login failed"; a Viewer sees no Configuration menu and no Add button', async (ctx) => {
-    const viewer = await (await newContext(ctx)).newPage();
+    const viewer = await signedOutPage(ctx);
     await logIn(viewer, pmm2Mock, 'viewer', 'not-the-password');
     await expect.poll(() => viewer.getByRole('alert').textContent()).toBe('Login failedInvalid username or password');
     await shot(viewer, '08-pmm2-login-failed');
@@ -232,7 +240,7 @@ describe('PMM 3: Administration → Users and access → Service accounts → ac
   let token = '';
 
   it('issue 17: add a service account (name, role) and a token without expiry; the token is shown once with Copy', async (ctx) => {
-    const page = await (await newContext(ctx)).newPage();
+    const page = await signedOutPage(ctx);
     await logIn(page, pmm3Mock, 'admin', ADMIN_PASSWORD);
     await page.waitForURL('**/graph/');
     const menu = page.getByRole('navigation', { name: 'Side menu' });
@@ -280,6 +288,7 @@ describe('PMM 3: Administration → Users and access → Service accounts → ac
   }, 60_000);
 
   it('issue 17: the docs curl commands (Bearer, service_token: user info) answer with that token on /v1/server/version', async (ctx) => {
+    needBrowser(ctx);
     expect(token).not.toBe('');
     const answers = await docsCurl(ctx, pmm3Mock, token, '/v1/server/version', 'service_token');
     for (const a of answers) expect(a).toMatchObject({ code: 0, body: { version: expect.stringMatching(/^3\./) } });
