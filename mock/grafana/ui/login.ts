@@ -1,7 +1,7 @@
 /**
  * Grafana's login (issue 17): the login page, `POST /graph/login` and `/graph/logout`. A login
- * checks the password as Basic auth does, through the same brute-force protection (grafana-auth
- * §6.1: a locked-out user gets the same failure; auth-bugs §B7: 5 failures in 5 minutes), and
+ * checks the password as Basic auth does, through the same brute-force protection
+ * (grafana-auth §6.1: a locked-out user gets the same failure; auth-bugs §B7: 5 failures in 5 minutes), and
  * answers with a `grafana_session` cookie (mock/identity/session.ts). What the reference does not
  * hold — the form's texts, the JSON of `POST /login`, the cookie's attributes — follows Grafana
  * 9.2's / 11.1's login as the mock remembers it, each line marked.
