@@ -67,26 +67,31 @@ interface MenuLink {
   readonly children?: readonly MenuLink[];
 }
 
+/** Grafana 9.2's Configuration pages: the menu's flyout and the page's tabs. */
+const CONFIGURATION_PAGES: readonly (readonly [label: string, href: string])[] = [
+  ['Data sources', '/graph/datasources'],
+  ['Users', '/graph/org/users'],
+  ['Teams', '/graph/org/teams'],
+  ['Plugins', '/graph/plugins'],
+  ['Preferences', '/graph/org'],
+  ['API keys', '/graph/org/apikeys'],
+];
+
+/** The first entries of both menus. */
+const TOP: readonly MenuLink[] = [
+  { label: 'Home', href: '/graph/' },
+  { label: 'Dashboards', href: '/graph/dashboards' },
+  { label: 'Explore', href: '/graph/explore' },
+];
+
 /** Grafana 9.2's side menu (PMM 2.41): Configuration's flyout holds API keys (seeds step 2). Org admins only, as Grafana hides it (LIKELY). */
 function menu9(user: PageUser): MenuLink[] {
-  const items: MenuLink[] = [
-    { label: 'Home', href: '/graph/' },
-    { label: 'Dashboards', href: '/graph/dashboards' },
-    { label: 'Explore', href: '/graph/explore' },
-    { label: 'Alerting', href: '/graph/alerting/list' },
-  ];
+  const items: MenuLink[] = [...TOP, { label: 'Alerting', href: '/graph/alerting/list' }];
   if (user.orgRole === 'Admin')
     items.push({
       label: 'Configuration',
       href: '/graph/datasources',
-      children: [
-        { label: 'Data sources', href: '/graph/datasources' },
-        { label: 'Users', href: '/graph/org/users' },
-        { label: 'Teams', href: '/graph/org/teams' },
-        { label: 'Plugins', href: '/graph/plugins' },
-        { label: 'Preferences', href: '/graph/org' },
-        { label: 'API keys', href: '/graph/org/apikeys' },
-      ],
+      children: CONFIGURATION_PAGES.map(([label, href]) => ({ label, href })),
     });
   if (user.isGrafanaAdmin) items.push({ label: 'Server Admin', href: '/graph/admin/users' });
   return items;
@@ -94,12 +99,7 @@ function menu9(user: PageUser): MenuLink[] {
 
 /** Grafana 11.1's menu (PMM 3): Administration → Users and access → Service accounts (PMM 3 docs' path). */
 function menu11(user: PageUser): MenuLink[] {
-  const items: MenuLink[] = [
-    { label: 'Home', href: '/graph/' },
-    { label: 'Dashboards', href: '/graph/dashboards' },
-    { label: 'Explore', href: '/graph/explore' },
-    { label: 'Alerting', href: '/graph/alerting' },
-  ];
+  const items: MenuLink[] = [...TOP, { label: 'Alerting', href: '/graph/alerting' }];
   if (user.orgRole === 'Admin' || user.isGrafanaAdmin)
     items.push({
       label: 'Administration',
@@ -158,16 +158,8 @@ export function page(opts: {
 
 /** Grafana 9.2's Configuration page header and tabs (org admin pages). */
 export function configurationHeader(active: string): string {
-  const tabs: [string, string][] = [
-    ['Data sources', '/graph/datasources'],
-    ['Users', '/graph/org/users'],
-    ['Teams', '/graph/org/teams'],
-    ['Plugins', '/graph/plugins'],
-    ['Preferences', '/graph/org'],
-    ['API keys', '/graph/org/apikeys'],
-  ];
-  const links = tabs
-    .map(([label, href]) => `<a href="${href}" class="${href === active ? 'active' : ''}">${label}</a>`)
-    .join('');
+  const links = CONFIGURATION_PAGES.map(
+    ([label, href]) => `<a href="${href}" class="${href === active ? 'active' : ''}">${label}</a>`,
+  ).join('');
   return `<h1>Configuration</h1><p class="sub">Organization: ${esc(MAIN_ORG_NAME)}</p><nav class="tabs">${links}</nav>`;
 }

@@ -95,6 +95,12 @@ async function logIn(page: Page, t: TestMock, login: string, password: string): 
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+/** Step 1 done: signed in, on the home page. */
+async function signIn(page: Page, t: TestMock): Promise<void> {
+  await logIn(page, t, 'admin', ADMIN_PASSWORD);
+  await page.waitForURL('**/graph/');
+}
+
 /** The docs' two requests (seeds/pmm-api-keys.txt "Authenticate", "Use an API key in basic auth") with real curl. */
 async function docsCurl(ctx: TestContext, t: TestMock, key: string, path: string, keyUser: string) {
   skipIfMissing(ctx, 'curl', curlMissing);
@@ -125,8 +131,7 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
 
   it('issue 17: log in → Configuration → API keys → Add API Key → name, role, TTL 1d → Add → the key from "API Key Created"', async (ctx) => {
     const page = await signedOutPage(ctx);
-    await logIn(page, pmm2Mock, 'admin', ADMIN_PASSWORD);
-    await page.waitForURL('**/graph/');
+    await signIn(page, pmm2Mock);
     await shot(page, '01-pmm2-signed-in');
     // Step 2: from the side menu, Configuration → API keys.
     await page.getByRole('navigation', { name: 'Side menu' }).getByRole('link', { name: 'Configuration' }).hover();
@@ -241,8 +246,7 @@ describe('PMM 3: Administration → Users and access → Service accounts → ac
 
   it('issue 17: add a service account (name, role) and a token without expiry; the token is shown once with Copy', async (ctx) => {
     const page = await signedOutPage(ctx);
-    await logIn(page, pmm3Mock, 'admin', ADMIN_PASSWORD);
-    await page.waitForURL('**/graph/');
+    await signIn(page, pmm3Mock);
     const menu = page.getByRole('navigation', { name: 'Side menu' });
     await menu.getByText('Administration', { exact: true }).click();
     await menu.getByText('Users and access', { exact: true }).click();
