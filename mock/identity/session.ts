@@ -52,11 +52,6 @@ export class SessionStore {
     this.sessions.delete(digestOf(token));
   }
 
-  /** Every session of a user (a password change or a deleted user; LIKELY, Grafana revokes the user's tokens then). */
-  revokeUser(userId: number): void {
-    for (const [k, s] of this.sessions) if (s.userId === userId) this.sessions.delete(k);
-  }
-
   clear(): void {
     this.sessions.clear();
   }
