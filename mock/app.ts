@@ -1,7 +1,7 @@
 /**
  * createApp builds the mock's Hono app from its options, store and clock. It never listens
  * (mock/server.ts does). Request flow: journal → /__mock guard and control API → fault layer
- * (mock/faults/) → credentials (parsed once) → nginx phase → PMM auth layer → Grafana context (under /graph) → routes.
+ * (mock/faults/) → credentials (parsed once) → nginx phase → PMM auth layer → Grafana CSRF check and context (under /graph) → routes, then the UI pages.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -13,7 +13,7 @@ import { controlGuard } from './control-guard.ts';
 import { FaultSet, faultLayer } from './faults/layer.ts';
 import { GRPC, grafanaResponse, grpcErrorResponse } from './errors.ts';
 import { grafanaContext } from './grafana/context.ts';
-import { grafanaUi } from './grafana/user.ts';
+import { grafanaCsrf, mountGrafanaUi } from './grafana/ui/index.ts';
 import { redactKeys, type Journal } from './journal.ts';
 import { journalRecorder } from './journal-recorder.ts';
 import { nginxPhase } from './nginx.ts';
@@ -95,14 +95,15 @@ export function createApp(options: AppOptions): Hono<Env> {
   });
   app.use('*', nginxPhase(deps.profile, deps.clock));
   app.use('*', pmmAuthLayer(deps));
+  app.use('/graph/*', grafanaCsrf());
   app.use('/graph/*', grafanaContext(deps));
   for (const [method, path, handler] of routes) app.on(method, path, handler);
   // Grafana answers its own unknown API paths (message UNVERIFIED); other /graph paths are its UI.
   app.all('/graph/api/*', function grafanaNotFound() {
     return grafanaResponse(404, { message: 'Not found' });
   });
-  app.get('/graph', grafanaUi(deps));
-  app.get('/graph/*', grafanaUi(deps));
+  // Issue 17: login, logout and the key pages of PMM's docs (mock/grafana/ui/).
+  mountGrafanaUi(app, deps);
   app.notFound(notFound(deps));
 
   app.onError(function onError(err, c) {

@@ -64,7 +64,10 @@ export type Ctx = Context<Env>;
 export function credentialsOf(c: Ctx, deps: Pick<AppDeps, 'profile'>): RequestCredentials {
   let cr = c.get('credentials');
   if (!cr) {
-    cr = credentialParser.parse({ lines: authorizationLines(c), query: (name) => c.req.query(name) }, deps.profile);
+    cr = credentialParser.parse(
+      { lines: authorizationLines(c), query: (name) => c.req.query(name), cookie: c.req.header('cookie') },
+      deps.profile,
+    );
     c.set('credentials', cr);
   }
   return cr;

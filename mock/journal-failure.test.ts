@@ -213,6 +213,30 @@ describe('journal failure: basic auth disabled (auth-bugs §B9)', () => {
   });
 });
 
+describe('journal failure: sessions (issue 17)', () => {
+  it('a made-up or logged-out grafana_session cookie is "unknown session", one unused for 7 days "expired session"', async () => {
+    const m = mock(pmm2);
+    const journal = new Journal();
+    const app = createApp({ profile: pmm2, store: m.store, clock: m.clock, journal, random: m.random, log: () => {} });
+    const user = (cookie: string) => app.request('/graph/api/user', { headers: { Cookie: cookie } });
+    const failure = () => journal.list().at(-1)!.failure!;
+    expect((await user('grafana_session=0123abcd')).status).toBe(401);
+    expect(failure()).toBe('unknown session');
+    seen.add(failure());
+    const login = await app.request('/graph/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"user":"viewer","password":"viewer-pw"}',
+    });
+    const cookie = /^grafana_session=[0-9a-f]+/.exec(login.headers.get('set-cookie')!)![0];
+    expect((await user(cookie)).status).toBe(200);
+    m.clock.advance(7 * 24 * 3600);
+    expect((await user(cookie)).status).toBe(401);
+    expect(failure()).toBe('expired session');
+    seen.add(failure());
+  });
+});
+
 describe('journal failure: coverage', () => {
   it('README "Journal": every value of the failure enum is produced by a case above', () => {
     expect([...seen].sort()).toEqual([...AUTH_FAILURES].sort());

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTH, basic, rawGet, startTestMock, type TestMock } from './testing/harness.ts';
+import { ADMIN_AUTH, ADMIN_PASSWORD, basic, rawGet, startTestMock, type TestMock } from './testing/harness.ts';
 
 const schema = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/schemas/${name}.schema.json`, import.meta.url), 'utf8')) as Record<
@@ -64,6 +64,14 @@ beforeAll(async () => {
   await rawGet(t, '/v1/version?api_key=secret-looking-value', {}); // query fingerprinted
   await rawGet(t, '/graph/api/user', { Authorization: ADMIN_AUTH }); // basic-user, no rule (Grafana's own auth)
   await rawGet(t, '/graph/api/user', { Authorization: 'Basic !!!' }); // invalid
+  const login = await t
+    .https()
+    .post('/graph/login')
+    .set('Content-Type', 'application/json')
+    .send(JSON.stringify({ user: 'admin', password: ADMIN_PASSWORD }));
+  const cookie = /^grafana_session=[0-9a-f]+/.exec((login.headers['set-cookie'] as unknown as string[])[0]!)![0];
+  await rawGet(t, '/v1/version', { Cookie: cookie }); // issue 17: session
+  await rawGet(t, '/v1/version', { Cookie: 'grafana_session=0123' }); // issue 17: session, "unknown session"
   await connectOnly(false);
   await connectOnly(true);
   requests = (await t.https().get('/__mock/requests')).body.requests as Record<string, unknown>[];
@@ -72,10 +80,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the control API answers entries its schemas describe', () => {
-  it('issue 10: every /__mock/requests entry matches journal-entry.schema.json (bearer, basic-api-key, basic-user, none, invalid; rules viewer and none)', () => {
+  it('issue 10, issue 17: every /__mock/requests entry matches journal-entry.schema.json (bearer, basic-api-key, basic-user, none, invalid, session; rules viewer and none)', () => {
     expect(requests.map((e) => (e.credential as { kind: string }).kind)).toEqual(
-      expect.arrayContaining(['bearer', 'basic-api-key', 'basic-user', 'none', 'invalid']),
+      expect.arrayContaining(['bearer', 'basic-api-key', 'basic-user', 'none', 'invalid', 'session']),
     );
+    expect(requests.map((e) => e.failure)).toContain('unknown session');
     expect(requests.map((e) => (e.rule as { role: string } | null)?.role)).toEqual(
       expect.arrayContaining(['viewer', 'none']),
     );
@@ -114,6 +123,19 @@ describe('the schemas refuse wrong entries', () => {
       }),
     ],
     ['a bearer credential without its fingerprint', (e) => ({ ...e, credential: { kind: 'bearer' } })],
+    ['issue 17: a session credential without its fingerprint', (e) => ({ ...e, credential: { kind: 'session' } })],
+    [
+      'issue 17: a session credential naming a login',
+      (e) => ({
+        ...e,
+        credential: {
+          kind: 'session',
+          login: 'admin',
+          keyPrefix: '01234567',
+          keyFingerprint: 'sha256:0123456789abcdef',
+        },
+      }),
+    ],
     ['a rule with an unknown role', (e) => ({ ...e, rule: { prefix: '/v1/', role: 'superuser' } })],
     ['issue 13: no fault field', ({ fault: _f, ...rest }) => rest],
     ['issue 13: a fault that is not a list of names', (e) => ({ ...e, fault: 'reset, close' })],

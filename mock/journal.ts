@@ -7,7 +7,7 @@ import { isoTime } from './clock.ts';
 import { memoize } from './memo.ts';
 import type { PmmRole } from './profiles/types.ts';
 
-export type CredentialKind = 'none' | 'bearer' | 'basic-api-key' | 'basic-user' | 'invalid';
+export type CredentialKind = 'none' | 'bearer' | 'basic-api-key' | 'basic-user' | 'invalid' | 'session';
 
 export interface JournalCredential {
   readonly kind: CredentialKind;
@@ -40,6 +40,8 @@ export const AUTH_FAILURES = [
   'locked out',
   'role too low',
   'basic auth disabled',
+  'unknown session',
+  'expired session',
 ] as const;
 
 export type AuthFailure = (typeof AUTH_FAILURES)[number];

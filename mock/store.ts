@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { prefixedKeyChecksum } from './identity/key-codec.ts';
+import { SessionStore } from './identity/session.ts';
 import { memoize } from './memo.ts';
 import type { OrgRole } from './profiles/types.ts';
 
@@ -120,6 +121,8 @@ export class Store {
   private tokensByDigest = new Map<string, ApiKey>();
   private failedLogins = new Map<string, number[]>();
   private saved: State | undefined;
+  /** Issue 17: login sessions (mock/identity/session.ts); a reset or a scenario switch ends them all. */
+  readonly sessions = new SessionStore();
 
   addUser(u: NewUser, nowMs: number): User {
     if (this.state.users.has(u.login)) throw new Error(`user ${u.login} already exists`);
@@ -329,6 +332,7 @@ export class Store {
     this.tokensByDigest = other.tokensByDigest;
     this.failedLogins = other.failedLogins;
     this.saved = other.saved;
+    this.sessions.clear();
   }
 
   /** Remembers the current users and keys as the state `reset()` returns to. */
@@ -345,6 +349,7 @@ export class Store {
       keys.filter((k) => k.format === 'prefixed').map((k) => [k.secretDigest.toString('hex'), k]),
     );
     this.failedLogins.clear();
+    this.sessions.clear();
   }
 }
 

@@ -81,6 +81,8 @@ export function banner(m: RunningMock, profile: Profile, opts: { adminPassword: 
     `  certificate  ${m.certificate.certFile}  (${opts.certNote})`,
     ...Object.entries(m.personalities).map(([name, p]) => `  personality  ${p.url}  ${name}`),
     `  admin        admin / ${opts.adminPassword}  (Grafana server admin)`,
+    // Issue 17: the docs' UI steps (README "The key UI").
+    `  key UI       ${m.httpsUrl}/graph/login  (log in as admin; ${profile.serviceAccounts ? 'Administration → Users and access → Service accounts' : 'Configuration → API keys'})`,
     `  control API  ${m.httpsUrl}/__mock/requests  (mock only, not part of PMM; see README)`,
   ];
   if (m.scenario) {

@@ -51,6 +51,10 @@ describe.concurrent('the PMM 3 seed: the banner of --profile pmm3 (issue 6, Done
       ]);
       const banner = await waitForStdout(cli, 'Ctrl-C stops the mock');
       expect(banner).toContain('PMM 3.0.0 (Grafana 11.1.8');
+      // Issue 17: where the docs' UI steps start.
+      expect(banner).toMatch(
+        /\n {2}key UI {7}https:\/\/127\.0\.0\.1:\d+\/graph\/login {2}\(log in as admin; Administration → Users and access → Service accounts\)\n/,
+      );
       expect(banner).toMatch(/Service account "demo", token "demo"[^\n]*\n {2}glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}\n/);
       const commands = curlLines(banner);
       expect(commands).toHaveLength(2);

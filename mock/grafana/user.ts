@@ -1,4 +1,4 @@
-/** Grafana's user endpoints, health and UI stubs under /graph (grafana-auth §6). */
+/** Grafana's user endpoints and health under /graph (grafana-auth §6); the UI is in mock/grafana/ui/. */
 import type { AppDeps, Ctx } from '../context.ts';
 import { noteFailure, resolutionOf } from '../context.ts';
 import { GRAFANA_CONTENT_TYPE } from '../errors.ts';
@@ -31,22 +31,5 @@ export function getHealth(deps: AppDeps) {
     const values = { commit: deps.profile.grafana.commit, database: 'ok', version: deps.profile.grafana.version };
     const body = Object.fromEntries(deps.profile.healthKeys.map((k) => [k, values[k]]));
     return c.body(JSON.stringify(body, null, 2), 200, { 'Content-Type': GRAFANA_CONTENT_TYPE });
-  };
-}
-
-/**
- * grafanaUi — Grafana's web UI is out of scope; a stand-in page for signed-in callers and, as
- * Grafana does for non-API paths, a redirect to the login page otherwise (grafana-auth §3.6).
- */
-export function grafanaUi(deps: AppDeps) {
-  return function grafanaUi(c: Ctx): Response {
-    const res = resolutionOf(c, deps);
-    if (c.req.path === '/graph/login' || res.ok) {
-      return c.html(
-        `<!doctype html><title>Grafana</title><p>${deps.profile.title} — pmm-auth-mock stands in for Grafana's UI.</p>\n`,
-      );
-    }
-    noteFailure(c, res);
-    return c.redirect('/graph/login', 302);
   };
 }

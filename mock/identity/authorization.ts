@@ -10,7 +10,9 @@ export type Credential =
   | { readonly kind: 'apiKey'; readonly via: 'bearer'; readonly key: string }
   | { readonly kind: 'apiKey'; readonly via: 'basic'; readonly login: string; readonly key: string }
   | { readonly kind: 'basic'; readonly login: string; readonly password: string }
-  | { readonly kind: 'invalidBasic' };
+  | { readonly kind: 'invalidBasic' }
+  /** Issue 17: a login session's `grafana_session` cookie (mock/identity/session.ts), read only when no header credential came. */
+  | { readonly kind: 'session'; readonly token: string };
 
 export interface BasicPair {
   readonly login: string;

@@ -151,6 +151,30 @@ describe("parseCredentials: each layer's view of one header", () => {
     expect(c.journal).toMatchObject({ kind: 'basic-api-key', login: 'service_token' });
   });
 
+  it.each([
+    ['no Authorization', undefined, 'a=1; grafana_session=abc%20d; grafana_session=second', 'session'],
+    ['a Bearer key', 'Bearer k', 'grafana_session=abc', 'apiKey'],
+    ['Basic credentials', basicOf('viewer:pw'), 'grafana_session=abc', 'basic'],
+    ['an invalid header', 'bearer x', 'grafana_session=abc', 'invalidBasic'],
+    ['an empty cookie value', undefined, 'grafana_session=', 'none'],
+  ])(
+    'issue 17, grafana-auth §3.1: with %s the grafana_session cookie is read only when no header credential came',
+    (_l, header, cookie, kind) => {
+      const c = parseCredentials({ ...lines(header), cookie }, pmm2);
+      expect(c.grafana.kind).toBe(kind);
+      if (kind === 'session') {
+        // Go's Request.Cookie: the first of that name, its value query-unescaped; the journal has a fingerprint only.
+        expect(c.grafana).toEqual({ kind: 'session', token: 'abc d' });
+        expect(c.journal).toEqual({
+          kind: 'session',
+          keyPrefix: 'a',
+          keyFingerprint: expect.stringMatching(/^sha256:/),
+        });
+        expect(c.pmm).toEqual({ apiKeyAuth: false, token: '' });
+      }
+    },
+  );
+
   it('several Authorization lines are read joined with ", " (as the Fetch Headers object joins them)', () => {
     const c = parseCredentials({ lines: ['Bearer a', 'Bearer b'], query: () => undefined }, pmm2);
     expect(c.lines).toBe(2);
@@ -167,6 +191,13 @@ describe('parseCredentials memo (issue 15)', () => {
     const a = parseCredentials({ lines: ['Bearer x', 'Bearer y'], query: none }, pmm2);
     expect(parseCredentials({ lines: ['Bearer x', 'Bearer y'], query: none }, pmm2)).toEqual(a);
     expect(parseCredentials({ lines: ['Bearer x, Bearer y'], query: none }, pmm2).lines).toBe(1);
+  });
+
+  it('a session cookie is read on every request: the same header with and without one parses apart', () => {
+    expect(parseCredentials({ lines: [], query: none }, pmm2).grafana.kind).toBe('none');
+    const withCookie = { lines: [], query: none, cookie: 'grafana_session=0123456789abcdef0123456789abcdef' };
+    expect(parseCredentials(withCookie, pmm2).grafana.kind).toBe('session');
+    expect(parseCredentials({ lines: [], query: none }, pmm2).grafana.kind).toBe('none');
   });
 
   it('reads the query every time when the profile takes a key from it (nothing memoized across requests)', () => {

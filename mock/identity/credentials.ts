@@ -9,6 +9,7 @@ import { memoize } from '../memo.ts';
 import type { Profile } from '../profiles/types.ts';
 import { BEARER, credentialOf, decodeBasicAuthHeader, type Credential } from './authorization.ts';
 import { extractToken, isAPIKeyAuth } from './pmm-token.ts';
+import { sessionToken } from './session.ts';
 
 export interface RequestCredentials {
   /** How many `Authorization` lines arrived (0, 1, or more). */
@@ -31,6 +32,8 @@ export interface AuthorizationInput {
   readonly lines: readonly string[];
   /** The request's query parameters (read only when the profile takes a key from one). */
   readonly query: (name: string) => string | undefined;
+  /** The `Cookie` header (issue 17: a login session's `grafana_session`). */
+  readonly cookie?: string;
 }
 
 /** The journal's view of a credential (README, "Journal"). */
@@ -46,6 +49,8 @@ export function journalCredential(cred: Credential): JournalCredential {
       return cred.via === 'bearer'
         ? { kind: 'bearer', ...describeKey(cred.key) }
         : { kind: 'basic-api-key', login: cred.login, ...describeKey(cred.key) };
+    case 'session':
+      return { kind: 'session', ...describeKey(cred.token) };
   }
 }
 
@@ -67,8 +72,9 @@ function grafanaHeader(header: string, input: AuthorizationInput, profile: Profi
  * layer checked the request.
  */
 export function parseCredentials(input: AuthorizationInput, profile: Profile): RequestCredentials {
-  // Issue 15: a pure function of the lines (and of a query key only when the profile reads one): once per distinct header.
-  if (profile.behaviour.keyQueryParam !== null) return parseOnce(input, profile);
+  // Issue 15: a pure function of the lines (and of a query key only when the profile reads one, of a
+  // session cookie only when one came): once per distinct header.
+  if (profile.behaviour.keyQueryParam !== null || sessionToken(input.cookie) !== '') return parseOnce(input, profile);
   let parse = parsedByProfile.get(profile);
   if (!parse) {
     parse = memoize((key) => {
@@ -87,14 +93,19 @@ function parseOnce(input: AuthorizationInput, profile: Profile): RequestCredenti
   const header = input.lines.join(', ');
   const basic = decodeBasicAuthHeader(header);
   const forGrafana = grafanaHeader(header, input, profile);
+  // grafana-auth §3.1: the session cookie comes after API key and Basic auth — only a request without them is a session.
+  const orSession = (cred: Credential): Credential => {
+    const token = cred.kind === 'none' ? sessionToken(input.cookie) : '';
+    return token === '' ? cred : { kind: 'session', token };
+  };
   return {
     lines: input.lines.length,
-    grafana: credentialOf(forGrafana, basic, profile.keyBasicUsers),
+    grafana: orSession(credentialOf(forGrafana, basic, profile.keyBasicUsers)),
     pmm: {
       apiKeyAuth: isAPIKeyAuth(header, profile.pmmTokenBasicUsers),
       token: extractToken(header, basic, profile.pmmTokenBasicUsers),
     },
-    journal: journalCredential(credentialOf(forGrafana, basic, profile.pmmTokenBasicUsers)),
+    journal: journalCredential(orSession(credentialOf(forGrafana, basic, profile.pmmTokenBasicUsers))),
   };
 }
 

@@ -83,6 +83,14 @@ export function resolveCredential(credential: Credential, ctx: ResolveContext): 
       const found = resolveKey(credential.key, ctx);
       return 'reason' in found ? fail(found) : { ok: true, credential, identity: found };
     }
+    case 'session': {
+      // Issue 17: a session that is unknown or expired leaves the caller anonymous (UNVERIFIED: Grafana drops the cookie and goes on).
+      const found = ctx.store.sessions.lookup(credential.token, ctx.clock.nowMs());
+      const user = 'userId' in found ? ctx.store.userById(found.userId) : undefined;
+      if (!user)
+        return { ok: false, credential, failure: null, reason: 'reason' in found ? found.reason : 'unknown session' };
+      return { ok: true, credential, identity: userIdentity(user) };
+    }
   }
 }
 
@@ -149,5 +157,13 @@ function resolveUser(login: string, password: string, { store, clock }: ResolveC
     store.recordFailedLogin(login, now);
     return fail(user ? 'wrong password' : 'unknown user');
   }
-  return { kind: 'user', user, orgId: ORG_ID, orgRole: user.orgRole, isGrafanaAdmin: user.isGrafanaAdmin };
+  return userIdentity(user);
 }
+
+const userIdentity = (user: User): Identity => ({
+  kind: 'user',
+  user,
+  orgId: ORG_ID,
+  orgRole: user.orgRole,
+  isGrafanaAdmin: user.isGrafanaAdmin,
+});
