@@ -51,7 +51,7 @@ const STDERR_LINES = 3;
 const CLOSE_GRACE_MS = 1_000;
 
 /** The environment without variables that would change a client's TLS trust behind its back. */
-function cleanEnv(): NodeJS.ProcessEnv {
+export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const k of [
     'NODE_EXTRA_CA_CERTS',
@@ -69,12 +69,14 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The process groups of the clients running now (their leaders' pids). */
-const running = new Set<number>();
+/** The process groups of the clients running now (their leaders' pids), batch processes included. */
+export const running = new Set<number>();
 /** Set by killRunningClients: the harness is stopping, and no client starts any more. */
 let closed = false;
+/** Whether the harness is stopping (killRunningClients was called). */
+export const stopping = (): boolean => closed;
 
-function killGroup(child: ChildProcess): void {
+export function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, 'SIGKILL');
@@ -96,7 +98,7 @@ export function killRunningClients(): void {
   running.clear();
 }
 
-interface Ended {
+export interface Ended {
   readonly code: number | null;
   readonly signal: string | null;
   readonly stdout: string;
@@ -205,8 +207,24 @@ function stderrOf(stderr: string, env: Partial<AdapterEnv>): Stderr | undefined 
 
 const ERRORS = new Set(['tls', 'connect', 'unsupported', 'other']);
 
+/** Built-ins that take their cases through `--batch` (PROTOCOL.md "Batch mode"), by executable. */
+export type BatchRunner = (executable: string, env: AdapterEnv, timeoutMs: number) => Promise<Ended>;
+const batched = new Map<string, BatchRunner>();
+/** Runs `executable`'s cases through `run` (suites/client/batch.ts) instead of one process per case. */
+export function useBatch(executable: string, run: BatchRunner): void {
+  batched.set(executable, run);
+}
+
 export async function runAdapter(executable: string, env: AdapterEnv, timeoutMs = CASE_TIMEOUT_MS): Promise<Outcome> {
-  const ended = await runGroup(executable, [], { ...cleanEnv(), ...env }, timeoutMs);
+  const batch = batched.get(executable);
+  const ended = batch
+    ? await batch(executable, env, timeoutMs)
+    : await runGroup(executable, [], { ...cleanEnv(), ...env }, timeoutMs);
+  return outcomeOf(executable, ended, env);
+}
+
+/** A run's outcome from how it ended: its JSON line on stdout (PROTOCOL.md), exit code and stderr. */
+function outcomeOf(executable: string, ended: Ended, env: AdapterEnv): Outcome {
   const stderr = stderrOf(ended.stderr, env);
   const withStderr = stderr ? { stderr } : {};
   if (ended.spawnError !== undefined)
