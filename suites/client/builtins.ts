@@ -34,6 +34,7 @@ const BUILTINS = {
   'java-httpclient': { batch: true },
   'ansible-uri': { batch: true },
   'ansible-uri-basic': { batch: true },
+  'ansible-grafana-folder': { batch: true },
 } as const satisfies Record<string, { batch?: boolean }>;
 
 export type BuiltinName = keyof typeof BUILTINS;
