@@ -58,7 +58,13 @@ class BatchProcess {
     });
     this.child.stdin!.on('error', () => undefined); // EPIPE: the exit says why
     this.child.on('error', (e) => this.died({ code: null, signal: null }, e.message));
-    this.child.on('exit', (code, signal) => this.died({ code, signal }));
+    // Once it exited, what is left of its group goes; the case ends when its pipes are closed (all
+    // its stderr read), or a grace period later (a process outside the group that still holds them).
+    this.child.on('exit', (code, signal) => {
+      killGroup(this.child);
+      setTimeout(() => this.died({ code, signal }), STDERR_GRACE_MS).unref();
+    });
+    this.child.on('close', (code, signal) => this.died({ code, signal }));
   }
 
   spawnError: string | undefined;

@@ -61,6 +61,8 @@ export interface Builtins {
 }
 
 interface Build {
+  /** What a failure is called ("go build failed: …"). */
+  readonly step: string;
   readonly command: string;
   readonly args: (dir: string) => string[];
   readonly env?: (dir: string) => NodeJS.ProcessEnv;
@@ -76,6 +78,7 @@ interface Build {
  */
 const BUILDS: Readonly<Record<string, Build>> = {
   'go-nethttp': {
+    step: 'go build',
     command: 'go',
     args: (dir) => ['build', '-o', join(dir, 'go-nethttp'), '.'],
     // go's own temporary files (its $WORK) go inside our directory, so that removing it removes them.
@@ -88,6 +91,7 @@ const BUILDS: Readonly<Record<string, Build>> = {
     notInstalled: 'go is not installed (Debian: golang-go)',
   },
   'java-httpclient': {
+    step: 'javac',
     command: 'javac',
     args: (dir) => ['-d', join(dir, 'classes'), '-encoding', 'UTF-8', 'Client.java'],
     executable: (dir) => {
@@ -130,7 +134,7 @@ function build(
       resolve(
         code === 0
           ? { executable: spec.executable(dir) }
-          : { executable: null, missing: `${spec.command} failed: ${text.trim().split('\n').pop()}` },
+          : { executable: null, missing: `${spec.step} failed: ${text.trim().split('\n').pop()}` },
       );
     });
   });
