@@ -20,7 +20,7 @@ const BUILTINS = {
   'python-urllib': { batch: true },
   'python-httpx': { batch: true },
   'python-urllib3': { batch: true },
-  'node-global-fetch': {},
+  'node-global-fetch': { batch: true },
   'node-https': { batch: true },
   axios: { batch: true },
   undici: { batch: true },
