@@ -208,17 +208,21 @@ function stderrOf(stderr: string, env: Partial<AdapterEnv>): Stderr | undefined 
 const ERRORS = new Set(['tls', 'connect', 'unsupported', 'other']);
 
 /** Built-ins that take their cases through `--batch` (PROTOCOL.md "Batch mode"), by executable. */
-export type BatchRunner = (executable: string, env: AdapterEnv, timeoutMs: number) => Promise<Ended>;
+export interface BatchRunner {
+  run(executable: string, env: AdapterEnv, timeoutMs: number): Promise<Ended>;
+  /** How a batch process started: its first line (the --version line) as stdout, code 0 while it runs. */
+  version(executable: string, timeoutMs: number): Promise<Ended>;
+}
 const batched = new Map<string, BatchRunner>();
-/** Runs `executable`'s cases through `run` (suites/client/batch.ts) instead of one process per case. */
-export function useBatch(executable: string, run: BatchRunner): void {
-  batched.set(executable, run);
+/** Runs `executable`'s cases (and asks its version) through `runner` (suites/client/batch.ts) instead of one process each. */
+export function useBatch(executable: string, runner: BatchRunner): void {
+  batched.set(executable, runner);
 }
 
 export async function runAdapter(executable: string, env: AdapterEnv, timeoutMs = CASE_TIMEOUT_MS): Promise<Outcome> {
   const batch = batched.get(executable);
   const ended = batch
-    ? await batch(executable, env, timeoutMs)
+    ? await batch.run(executable, env, timeoutMs)
     : await runGroup(executable, [], { ...cleanEnv(), ...env }, timeoutMs);
   return outcomeOf(executable, ended, env);
 }
@@ -266,8 +270,11 @@ export type VersionAnswer = { readonly version: string } | { readonly problem: s
  * with its process group: nothing it started holds the harness).
  */
 export async function clientVersion(executable: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<VersionAnswer> {
-  const ended = await runGroup(executable, ['--version'], cleanEnv(), timeoutMs);
-  const command = `"${executable} --version"`;
+  const batch = batched.get(executable);
+  const ended = batch
+    ? await batch.version(executable, timeoutMs)
+    : await runGroup(executable, ['--version'], cleanEnv(), timeoutMs);
+  const command = `"${executable} ${batch ? '--batch' : '--version'}"`;
   if (ended.spawnError !== undefined) return { problem: `cannot run ${command}: ${ended.spawnError}` };
   if (ended.timedOut)
     return { problem: `${command} gave no answer within ${timeoutMs / 1000} s (stopped with its process group)` };

@@ -1,7 +1,7 @@
 /**
  * Batch mode (fixtures/clients/PROTOCOL.md "Batch mode", suites/client/batch.ts), in process with a
  * shell client of this test's own: the cases of one process come back one by one, each with its
- * own stderr; a case that hangs, a process that dies and a line out of protocol cost that case
+ * own stderr, and the version is the first line of a process; a case that hangs, a process that dies and a line out of protocol cost that case
  * only (the process is killed with its group and the next case gets a new one); at the end no
  * batch process is left.
  */
@@ -9,7 +9,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AdapterEnv, type Outcome, runAdapter } from './adapter.ts';
+import { type AdapterEnv, clientVersion, type Outcome, runAdapter } from './adapter.ts';
 import { batchBuiltin, closeBatches } from './batch.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmmconf-batch-'));
@@ -19,6 +19,7 @@ writeFileSync(
   client,
   `#!/bin/sh
 [ "$1" = --batch ] || exit 9
+echo 'batch-client 1.0'
 n=0
 while IFS= read -r line; do
   n=$((n + 1))
@@ -101,6 +102,13 @@ describe('batch mode: one process, case after case', () => {
     expect(garbled).toMatchObject({ kind: 'error', error: 'other', exitCode: 1 });
     expect(garbled.kind === 'error' && garbled.message).toMatch(/batch mode: a result line without an integer "exit"/);
     expect(pidOf(await run('ok'))).not.toBe(before);
+  });
+
+  it('the version comes from the first line of a batch process, which then takes the first case', async () => {
+    closeBatches();
+    expect(await clientVersion(client)).toEqual({ version: 'batch-client 1.0' });
+    const first = await run('ok');
+    expect(first).toMatchObject({ kind: 'response', body: expect.stringMatching(/^case 1 pid/) });
   });
 
   it('closeBatches ends every batch process', async () => {

@@ -37,6 +37,8 @@ class BatchProcess {
   private stderrOpen = '';
   private readonly stderrDone: string[] = [];
   private wake: (() => void) | undefined;
+  /** The first stdout line: the client's --version line (PROTOCOL.md "Batch mode"). */
+  private version: string | undefined;
 
   constructor(executable: string) {
     this.child = spawn(executable, ['--batch'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -47,6 +49,7 @@ class BatchProcess {
     this.child.stdout!.on('data', (d: string) => {
       const parts = (this.partial + d).split('\n');
       this.partial = parts.pop() ?? '';
+      if (this.version === undefined && parts.length > 0) this.version = parts.shift()!.trim();
       this.lines.push(...parts.filter((l) => l.trim() !== ''));
       this.wake?.();
     });
@@ -107,8 +110,31 @@ class BatchProcess {
     return rest;
   }
 
-  async run(env: AdapterEnv, timeoutMs: number): Promise<Ended> {
+  /** Waits for the version line: stdout is that line and code 0 while the process runs; else how it ended. */
+  async started(timeoutMs: number): Promise<Ended> {
+    if (!(await this.until(() => this.version !== undefined || this.exit !== undefined, timeoutMs))) {
+      this.kill();
+      return { code: null, signal: null, stdout: '', stderr: this.takeStderr(), timedOut: true };
+    }
     if (this.spawnError !== undefined) return problem(this.spawnError);
+    if (this.version !== undefined) return { code: 0, signal: null, stdout: this.version, stderr: '', timedOut: false };
+    return { ...this.exit!, stdout: this.partial, stderr: this.stderrDone.join('') + this.stderrOpen, timedOut: false };
+  }
+
+  async run(env: AdapterEnv, timeoutMs: number): Promise<Ended> {
+    const start = await this.started(timeoutMs);
+    if (start.code !== 0 || start.timedOut || start.spawnError !== undefined) {
+      this.kill();
+      return start.spawnError !== undefined || start.timedOut
+        ? start
+        : {
+            ...start,
+            stdout: JSON.stringify({
+              error: 'other',
+              message: 'batch mode: the process ended before its version line',
+            }),
+          };
+    }
     this.child.stdin!.write(`${JSON.stringify(env)}\n`);
     const answered = await this.until(() => this.lines.length > 0 || this.exit !== undefined, timeoutMs);
     if (!answered) {
@@ -142,29 +168,46 @@ class BatchProcess {
 const idle = new Map<string, BatchProcess[]>();
 const everyProcess = new Set<BatchProcess>();
 
-async function runBatched(executable: string, env: AdapterEnv, timeoutMs: number): Promise<Ended> {
-  if (stopping()) return problem('the harness is stopping');
+/** An idle process of the pool, or a new one; a string when none can be started. */
+function acquire(executable: string): BatchProcess | string {
   const pool = idle.get(executable) ?? [];
   idle.set(executable, pool);
   let p = pool.pop();
   while (p?.dead) p = pool.pop();
-  if (!p) {
-    try {
-      p = new BatchProcess(executable);
-    } catch (e) {
-      return problem((e as Error).message);
-    }
-    everyProcess.add(p);
+  if (p) return p;
+  try {
+    p = new BatchProcess(executable);
+  } catch (e) {
+    return (e as Error).message;
   }
-  const ended = await p.run(env, timeoutMs);
+  everyProcess.add(p);
+  return p;
+}
+
+function release(executable: string, p: BatchProcess): void {
   if (p.dead) everyProcess.delete(p);
-  else pool.push(p);
+  else idle.get(executable)!.push(p);
+}
+
+async function use(executable: string, work: (p: BatchProcess) => Promise<Ended>): Promise<Ended> {
+  if (stopping()) return problem('the harness is stopping');
+  const p = acquire(executable);
+  if (typeof p === 'string') return problem(p);
+  const ended = await work(p);
+  release(executable, p);
   return ended;
 }
 
-/** From now on `executable` (a built-in that declares batch mode) takes its cases in batch mode. */
+/**
+ * From now on `executable` (a built-in that declares batch mode) takes its cases in batch mode,
+ * and its version is the first line of a batch process, which then waits in the pool for the
+ * first case: one start per process, not one more for `--version`.
+ */
 export function batchBuiltin(executable: string): void {
-  useBatch(executable, runBatched);
+  useBatch(executable, {
+    run: (exe, env, timeoutMs) => use(exe, (p) => p.run(env, timeoutMs)),
+    version: (exe, timeoutMs) => use(exe, (p) => p.started(timeoutMs)),
+  });
 }
 
 /** Ends every batch process (stdin closed, its process group killed): at the end of a run. */
