@@ -207,14 +207,13 @@ function stderrOf(stderr: string, env: Partial<AdapterEnv>): Stderr | undefined 
 
 const ERRORS = new Set(['tls', 'connect', 'unsupported', 'other']);
 
-/** Built-ins that take their cases through `--batch` (PROTOCOL.md "Batch mode"), by executable. */
+/** How built-ins take their cases through `--batch` (PROTOCOL.md "Batch mode"): suites/client/batch.ts. */
 export interface BatchRunner {
   run(executable: string, env: AdapterEnv, timeoutMs: number): Promise<Ended>;
   /** How a batch process started: its first line (the --version line) as stdout, code 0 while it runs. */
   version(executable: string, timeoutMs: number): Promise<Ended>;
 }
 const batched = new Map<string, BatchRunner>();
-/** Runs `executable`'s cases (and asks its version) through `runner` (suites/client/batch.ts) instead of one process each. */
 export function useBatch(executable: string, runner: BatchRunner): void {
   batched.set(executable, runner);
 }
