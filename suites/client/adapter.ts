@@ -51,7 +51,7 @@ const STDERR_LINES = 3;
 const CLOSE_GRACE_MS = 1_000;
 
 /** The environment without variables that would change a client's TLS trust behind its back. */
-function cleanEnv(): NodeJS.ProcessEnv {
+export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const k of [
     'NODE_EXTRA_CA_CERTS',
@@ -69,12 +69,14 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The process groups of the clients running now (their leaders' pids). */
-const running = new Set<number>();
+/** The process groups of the clients running now (their leaders' pids), batch processes included. */
+export const running = new Set<number>();
 /** Set by killRunningClients: the harness is stopping, and no client starts any more. */
 let closed = false;
+/** Whether the harness is stopping (killRunningClients was called). */
+export const stopping = (): boolean => closed;
 
-function killGroup(child: ChildProcess): void {
+export function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, 'SIGKILL');
@@ -96,7 +98,7 @@ export function killRunningClients(): void {
   running.clear();
 }
 
-interface Ended {
+export interface Ended {
   readonly code: number | null;
   readonly signal: string | null;
   readonly stdout: string;
@@ -205,8 +207,27 @@ function stderrOf(stderr: string, env: Partial<AdapterEnv>): Stderr | undefined 
 
 const ERRORS = new Set(['tls', 'connect', 'unsupported', 'other']);
 
+/** How built-ins take their cases through `--batch` (PROTOCOL.md "Batch mode"): suites/client/batch.ts. */
+export interface BatchRunner {
+  run(executable: string, env: AdapterEnv, timeoutMs: number): Promise<Ended>;
+  /** How a batch process started: its first line (the --version line) as stdout, code 0 while it runs. */
+  version(executable: string, timeoutMs: number): Promise<Ended>;
+}
+const batched = new Map<string, BatchRunner>();
+export function useBatch(executable: string, runner: BatchRunner): void {
+  batched.set(executable, runner);
+}
+
 export async function runAdapter(executable: string, env: AdapterEnv, timeoutMs = CASE_TIMEOUT_MS): Promise<Outcome> {
-  const ended = await runGroup(executable, [], { ...cleanEnv(), ...env }, timeoutMs);
+  const batch = batched.get(executable);
+  const ended = batch
+    ? await batch.run(executable, env, timeoutMs)
+    : await runGroup(executable, [], { ...cleanEnv(), ...env }, timeoutMs);
+  return outcomeOf(executable, ended, env);
+}
+
+/** A run's outcome from how it ended: its JSON line on stdout (PROTOCOL.md), exit code and stderr. */
+function outcomeOf(executable: string, ended: Ended, env: AdapterEnv): Outcome {
   const stderr = stderrOf(ended.stderr, env);
   const withStderr = stderr ? { stderr } : {};
   if (ended.spawnError !== undefined)
@@ -248,8 +269,11 @@ export type VersionAnswer = { readonly version: string } | { readonly problem: s
  * with its process group: nothing it started holds the harness).
  */
 export async function clientVersion(executable: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<VersionAnswer> {
-  const ended = await runGroup(executable, ['--version'], cleanEnv(), timeoutMs);
-  const command = `"${executable} --version"`;
+  const batch = batched.get(executable);
+  const ended = batch
+    ? await batch.version(executable, timeoutMs)
+    : await runGroup(executable, ['--version'], cleanEnv(), timeoutMs);
+  const command = `"${executable} ${batch ? '--batch' : '--version'}"`;
   if (ended.spawnError !== undefined) return { problem: `cannot run ${command}: ${ended.spawnError}` };
   if (ended.timedOut)
     return { problem: `${command} gave no answer within ${timeoutMs / 1000} s (stopped with its process group)` };

@@ -10,16 +10,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipIfMissing } from './installed.ts';
 import { cleanupRuns, PROFILES, runCheck, verdictOf, type Report } from './run-check.ts';
 
-const BUILTINS = [
-  'curl',
-  'wget',
-  'node-fetch',
-  'node-https',
-  'axios',
-  'python-requests',
-  'python-urllib',
-  'go-nethttp',
-];
+/** The built-ins and their ecosystems (issue 16: at least 20 clients in at least 8). */
+const ECOSYSTEMS: Readonly<Record<string, string>> = {
+  curl: 'shell',
+  wget: 'shell',
+  httpie: 'shell',
+  'python-requests': 'Python',
+  'python-urllib': 'Python',
+  'python-httpx': 'Python',
+  'python-urllib3': 'Python',
+  'node-global-fetch': 'Node',
+  'node-https': 'Node',
+  axios: 'Node',
+  undici: 'Node',
+  got: 'Node',
+  'node-fetch': 'Node',
+  superagent: 'Node',
+  'go-nethttp': 'Go',
+  'ruby-nethttp': 'Ruby',
+  'perl-lwp': 'Perl',
+  'php-curl': 'PHP',
+  'java-httpclient': 'Java',
+  'ansible-uri': 'Ansible',
+  'ansible-uri-basic': 'Ansible',
+  'ansible-grafana-folder': 'Ansible',
+};
+const BUILTINS = Object.keys(ECOSYSTEMS);
 // 17 of issues 5 and 6, and 4 from the bug-reproduction scenarios (suites/client/cases-faults.ts).
 const CASE_COUNT = 21;
 let run: Awaited<ReturnType<typeof runCheck>>;
@@ -55,6 +71,19 @@ describe('pmm-auth-check clients: the built-in matrix on both profiles', () => {
   it('issues 5, 6: the run exits 0 — every verdict on both profiles as the expectation files say', () => {
     expect(report.unexpected, run.stdout).toEqual([]);
     expect(run.code).toBe(0);
+  });
+
+  it('issue 16: the matrix has a column for at least 20 built-ins in at least 8 ecosystems; each one that ran names itself and its version', () => {
+    // Whether each is installed here is the next test's (a missing one skips, or fails with PMMCONF_REQUIRE_TOOLS=1).
+    const columns = Object.keys(report.clients);
+    expect(columns).toEqual(BUILTINS);
+    expect(columns.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(columns.map((n) => ECOSYSTEMS[n])).size).toBeGreaterThanOrEqual(8);
+    for (const name of installed) {
+      const version = report.clients[name]!.version ?? '';
+      expect(version.startsWith(`${name} `), `${name}: ${version}`).toBe(true);
+      expect(version, name).toMatch(/\d+\.\d+/);
+    }
   });
 
   it("issue 11: the run leaves nothing in its TMPDIR (the compiled Go adapter, the adapters' temporary files)", () => {

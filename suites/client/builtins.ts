@@ -1,22 +1,44 @@
 /** The built-in client adapters (fixtures/clients/) and how to get an executable for each. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { batchBuiltin, closeBatches } from './batch.ts';
 
 export const CLIENTS_DIR = fileURLToPath(new URL('../../fixtures/clients/', import.meta.url));
 
-export const BUILTIN_CLIENTS = [
-  'curl',
-  'wget',
-  'node-fetch',
-  'node-https',
-  'axios',
-  'python-requests',
-  'python-urllib',
-  'go-nethttp',
-] as const;
+/**
+ * The built-ins, in report order. `batch`: the adapter takes its cases in batch mode (PROTOCOL.md
+ * "Batch mode", suites/client/batch.ts) — one process per profile instead of one per case.
+ */
+const BUILTINS = {
+  curl: {},
+  wget: {},
+  httpie: { batch: true },
+  'python-requests': { batch: true },
+  'python-urllib': { batch: true },
+  'python-httpx': { batch: true },
+  'python-urllib3': { batch: true },
+  'node-global-fetch': { batch: true },
+  'node-https': { batch: true },
+  axios: { batch: true },
+  undici: { batch: true },
+  got: { batch: true },
+  'node-fetch': { batch: true },
+  superagent: { batch: true },
+  'go-nethttp': {},
+  'ruby-nethttp': { batch: true },
+  'perl-lwp': { batch: true },
+  'php-curl': { batch: true },
+  'java-httpclient': { batch: true },
+  'ansible-uri': { batch: true },
+  'ansible-uri-basic': { batch: true },
+  'ansible-grafana-folder': { batch: true },
+} as const satisfies Record<string, { batch?: boolean }>;
+
+export type BuiltinName = keyof typeof BUILTINS;
+export const BUILTIN_CLIENTS = Object.keys(BUILTINS) as BuiltinName[];
 
 export interface ClientSpec {
   readonly name: string;
@@ -27,33 +49,77 @@ export interface ClientSpec {
 }
 
 export interface Builtins {
-  /** The clients, once Go's is built. */
+  /** The clients, once the compiled ones are built. */
   readonly clients: Promise<ClientSpec[]>;
   /**
-   * Removes what building them left (Go's binary, its work directory and their temporary
-   * directory), stopping a `go build` still running with its process group first.
+   * Ends the batch processes and removes what building left (Go's binary, Java's classes, their
+   * temporary directories), stopping a compiler still running with its process group first.
    */
   cleanup(): Promise<void>;
-  /** The same, synchronously, for the way out (`process.on('exit')`): no waiting for go. */
+  /** The same, synchronously, for the way out (`process.on('exit')`): no waiting for a compiler. */
   cleanupSync(): void;
 }
 
-/** Go's adapter is compiled once per run (`go build`) into a temporary directory, not per case. */
-function buildGo(
+interface Build {
+  /** What a failure is called ("go build failed: …"). */
+  readonly step: string;
+  readonly command: string;
+  readonly args: (dir: string) => string[];
+  readonly env?: (dir: string) => NodeJS.ProcessEnv;
+  /** What the run uses once the build succeeded (a file in `dir`). */
+  readonly executable: (dir: string) => string;
+  readonly notInstalled: string;
+}
+
+/**
+ * The compiled built-ins, built once per run into a temporary directory (not per case): Go's
+ * (`go build`) and Java's (`javac`, then a two-line launcher that runs the class with a JVM that
+ * starts fast: C1 only, class-data sharing, the serial collector — start-up flags, no semantics).
+ */
+const BUILDS: Readonly<Record<string, Build>> = {
+  'go-nethttp': {
+    step: 'go build',
+    command: 'go',
+    args: (dir) => ['build', '-o', join(dir, 'go-nethttp'), '.'],
+    // go's own temporary files (its $WORK) go inside our directory, so that removing it removes them.
+    env: (dir) => {
+      const work = join(dir, 'work');
+      mkdirSync(work);
+      return { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOPROXY: 'off', GOTMPDIR: work };
+    },
+    executable: (dir) => join(dir, 'go-nethttp'),
+    notInstalled: 'go is not installed (Debian: golang-go)',
+  },
+  'java-httpclient': {
+    step: 'javac',
+    command: 'javac',
+    args: (dir) => ['-d', join(dir, 'classes'), '-encoding', 'UTF-8', 'Client.java'],
+    executable: (dir) => {
+      const launcher = join(dir, 'java-httpclient');
+      writeFileSync(
+        launcher,
+        `#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp '${join(dir, 'classes')}' Client "$@"\n`,
+      );
+      chmodSync(launcher, 0o755);
+      return launcher;
+    },
+    notInstalled: 'javac is not installed (Debian: openjdk-17-jdk-headless)',
+  },
+};
+
+function build(
+  name: string,
+  spec: Build,
   dir: string,
   track: (child: ChildProcess | undefined) => void,
 ): Promise<{ executable: string | null; missing?: string }> {
-  const out = join(dir, 'go-nethttp');
-  // go's own temporary files (its $WORK) go inside our directory, so that removing it removes them.
-  const work = join(dir, 'work');
-  mkdirSync(work);
   return new Promise((resolve) => {
-    // A process group of its own: an interrupt stops go's compile and link children with it.
-    const child = spawn('go', ['build', '-o', out, '.'], {
-      cwd: join(CLIENTS_DIR, 'go-nethttp'),
+    // A process group of its own: an interrupt stops the compiler's children with it.
+    const child = spawn(spec.command, spec.args(dir), {
+      cwd: join(CLIENTS_DIR, name),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
-      env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOPROXY: 'off', GOTMPDIR: work },
+      env: { ...process.env, ...spec.env?.(dir) },
     });
     track(child);
     let text = '';
@@ -61,63 +127,80 @@ function buildGo(
     child.stderr.on('data', (d: Buffer) => (text += d.toString()));
     child.on('error', () => {
       track(undefined);
-      resolve({ executable: null, missing: 'go is not installed (Debian: golang-go)' });
+      resolve({ executable: null, missing: spec.notInstalled });
     });
     child.on('close', (code) => {
       track(undefined);
       resolve(
         code === 0
-          ? { executable: out }
-          : { executable: null, missing: `go build failed: ${text.trim().split('\n').pop()}` },
+          ? { executable: spec.executable(dir) }
+          : { executable: null, missing: `${spec.step} failed: ${text.trim().split('\n').pop()}` },
       );
     });
   });
 }
 
 /**
- * The named built-ins, Go's compiled in the background; call `cleanup()` when the run ends (also
- * while the build still runs: an interrupt).
+ * The named built-ins, the compiled ones built in the background; call `cleanup()` when the run
+ * ends (also while a build still runs: an interrupt). It also ends the batch processes.
  */
 export function builtinClients(names: readonly string[]): Builtins {
-  let dir: string | undefined;
-  let building: ChildProcess | undefined;
-  const stopBuild = (): void => {
-    if (building?.pid === undefined) return;
-    try {
-      process.kill(-building.pid, 'SIGKILL');
-    } catch {
-      // gone
+  const dirs: string[] = [];
+  const building = new Set<ChildProcess>();
+  const stopBuilds = (): void => {
+    for (const child of building) {
+      if (child.pid === undefined) continue;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
     }
   };
   const cleanupSync = (): void => {
-    stopBuild();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
+    closeBatches();
+    stopBuilds();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   };
   const cleanup = async (): Promise<void> => {
-    const child = building;
-    stopBuild();
-    // Wait (briefly) until go is gone: nothing of it writes into the directory after it is removed.
-    if (child && child.exitCode === null && child.signalCode === null)
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 2_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+    const children = [...building];
+    stopBuilds();
+    // Wait (briefly) until the compilers are gone: nothing of them writes into a directory after it is removed.
+    await Promise.all(
+      children
+        .filter((child) => child.exitCode === null && child.signalCode === null)
+        .map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, 2_000);
+              child.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+            }),
+        ),
+    );
     cleanupSync();
   };
   const clients = Promise.all(
     names.map(async (name): Promise<ClientSpec> => {
-      if (name === 'go-nethttp') {
-        dir = mkdtempSync(join(tmpdir(), 'pmmconf-go-'));
-        return { name, builtin: true, ...(await buildGo(dir, (c) => (building = c))) };
+      const spec = BUILDS[name];
+      let found: { executable: string | null; missing?: string };
+      if (spec) {
+        const dir = mkdtempSync(join(tmpdir(), `pmmconf-${name}-`));
+        dirs.push(dir);
+        let mine: ChildProcess | undefined;
+        found = await build(name, spec, dir, (c) => {
+          if (c) building.add((mine = c));
+          else if (mine) building.delete(mine);
+        });
+      } else {
+        const executable = join(CLIENTS_DIR, name);
+        found = existsSync(executable) ? { executable } : { executable: null, missing: `no adapter ${executable}` };
       }
-      const executable = join(CLIENTS_DIR, name);
-      return existsSync(executable)
-        ? { name, executable, builtin: true }
-        : { name, executable: null, missing: `no adapter ${executable}`, builtin: true };
+      const batch = (BUILTINS as Record<string, { batch?: boolean }>)[name]?.batch === true;
+      if (found.executable !== null && batch) batchBuiltin(found.executable);
+      return { name, builtin: true, ...found };
     }),
   );
   return { clients, cleanup, cleanupSync };

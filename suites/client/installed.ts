@@ -16,6 +16,20 @@ const INSTALL: Readonly<Record<string, string>> = {
   chromium: 'apt-get install chromium',
   curl: 'apt-get install curl',
   axios: 'npm ci',
+  undici: 'npm ci',
+  got: 'npm ci',
+  'node-fetch': 'npm ci',
+  superagent: 'npm ci',
+  httpie: 'apt-get install httpie',
+  'python-httpx': 'apt-get install python3-httpx',
+  'python-urllib3': 'apt-get install python3-urllib3',
+  'ruby-nethttp': 'apt-get install ruby',
+  'perl-lwp': 'apt-get install libwww-perl liblwp-protocol-https-perl',
+  'php-curl': 'apt-get install php-cli php-curl',
+  'java-httpclient': 'apt-get install openjdk-17-jdk-headless',
+  'ansible-uri': 'apt-get install ansible',
+  'ansible-uri-basic': 'apt-get install ansible',
+  'ansible-grafana-folder': 'apt-get install ansible',
 };
 
 export const REQUIRE_TOOLS = process.env.PMMCONF_REQUIRE_TOOLS === '1';
