@@ -93,12 +93,13 @@ const BUILDS: Readonly<Record<string, Build>> = {
   'java-httpclient': {
     step: 'javac',
     command: 'javac',
-    args: (dir) => ['-d', join(dir, 'classes'), '-encoding', 'UTF-8', 'Client.java'],
+    // -XX:-UsePerfData: no /tmp/hsperfdata_<user>/<pid> file, which a JVM killed at a timeout leaves behind.
+    args: (dir) => ['-J-XX:-UsePerfData', '-d', join(dir, 'classes'), '-encoding', 'UTF-8', 'Client.java'],
     executable: (dir) => {
       const launcher = join(dir, 'java-httpclient');
       writeFileSync(
         launcher,
-        `#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp '${join(dir, 'classes')}' Client "$@"\n`,
+        `#!/bin/sh\nexec java -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp '${join(dir, 'classes')}' Client "$@"\n`,
       );
       chmodSync(launcher, 0o755);
       return launcher;
