@@ -13,8 +13,8 @@
  * The product API is not guarded: a real PMM answers any Host and Origin, and the mock imitates it.
  */
 import type { IncomingMessage } from 'node:http';
-import type { MiddlewareHandler } from 'hono';
-import type { Env } from './context.ts';
+import type { MiddlewareHandler, Next } from 'hono';
+import type { Ctx, Env } from './context.ts';
 import { CONTROL_PREFIX, type ListenerUrls } from './control.ts';
 import { json } from './errors.ts';
 import { listenerOf } from './pmm/request.ts';
@@ -77,7 +77,7 @@ export function controlGuard(options: ControlGuardOptions = {}): MiddlewareHandl
     return guard(c, next);
   };
 
-  async function guard(...[c, next]: Parameters<MiddlewareHandler<Env>>): Promise<Response | void> {
+  async function guard(c: Ctx, next: Next): Promise<Response | void> {
     const own = localAddress(c.env);
     const allowed = (host: string) => isLoopback(host) || extra.has(host) || host === own;
 

@@ -7,14 +7,25 @@
  * for pure functions whose results are never mutated.
  */
 export function memoize<R>(fn: (input: string) => R, size = 512, maxInputLength = 2048): (input: string) => R {
+  return memoizeBy((input: string) => input, fn, size, maxInputLength);
+}
+
+/** memoize for arguments that are not one string: `keyOf` names them by one string, which tells them apart. */
+export function memoizeBy<A extends unknown[], R>(
+  keyOf: (...args: A) => string,
+  fn: (...args: A) => R,
+  size = 512,
+  maxKeyLength = 2048,
+): (...args: A) => R {
   let cache = new Map<string, R>();
-  return (input: string): R => {
-    if (input.length > maxInputLength) return fn(input);
-    const hit = cache.get(input);
-    if (hit !== undefined || cache.has(input)) return hit as R;
-    const result = fn(input);
+  return (...args: A): R => {
+    const key = keyOf(...args);
+    if (key.length > maxKeyLength) return fn(...args);
+    const hit = cache.get(key);
+    if (hit !== undefined || cache.has(key)) return hit as R;
+    const result = fn(...args);
     if (cache.size >= size) cache = new Map();
-    cache.set(input, result);
+    cache.set(key, result);
     return result;
   };
 }

@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { prefixedKeyChecksum } from './identity/key-codec.ts';
 import { SessionStore } from './identity/session.ts';
-import { memoize } from './memo.ts';
+import { memoize, memoizeBy } from './memo.ts';
 import type { OrgRole } from './profiles/types.ts';
 
 export interface User {
@@ -88,15 +88,11 @@ export const tokenDigest: (token: string) => Buffer = memoize((token) => digest(
 const tokenDigestHex = memoize((token) => tokenDigest(token).toString('hex'));
 
 /** The digest the store keeps for a legacy key: the secret `k`, salted with the key name (as Grafana salts PBKDF2, grafana-auth §2.1). */
-export function keyDigest(name: string, secret: string): Buffer {
-  return saltedKeyDigest(`${name.length}:${name}${secret}`);
-}
-/** keyDigest by `<name length>:<name><secret>` (issue 15: computed once per distinct key, mock/memo.ts). */
-const saltedKeyDigest = memoize((s) => {
-  const colon = s.indexOf(':');
-  const end = colon + 1 + Number(s.slice(0, colon));
-  return digest('key', s.slice(colon + 1, end), s.slice(end));
-});
+export const keyDigest: (name: string, secret: string) => Buffer = memoizeBy(
+  // Issue 15: once per distinct key (mock/memo.ts); the name's length tells `ab`+`c` from `a`+`bc`.
+  (name: string, secret: string) => `${name.length}:${name}${secret}`,
+  (name, secret) => digest('key', name, secret),
+);
 
 interface State {
   users: Map<string, User>;

@@ -6,7 +6,7 @@
  * answer (challenge, truncated or malformed body) — and the journal entry names the faults that
  * acted (`fault`).
  */
-import type { MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler, Next } from 'hono';
 import { CLOCK_MAX_MS, CLOCK_MIN_MS } from '../clock.ts';
 import type { AppDeps, Ctx, Env } from '../context.ts';
 import { authorizationLines } from '../pmm/request.ts';
@@ -96,7 +96,7 @@ export function faultLayer(deps: AppDeps): MiddlewareHandler<Env> {
     return deps.faults.size === 0 ? next() : withFaults(c, next);
   };
 
-  async function withFaults(...[c, next]: Parameters<MiddlewareHandler<Env>>): Promise<Response | void> {
+  async function withFaults(c: Ctx, next: Next): Promise<Response | void> {
     const lines = authorizationLines(c);
     const hits = deps.faults.select({ method: c.req.method, path: c.req.path, hasAuthorization: lines.length > 0 });
     if (hits.length === 0) return next();

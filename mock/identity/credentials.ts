@@ -5,7 +5,7 @@
  * these credentials; it never reads the header again.
  */
 import { describeKey, type JournalCredential } from '../journal.ts';
-import { memoize } from '../memo.ts';
+import { memoizeBy } from '../memo.ts';
 import type { Profile } from '../profiles/types.ts';
 import { BEARER, credentialOf, decodeBasicAuthHeader, type Credential } from './authorization.ts';
 import { extractToken, isAPIKeyAuth } from './pmm-token.ts';
@@ -77,17 +77,17 @@ export function parseCredentials(input: AuthorizationInput, profile: Profile): R
   if (profile.behaviour.keyQueryParam !== null || sessionToken(input.cookie) !== '') return parseOnce(input, profile);
   let parse = parsedByProfile.get(profile);
   if (!parse) {
-    parse = memoize((key) => {
-      const lines = key.slice(key.indexOf(':') + 1);
-      return parseOnce({ lines: key.startsWith('0:') ? [] : lines.split('\n'), query: () => undefined }, profile);
-    });
+    parse = memoizeBy(
+      // Header values hold no line break (Node's parser refuses one): their count and the lines joined by one name them.
+      (i: AuthorizationInput) => `${i.lines.length}:${i.lines.join('\n')}`,
+      (i) => parseOnce(i, profile),
+    );
     parsedByProfile.set(profile, parse);
   }
-  // Header values hold no line break (Node's parser refuses one): their count and the lines joined by one are the key.
-  return parse(`${input.lines.length}:${input.lines.join('\n')}`);
+  return parse(input);
 }
 
-const parsedByProfile = new WeakMap<Profile, (lines: string) => RequestCredentials>();
+const parsedByProfile = new WeakMap<Profile, (input: AuthorizationInput) => RequestCredentials>();
 
 function parseOnce(input: AuthorizationInput, profile: Profile): RequestCredentials {
   const header = input.lines.join(', ');
