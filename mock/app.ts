@@ -107,7 +107,8 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.notFound(notFound(deps));
 
   app.onError(function onError(err, c) {
-    if (err instanceof HTTPException) return err.getResponse();
+    // Every rejection carries its own answer (errors.ts `reject`): sent as it is, not copied into a new Fetch Response (issue 15).
+    if (err instanceof HTTPException) return err.res ?? err.getResponse();
     log(`pmm-auth-mock: unexpected error on ${c.req.method} ${redactKeys(c.req.path)}: ${err.stack ?? err.message}`);
     return c.req.path.startsWith('/graph/')
       ? grafanaResponse(500, { message: 'Internal Server Error' })

@@ -5,6 +5,7 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { answer } from './answer.ts';
 import type { GrafanaError, Profile } from './profiles/types.ts';
 
 /** grafana-auth §3.2: JSON errors written by the context handler (observed capture, LIKELY for handlers). */
@@ -24,7 +25,7 @@ export function json(
   contentType = JSON_CONTENT_TYPE,
   extra: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': contentType, ...extra } });
+  return answer(status, JSON.stringify(body), { 'Content-Type': contentType, ...extra });
 }
 
 /** A Grafana answer as Grafana sends it: JSON with Grafana's API headers (grafana-auth §3.2, grafana-auth §7). */
@@ -78,7 +79,7 @@ export function authLayerError(profile: Profile, code: number, message: string):
   // pmm-auth §1.4: role too low is `accessDeniedStatus` (401 in 2.41); auth and internal errors are 401.
   const status = code === GRPC.PermissionDenied ? profile.accessDeniedStatus : 401;
   const body = `${JSON.stringify({ code, error: message, message })}\n`;
-  return reject(new Response(body, { status, headers: { 'Content-Type': JSON_CONTENT_TYPE } }));
+  return reject(answer(status, body, { 'Content-Type': JSON_CONTENT_TYPE }));
 }
 
 /** pmm-auth §2.6: standard gRPC → HTTP status mapping (grpc-gateway `HTTPStatusFromCode`). */
@@ -132,7 +133,7 @@ export const protoJsonText = (body: unknown): string => JSON.stringify(body, nul
 
 /** protoJson's answer with its text rendered already (protoJsonText). */
 export function protoJsonAnswer(status: number, text: string, extra: Record<string, string> = {}): Response {
-  return new Response(text, { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...extra } });
+  return answer(status, text, { 'Content-Type': JSON_CONTENT_TYPE, ...extra });
 }
 
 /**
@@ -161,7 +162,7 @@ export function nginxPage(
   const title = `${status} ${detail ?? reason}`;
   const detailLine = detail ? `<center>${detail}</center>\r\n` : '';
   const html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n${detailLine}<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-  return new Response(html, { status, headers: { 'Content-Type': 'text/html', ...extra } });
+  return answer(status, html, { 'Content-Type': 'text/html', ...extra });
 }
 
 /** pmm-auth §1.1: `client_max_body_size 10m` → 413 before any auth. */

@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import type { Ctx, Env } from './context.ts';
 import { memoize } from './memo.ts';
 import type { Profile } from './profiles/types.ts';
+import { headerSet, replaceAnswer, withHeaders } from './answer.ts';
 import { bodyTooLarge, nginxPage, reject } from './errors.ts';
 import { listenerOf, originalUri, rawHeaders } from './pmm/request.ts';
 
@@ -25,6 +26,9 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   Pragma: 'no-cache',
 };
 const HSTS = 'max-age=63072000; includeSubdomains;';
+/** What nginx adds to every answer (HSTS) and to a 2xx or 3xx one (pmm-auth §1.1). */
+const ON_ANY = headerSet({ 'Strict-Transport-Security': HSTS });
+const ON_SUCCESS = headerSet({ ...SECURITY_HEADERS, ...ON_ANY.record });
 
 /**
  * nginx's `$uri`, what its locations and rewrites match (pmm-auth §1.3): the path of the request
@@ -129,9 +133,9 @@ export function nginxPhase(profile: Profile, clock: Clock): MiddlewareHandler<En
       await next();
     }
     const ok = c.res.status >= 200 && c.res.status < 400;
-    if (ok) for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
-    c.res.headers.set('Strict-Transport-Security', HSTS);
+    let extra = ok ? ON_SUCCESS : ON_ANY;
     // A server's Date is its clock: with the clock moved (/__mock/clock), Node's own Date would be off by the move (grafana-auth §4).
-    if (clock.offsetMs() !== 0) c.res.headers.set('Date', new Date(clock.nowMs()).toUTCString());
+    if (clock.offsetMs() !== 0) extra = headerSet({ ...extra.record, Date: new Date(clock.nowMs()).toUTCString() });
+    replaceAnswer(c, withHeaders(c.res, extra));
   };
 }

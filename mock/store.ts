@@ -113,8 +113,9 @@ const nameIndex = (k: Pick<ApiKey, 'orgId' | 'name'>): string => `${k.orgId}\0${
 
 export class Store {
   private state: State = emptyState();
-  private keysByName = new Map<string, ApiKey>();
-  private tokensByDigest = new Map<string, ApiKey>();
+  // The indexes name row ids: a row replaced by id (its last use, on every request) leaves them as they are.
+  private keysByName = new Map<string, number>();
+  private tokensByDigest = new Map<string, number>();
   private failedLogins = new Map<string, number[]>();
   private saved: State | undefined;
   /** Issue 17: login sessions (mock/identity/session.ts); a reset or a scenario switch ends them all. */
@@ -204,12 +205,16 @@ export class Store {
 
   /** The row with this (org, name): a legacy key or a token (one unique index, grafana-auth §1.3). */
   keyByName(orgId: number, name: string): ApiKey | undefined {
-    return this.keysByName.get(nameIndex({ orgId, name }));
+    return this.keyAt(this.keysByName.get(nameIndex({ orgId, name })));
   }
 
   /** The `glsa_` token row whose digest matches (grafana-auth §2.2: lookup by hash). */
   keyByToken(token: string): ApiKey | undefined {
-    return this.tokensByDigest.get(tokenDigestHex(token));
+    return this.keyAt(this.tokensByDigest.get(tokenDigestHex(token)));
+  }
+
+  private keyAt(id: number | undefined): ApiKey | undefined {
+    return id === undefined ? undefined : this.state.keys.get(id);
   }
 
   keyById(id: number): ApiKey | undefined {
@@ -255,15 +260,19 @@ export class Store {
 
   private putKey(key: ApiKey): ApiKey {
     this.state.keys.set(key.id, key);
-    this.keysByName.set(nameIndex(key), key);
-    if (key.format === 'prefixed') this.tokensByDigest.set(key.secretDigest.toString('hex'), key);
+    this.keysByName.set(nameIndex(key), key.id);
+    if (key.format === 'prefixed') this.tokensByDigest.set(key.secretDigest.toString('hex'), key.id);
     return key;
   }
 
   /** Replaces a row by id (last use, migration into a service account). */
   updateKey(id: number, patch: Partial<Pick<ApiKey, 'lastUsedMs' | 'serviceAccountId'>>): ApiKey | undefined {
     const key = this.state.keys.get(id);
-    return key ? this.putKey({ ...key, ...patch }) : undefined;
+    if (!key) return undefined;
+    // Name and digest stay: the indexes (by id) need no change.
+    const updated: ApiKey = { ...key, ...patch };
+    this.state.keys.set(id, updated);
+    return updated;
   }
 
   keysOfOrg(orgId: number): ApiKey[] {
@@ -340,9 +349,9 @@ export class Store {
   reset(): void {
     this.state = this.saved ? cloneState(this.saved) : emptyState();
     const keys = [...this.state.keys.values()];
-    this.keysByName = new Map(keys.map((k) => [nameIndex(k), k]));
+    this.keysByName = new Map(keys.map((k) => [nameIndex(k), k.id]));
     this.tokensByDigest = new Map(
-      keys.filter((k) => k.format === 'prefixed').map((k) => [k.secretDigest.toString('hex'), k]),
+      keys.filter((k) => k.format === 'prefixed').map((k) => [k.secretDigest.toString('hex'), k.id]),
     );
     this.failedLogins.clear();
     this.sessions.clear();

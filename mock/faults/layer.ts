@@ -9,6 +9,7 @@
 import type { MiddlewareHandler, Next } from 'hono';
 import { CLOCK_MAX_MS, CLOCK_MIN_MS } from '../clock.ts';
 import type { AppDeps, Ctx, Env } from '../context.ts';
+import { replaceAnswer } from '../answer.ts';
 import { authorizationLines } from '../pmm/request.ts';
 import * as fx from './effects.ts';
 import { Selector, type RequestFacts } from './select.ts';
@@ -83,12 +84,6 @@ export class FaultSet {
 
 const isGrafanaPath = (path: string): boolean => path === '/graph' || path.startsWith('/graph/');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Replaces the answer without Hono merging the old answer's headers into it. */
-function replaceAnswer(c: Ctx, res: Response): void {
-  c.res = undefined;
-  c.res = res;
-}
 
 export function faultLayer(deps: AppDeps): MiddlewareHandler<Env> {
   // Without faults, requests pass straight on (issue 15: no async frame of its own for them).
