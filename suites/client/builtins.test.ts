@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipIfMissing } from './installed.ts';
+import { chromiumHome, skipIfMissing } from './installed.ts';
 import { cleanupRuns, PROFILES, runCheck, verdictOf, type Report } from './run-check.ts';
 
 /** The built-ins and their ecosystems (issue 16: at least 20 clients in at least 8). */
@@ -165,22 +165,28 @@ describe('pmm-auth-check clients: the built-in matrix on both profiles', () => {
 
   it('issues 5, 6: report.html renders in headless Chromium: one row per case, a column per client and profile', async (ctx) => {
     skipIfMissing(ctx, 'chromium', chromiumMissing());
+    const home = chromiumHome();
     const dom = await new Promise<string>((resolve, reject) => {
-      const child = spawn('chromium', [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--dump-dom',
-        `file://${join(run.dir, 'report.html')}`,
-      ]);
+      const child = spawn(
+        'chromium',
+        [
+          `--user-data-dir=${home.profile}`,
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+          '--dump-dom',
+          `file://${join(run.dir, 'report.html')}`,
+        ],
+        { env: home.env },
+      );
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('error', reject);
       child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`chromium exited ${code}`))));
-    });
+    }).finally(home.remove);
     const matrix = /<table id="matrix">([\s\S]*?)<\/table>/.exec(dom)?.[1] ?? '';
     expect(matrix.match(/<tr>/g)?.length ?? 0).toBe(CASE_COUNT + 2);
     for (const name of BUILTINS) expect(matrix).toContain(`<th colspan="2">${name}<br>`);

@@ -6,6 +6,9 @@
  * absence into a failure, so that CI proves every client. The user-facing rule is separate: a
  * client named with `--only` or `--client` that cannot run fails pmm-auth-check itself.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'vitest';
 
 /** How to get each optional tool on Debian (the machine .ci/run prepares). */
@@ -51,4 +54,18 @@ export function skipIfMissing(ctx: TestContext, name: string, missing: string | 
   const install = INSTALL[name] ?? 'see fixtures/clients/PROTOCOL.md';
   ctx.task.meta.missingTool = { name, install };
   ctx.skip(`${name} is not installed here (${missing}); ${install}, or set PMMCONF_REQUIRE_TOOLS=1 to fail`);
+}
+
+/**
+ * A home for one Chromium run: its profile, disk cache and crash reports in a temporary directory
+ * (Chromium otherwise keeps `~/.config/chromium` and a `scoped_dir…` per run under
+ * `~/.cache/chromium-headless`, even with a temporary profile). `remove()` when the browser is gone.
+ */
+export function chromiumHome(): { env: NodeJS.ProcessEnv; profile: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pmmconf-chromium-'));
+  return {
+    env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache') },
+    profile: join(dir, 'profile'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

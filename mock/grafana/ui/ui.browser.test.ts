@@ -14,7 +14,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { skipIfMissing } from '../../../suites/client/installed.ts';
+import { chromiumHome, skipIfMissing } from '../../../suites/client/installed.ts';
 import { pmm3 } from '../../profiles/pmm3.ts';
 import { ADMIN_PASSWORD, basic, startTestMock, type TestMock } from '../../testing/harness.ts';
 import { run } from '../../testing/run.ts';
@@ -29,6 +29,7 @@ const chromiumMissing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} does not
 const curlMissing = existsSync(CURL) ? undefined : `${CURL} does not exist`;
 
 let browser: Browser | undefined;
+let home: ReturnType<typeof chromiumHome> | undefined;
 let pmm2Mock: TestMock;
 let pmm3Mock: TestMock;
 let context: BrowserContext | undefined;
@@ -38,9 +39,12 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   [pmm2Mock, pmm3Mock] = await Promise.all([startTestMock(), startTestMock({ profile: pmm3 })]);
   if (chromiumMissing) return;
-  // Playwright gives the browser a fresh user-data directory under TMPDIR and removes it on close.
+  // Playwright gives the browser a fresh user-data directory under TMPDIR and removes it on close;
+  // the rest of what Chromium writes goes to a home of its own (chromiumHome), removed after it.
+  home = chromiumHome();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
+    env: home.env,
     headless: true,
     args: [
       '--no-sandbox',
@@ -56,6 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await browser?.close();
+  home?.remove();
   await Promise.all([pmm2Mock?.close(), pmm3Mock?.close()]);
 });
 
