@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCli, UsageError } from './cli-options.ts';
 import type { JournalEntry, TlsEvent } from './journal.ts';
-import { startMock, type RunningMock } from './server.ts';
+import type { RunningMock } from './options.ts';
+import { startMock } from './server.ts';
 
 export { runClientChecks, type ClientCheckOptions, type ClientCheckResult } from './api/checks.ts';
 export { writeClientReports, type ClientCaseResult, type ClientReport, type ClientVerdict } from './api/reports.ts';

@@ -37,7 +37,7 @@ export interface AppOptions {
   readonly keyMaxSecondsToLive?: number;
   /** grafana-auth §6.1: `[auth.basic] enabled` (default true). */
   readonly basicAuthEnabled?: boolean;
-  /** The scenario to start in (its faults and settings; its state is in the store already, mock/server.ts initialStore). */
+  /** The scenario to start in (its faults and settings; its state is in the store already, mock/initial-store.ts). */
   readonly scenario?: Scenario;
   /** What the initial state was built from, for `POST /__mock/scenario` (absent: switching is refused). */
   readonly initialState?: StateOptions;

@@ -7,7 +7,7 @@ import type { Profile } from './profiles/types.ts';
 import { loadScenarioFile, scenarioById } from './scenarios/load.ts';
 import type { Scenario } from './scenarios/types.ts';
 import { ScenarioError } from './scenarios/validate.ts';
-import { DEFAULT_TIMEOUTS, type MockTimeouts } from './server.ts';
+import { DEFAULT_TIMEOUTS, type MockTimeouts } from './options.ts';
 
 export class UsageError extends Error {}
 

@@ -9,7 +9,7 @@ import { createClock } from './clock.ts';
 import { Journal } from './journal.ts';
 import { startInProcessMock, type InProcessTestMock } from './testing/in-process.ts';
 import { TEST_DEFAULTS } from './testing/defaults.ts';
-import { initialStore } from './server.ts';
+import { initialStore } from './initial-store.ts';
 import { cryptoRandom } from './random.ts';
 
 let t: InProcessTestMock;

@@ -9,169 +9,18 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { ListenerUrls } from './control.ts';
-import { createClock, type Clock } from './clock.ts';
-import { issueLegacyKey } from './grafana/keys.ts';
-import { issueServiceAccountToken } from './grafana/sa-tokens.ts';
-import { createServiceAccount, serviceAccountNamed } from './grafana/service-accounts.ts';
-import type { Deviation } from './deviations.ts';
-import { Journal } from './journal.ts';
-import type { OrgRole, Profile } from './profiles/types.ts';
-import { cryptoRandom, type RandomBytes } from './random.ts';
-import { applyClockAndLogins, withScenario, type StateOptions } from './scenarios/apply.ts';
-import type { Scenario } from './scenarios/types.ts';
-import { ORG_ID, Store, type NewUser } from './store.ts';
+import { createClock } from './clock.ts';
 import { nginxPage } from './errors.ts';
-import { ensureCertificate, loadCertificatePair, type CertPair, type CertStyle } from './tls/certs.ts';
+import { initialStore } from './initial-store.ts';
+import { Journal } from './journal.ts';
+import { DEFAULT_TIMEOUTS, type MockOptions, type RunningMock } from './options.ts';
+import { cryptoRandom } from './random.ts';
+import { ensureCertificate, loadCertificatePair, type CertPair } from './tls/certs.ts';
 import { ensurePersonalities, type PersonalitySet } from './tls/personalities.ts';
 import { recordTlsEvents } from './tls/events.ts';
-import type { SecretShape } from './identity/key-codec.ts';
-
-export interface SeedKey {
-  readonly name: string;
-  readonly role: OrgRole;
-  /** 0 or absent: never expires. */
-  readonly secondsToLive?: number;
-  /** A scenario's legacy key may ask for a secret with `+ / =` in its key (auth-bugs §B10). */
-  readonly secretShape?: SecretShape;
-}
-
-export interface MockOptions {
-  readonly profile: Profile;
-  readonly host: string;
-  /** 0 = any free port. */
-  readonly httpsPort: number;
-  /** 0 = any free port; -1 = no plain HTTP listener. */
-  readonly httpPort: number;
-  readonly adminPassword: string;
-  readonly users: readonly NewUser[];
-  readonly seedKeys: readonly SeedKey[];
-  /** Profiles with service accounts: each creates account NAME (role ROLE) and a `glsa_` token NAME. */
-  readonly seedTokens?: readonly SeedKey[];
-  readonly keyMaxSecondsToLive: number;
-  /** grafana-auth §6.1: `[auth.basic] enabled` (default true; a scenario may turn it off, auth-bugs §B9). */
-  readonly basicAuthEnabled?: boolean;
-  /** The bug-reproduction scenario to start in (`--scenario`, `--scenario-file`; fixtures/scenarios/README.md). */
-  readonly scenario?: Scenario;
-  /** The main HTTPS listener's certificate: a user-supplied pair, a generated style, or a personality. */
-  readonly tls:
-    | { readonly certFile: string; readonly keyFile: string }
-    | { readonly certDir: string; readonly style: CertStyle }
-    | { readonly certDir: string; readonly personality: string };
-  /** Certificate personalities to serve, each on its own HTTPS port (free ports), sharing the app and store. */
-  readonly personalities?: { readonly certDir: string; readonly names: readonly string[] };
-  readonly journalCapacity?: number;
-  /** Connection timeouts (ms), each defaulting to DEFAULT_TIMEOUTS (nginx's); tests use short ones. */
-  readonly timeouts?: Partial<MockTimeouts>;
-  /** Test-only deviations for the suite's self-check (mock/deviations.ts). */
-  readonly deviations?: readonly Deviation[];
-  readonly clock?: Clock;
-  readonly random?: RandomBytes;
-  readonly log?: (line: string) => void;
-}
-
-export interface RunningMock {
-  readonly httpsUrl: string;
-  readonly httpUrl: string | null;
-  readonly httpsPort: number;
-  readonly httpPort: number | null;
-  /** The certificate the main HTTPS listener serves. */
-  readonly certificate: CertPair;
-  /** The file that verifies the main HTTPS listener: the certificate itself, or the test root CA for a personality. */
-  readonly caFile: string;
-  /** Personality listeners by name. */
-  readonly personalities: Readonly<Record<string, { readonly url: string; readonly port: number }>>;
-  /** The generated personality set, when one is served. */
-  readonly personalitySet: PersonalitySet | null;
-  /** Seeded keys and tokens by name: the only place a whole key is given out after creation. */
-  readonly keys: Readonly<Record<string, string>>;
-  /** The scenario's users' generated passwords by login (empty without a scenario). */
-  readonly passwords: Readonly<Record<string, string>>;
-  /** The scenario it started in, if any. */
-  readonly scenario: Scenario | null;
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly journal: Journal;
-  close(): Promise<void>;
-}
-
-/** How long the mock waits on a client, in milliseconds (README: "Stalled and idle connections"). */
-export interface MockTimeouts {
-  /** From accept to a finished TLS handshake; then the socket is closed (no answer: there is no TLS session to answer on). */
-  readonly handshakeMs: number;
-  /** From the connection (or, over TLS, the handshake) to a complete request header; then the socket is closed without an answer. */
-  readonly headerMs: number;
-  /** An idle keep-alive connection after an answer, before the next request starts; then it is closed (Node adds 1 s). */
-  readonly keepAliveMs: number;
-  /** The whole request, body included (Node's requestTimeout; nginx has no such limit); not less than headerMs. */
-  readonly requestMs: number;
-}
-
-/**
- * nginx's, as PMM runs it. pmm-auth §1.1: PMM's nginx sets no `client_header_timeout`, so it is
- * nginx's default, 60 s; nginx also times the TLS handshake with it (`ngx_http_init_connection`
- * and `ngx_http_ssl_handshake` in nginx's src/http/ngx_http_request.c arm that timer), so the
- * handshake timeout is 60 s too (Node's own default is 120 s). `keepalive_timeout 65;` is set in
- * PMM's http-level `nginx.conf` (the file pmm-auth §1.1 cites for the security headers; seen at the
- * 3.x path `build/ansible/roles/nginx/files/nginx.conf`, UNVERIFIED for 2.41's copy; nginx's own
- * default is 75 s). nginx has no whole-request limit (`client_body_timeout` 60 s is between two
- * reads): Node's default requestTimeout, 300 s, is kept.
- */
-export const DEFAULT_TIMEOUTS: MockTimeouts = {
-  handshakeMs: 60_000,
-  headerMs: 60_000,
-  keepAliveMs: 65_000,
-  requestMs: 300_000,
-};
 
 /** pmm-auth §1.1: nginx allows 128 header buffers of 64 KiB; Node's total header limit is set generously. */
 const MAX_HEADER_BYTES = 1024 * 1024;
-
-/**
- * Builds the initial state: the admin user, the `--user` users, the seeded keys and tokens, saved
- * as the state `reset()` returns to (also the in-process test harness's, mock/testing/in-process.ts).
- */
-export function initialStore(
-  given: StateOptions & Pick<MockOptions, 'scenario'>,
-  clock: Clock,
-  random: RandomBytes,
-): { store: Store; keys: Record<string, string>; passwords: Record<string, string> } {
-  // A scenario's users, keys and tokens join the mock's own (mock/scenarios/apply.ts).
-  const { opts, passwords } = given.scenario
-    ? withScenario(given, given.scenario, random)
-    : { opts: given, passwords: {} };
-  const store = new Store();
-  // grafana-auth §6.1: default admin user (Grafana server admin, org Admin).
-  store.addUser(
-    { login: 'admin', password: opts.adminPassword, orgRole: 'Admin', isGrafanaAdmin: true },
-    clock.nowMs(),
-  );
-  for (const u of opts.users) store.addUser(u, clock.nowMs());
-  const keys: Record<string, string> = {};
-  for (const k of opts.seedKeys) {
-    if (store.keyByName(ORG_ID, k.name)) throw new Error(`--seed-key ${k.name}: a key with that name already exists`);
-    keys[k.name] = issueLegacyKey(
-      { store, clock, random },
-      { name: k.name, role: k.role, secondsToLive: k.secondsToLive ?? 0 },
-      k.secretShape,
-    ).key;
-  }
-  for (const t of opts.seedTokens ?? []) {
-    if (!opts.profile.serviceAccounts)
-      throw new Error(`--seed-token ${t.name}: profile ${opts.profile.name} has no service accounts`);
-    if (store.keyByName(ORG_ID, t.name))
-      throw new Error(`--seed-token ${t.name}: a key or token with that name already exists`);
-    if (serviceAccountNamed(store, t.name))
-      throw new Error(`--seed-token ${t.name}: a service account with that name already exists`);
-    const sa = createServiceAccount({ store, clock }, { name: t.name, role: t.role });
-    keys[t.name] = issueServiceAccountToken({ store, clock, random }, sa, {
-      name: t.name,
-      secondsToLive: t.secondsToLive ?? 0,
-    }).key;
-  }
-  store.saveInitialState();
-  if (given.scenario) applyClockAndLogins(given.scenario, store, clock);
-  return { store, keys, passwords };
-}
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

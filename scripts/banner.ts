@@ -1,5 +1,5 @@
 /** What `pmm-auth-mock` prints when ready: the JSON ready line, or the human banner with the seed's curl commands. */
-import type { RunningMock } from '../mock/server.ts';
+import type { RunningMock } from '../mock/options.ts';
 import type { Profile } from '../mock/profiles/types.ts';
 import { exportLine } from './lib/catalogue.ts';
 

@@ -6,11 +6,11 @@
 import type { Clock } from '../clock.ts';
 import type { AppDeps } from '../context.ts';
 import { randomAlphanumeric, specialCharacterPassword, type RandomBytes } from '../random.ts';
-import type { MockOptions } from '../server.ts';
+import type { MockOptions } from '../options.ts';
 import type { NewUser, Store } from '../store.ts';
 import type { Scenario } from './types.ts';
 
-/** The options the mock's initial state is built from (mock/server.ts initialStore). */
+/** The options the mock's initial state is built from (mock/initial-store.ts). */
 export type StateOptions = Pick<MockOptions, 'adminPassword' | 'users' | 'seedKeys' | 'seedTokens' | 'profile'>;
 
 /** The scenario's users with generated passwords, its keys and tokens, after the mock's own. */

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, Env, MockSettings } from '../context.ts';
 import { controlError, json } from '../errors.ts';
-import { initialStore } from '../server.ts';
+import { initialStore } from '../initial-store.ts';
 import { applyClockAndLogins, applySettings, faultSeed, type StateOptions } from './apply.ts';
 import { catalogue, scenarioById, scenarioProfile } from './load.ts';
 import type { Scenario } from './types.ts';

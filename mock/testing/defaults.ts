@@ -1,6 +1,6 @@
 /** The options both test harnesses start a mock with (startTestMock, startInProcessMock). */
 import { pmm2 } from '../profiles/pmm2.ts';
-import type { MockOptions } from '../server.ts';
+import type { MockOptions } from '../options.ts';
 
 export const ADMIN_PASSWORD = 'admin-test-pw';
 

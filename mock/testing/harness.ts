@@ -7,7 +7,8 @@
 import https from 'node:https';
 import request from 'supertest';
 import { createClock, type Clock } from '../clock.ts';
-import { startMock, type MockOptions, type RunningMock } from '../server.ts';
+import type { MockOptions, RunningMock } from '../options.ts';
+import { startMock } from '../server.ts';
 import { DEFAULT_CERT_DIR } from '../tls/certs.ts';
 import { ADMIN_PASSWORD, TEST_DEFAULTS } from './defaults.ts';
 import type { InProcessTestMock } from './in-process.ts';

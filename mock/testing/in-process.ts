@@ -11,7 +11,8 @@ import { createClock, type Clock } from '../clock.ts';
 import { Journal } from '../journal.ts';
 import { cryptoRandom } from '../random.ts';
 import { scenarioProfile } from '../scenarios/load.ts';
-import { initialStore, type MockOptions, type RunningMock } from '../server.ts';
+import { initialStore } from '../initial-store.ts';
+import type { MockOptions, RunningMock } from '../options.ts';
 import { TEST_DEFAULTS } from './defaults.ts';
 
 /** What an in-process mock has of a running one: its state, and the addresses its requests claim. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MockOptions } from '../server.ts';
+import type { MockOptions } from '../options.ts';
 import { startTestMock, type TestMock } from '../testing/harness.ts';
 import { ensureCertificate, loadCertificatePair } from './certs.ts';
 import { run } from '../testing/run.ts';
