@@ -8,7 +8,7 @@ import type { OrgRole } from './profiles/types.ts';
 import { PROFILES } from './profiles/index.ts';
 import { parseTimeouts, productOf, scenarioOf, UsageError } from './cli-checks.ts';
 import type { MockOptions, SeedKey } from './options.ts';
-import type { NewUser } from './store.ts';
+import type { NewUser } from './rows.ts';
 import { CERT_STYLES, DEFAULT_CERT_DIR, type CertStyle } from './tls/certs.ts';
 import { PERSONALITY_NAMES } from './tls/personalities.ts';
 

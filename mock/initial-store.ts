@@ -6,7 +6,8 @@ import { createServiceAccount, serviceAccountNamed } from './grafana/service-acc
 import type { MockOptions } from './options.ts';
 import type { RandomBytes } from './random.ts';
 import { applyClockAndLogins, withScenario, type StateOptions } from './scenarios/apply.ts';
-import { ORG_ID, Store } from './store.ts';
+import { ORG_ID } from './rows.ts';
+import { Store } from './store.ts';
 
 /**
  * Builds the initial state: the admin user, the `--user` users, the seeded keys and tokens, saved

@@ -9,7 +9,8 @@ import type { Journal } from './journal.ts';
 import type { OrgRole, Profile } from './profiles/types.ts';
 import type { RandomBytes } from './random.ts';
 import type { Scenario } from './scenarios/types.ts';
-import type { NewUser, Store } from './store.ts';
+import type { NewUser } from './rows.ts';
+import type { Store } from './store.ts';
 import type { CertPair, CertStyle } from './tls/certs.ts';
 import type { PersonalitySet } from './tls/personalities.ts';
 

@@ -3,7 +3,8 @@
  * for every login ever tried, so random Basic logins grew the mock's memory without end.
  */
 import { expect, it } from 'vitest';
-import { MAX_TRACKED_LOGINS, Store } from './store.ts';
+import { MAX_TRACKED_LOGINS } from './login-failures.ts';
+import { Store } from './store.ts';
 
 it('issue 12: failed logins are remembered for at most MAX_TRACKED_LOGINS logins, the stalest forgotten first', () => {
   const store = new Store();

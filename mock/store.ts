@@ -1,98 +1,13 @@
 /**
- * In-memory users, service accounts and API keys. Secrets are kept only as SHA-256 digests (a
- * fast hash: the lookup must not cost PBKDF2 per request) and compared in constant time.
- * As in Grafana's `api_key` table, legacy keys and service-account tokens are rows of one table
- * with one unique (org, name) index (grafana-auth §1.3, grafana-auth §2.2).
+ * In-memory users, service accounts and API keys (their rows: mock/rows.ts). Secrets are kept
+ * only as digests (mock/digests.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { digest, keyDigest, sameDigest, tokenDigest, tokenDigestHex } from './digests.ts';
 import { prefixedKeyChecksum } from './identity/key-codec.ts';
 import { SessionStore } from './identity/session.ts';
-import { memoize, memoizeBy } from './memo.ts';
+import { FailedLogins } from './login-failures.ts';
+import type { ApiKey, NewKey, NewUser, ServiceAccount, User } from './rows.ts';
 import type { OrgRole } from './profiles/types.ts';
-
-export interface User {
-  readonly id: number;
-  readonly login: string;
-  readonly email: string;
-  readonly name: string;
-  readonly orgRole: OrgRole;
-  readonly isGrafanaAdmin: boolean;
-  readonly createdMs: number;
-  readonly passwordDigest: Buffer;
-}
-
-export interface ApiKey {
-  readonly id: number;
-  readonly orgId: number;
-  readonly name: string;
-  readonly role: OrgRole;
-  /** Unix seconds, or null for "never" (grafana-auth §4). */
-  readonly expires: number | null;
-  readonly createdMs: number;
-  readonly secretDigest: Buffer;
-  /** The service account the row belongs to: a token, or a migrated legacy key (grafana-auth §2.2, grafana-auth §5.2); null for a plain key. */
-  readonly serviceAccountId: number | null;
-  /** How the secret is checked: `legacy` (name-salted `k`, grafana-auth §2.1) or `prefixed` (the whole `glsa_` token, grafana-auth §2.2). */
-  readonly format: 'legacy' | 'prefixed';
-  /** grafana-auth §3.3: updated (asynchronously in Grafana) on every successful use. */
-  readonly lastUsedMs: number | null;
-}
-
-/** A service account: a user row with `is_service_account` (grafana-auth §3.3, grafana-auth §5.3). Shares the user id sequence. */
-export interface ServiceAccount {
-  readonly id: number;
-  readonly orgId: number;
-  readonly name: string;
-  readonly login: string;
-  readonly role: OrgRole;
-  readonly isDisabled: boolean;
-  readonly createdMs: number;
-  readonly updatedMs: number;
-}
-
-export type NewKey = Omit<ApiKey, 'id' | 'secretDigest' | 'serviceAccountId' | 'format' | 'lastUsedMs'> & {
-  readonly serviceAccountId?: number | null;
-};
-
-export interface NewUser {
-  login: string;
-  password: string;
-  orgRole: OrgRole;
-  isGrafanaAdmin?: boolean;
-  /** Default `<login>@localhost` (`admin@localhost` for admin). */
-  email?: string;
-  /** Default the login (empty for admin). */
-  name?: string;
-}
-
-/** The one org the mock has (PMM uses org 1, pmm-auth §2.3). */
-export const ORG_ID = 1;
-
-/** Logins whose failed attempts are remembered (brute-force protection); the stalest beyond it are forgotten. */
-export const MAX_TRACKED_LOGINS = 10_000;
-
-function digest(...parts: string[]): Buffer {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p).update('\0');
-  return h.digest();
-}
-
-/** Constant-time equality of two digests of the same hash. */
-function sameDigest(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The digest the store keeps for a `glsa_` token: of the whole token (Grafana looks tokens up by hash, grafana-auth §2.2). */
-export const tokenDigest: (token: string) => Buffer = memoize((token) => digest('token', token));
-/** tokenDigest in hex, the index of the store's tokens. */
-const tokenDigestHex = memoize((token) => tokenDigest(token).toString('hex'));
-
-/** The digest the store keeps for a legacy key: the secret `k`, salted with the key name (as Grafana salts PBKDF2, grafana-auth §2.1). */
-export const keyDigest: (name: string, secret: string) => Buffer = memoizeBy(
-  // Issue 15: once per distinct key (mock/memo.ts); the name's length tells `ab`+`c` from `a`+`bc`.
-  (name: string, secret: string) => `${name.length}:${name}${secret}`,
-  (name, secret) => digest('key', name, secret),
-);
 
 interface State {
   users: Map<string, User>;
@@ -116,7 +31,7 @@ export class Store {
   // The indexes name row ids: a row replaced by id (its last use, on every request) leaves them as they are.
   private keysByName = new Map<string, number>();
   private tokensByDigest = new Map<string, number>();
-  private failedLogins = new Map<string, number[]>();
+  private failedLogins = new FailedLogins();
   private saved: State | undefined;
   /** Issue 17: login sessions (mock/identity/session.ts); a reset or a scenario switch ends them all. */
   readonly sessions = new SessionStore();
@@ -183,19 +98,11 @@ export class Store {
 
   /** Failed logins of `login` at or after `sinceMs` (for brute-force protection). */
   failedLoginsSince(login: string, sinceMs: number): number {
-    return (this.failedLogins.get(login) ?? []).filter((t) => t >= sinceMs).length;
+    return this.failedLogins.since(login, sinceMs);
   }
 
   recordFailedLogin(login: string, nowMs: number): void {
-    const list = this.failedLogins.get(login) ?? [];
-    list.push(nowMs);
-    if (list.length > 100) list.shift();
-    // Most recently failed last (Map keeps insertion order), so that the cap drops the stalest login.
-    this.failedLogins.delete(login);
-    this.failedLogins.set(login, list);
-    // Issue 12 (soak): one entry per login ever tried grew without bound under random logins;
-    // keep the MAX_TRACKED_LOGINS most recently failed (a real Grafana prunes its login_attempt rows).
-    if (this.failedLogins.size > MAX_TRACKED_LOGINS) this.failedLogins.delete(this.failedLogins.keys().next().value!);
+    this.failedLogins.record(login, nowMs);
   }
 
   /** How many logins have failed attempts on record (bounded by MAX_TRACKED_LOGINS). */

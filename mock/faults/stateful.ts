@@ -8,7 +8,7 @@ import { authLayerError, GRPC } from '../errors.ts';
 import { migrateKey } from '../grafana/sa-migration.ts';
 import { decodeLegacyKey, PREFIXED_KEY_START } from '../identity/key-codec.ts';
 import type { PmmRole } from '../profiles/types.ts';
-import { ORG_ID, type ApiKey } from '../store.ts';
+import { ORG_ID, type ApiKey } from '../rows.ts';
 
 /**
  * pmm-auth §2.4: pmm-managed caches successful role look-ups by the caller's Authorization and

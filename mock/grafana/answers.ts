@@ -8,8 +8,8 @@ import { grafanaErrorBodyOf, grafanaResponse } from '../errors.ts';
 import { goTime } from '../go/time.ts';
 import type { Identity, Resolution } from '../identity/resolve.ts';
 import type { GrafanaError, Profile } from '../profiles/types.ts';
-import type { User } from '../store.ts';
-import { ORG_ID } from '../store.ts';
+import type { User } from '../rows.ts';
+import { ORG_ID } from '../rows.ts';
 
 export interface GrafanaAnswer {
   readonly status: number;

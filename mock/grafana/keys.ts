@@ -7,7 +7,7 @@ import { newLegacyKey, type SecretShape } from '../identity/key-codec.ts';
 import { parseBool, parseInt64 } from '../go/strconv.ts';
 import { goAddSecondsUnix, goTime } from '../go/time.ts';
 import { randomDigits } from '../random.ts';
-import { ORG_ID, type ApiKey } from '../store.ts';
+import { ORG_ID, type ApiKey } from '../rows.ts';
 import { getAPIKeyCurrent, isAnswer, isOrgAdmin, sendAnswer, signedIn } from './answers.ts';
 import { bindAddKeyCommand, type AddKeyCommand } from './bind.ts';
 import { byName } from './sql.ts';

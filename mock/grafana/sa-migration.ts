@@ -7,7 +7,7 @@ import type { AppDeps, Ctx } from '../context.ts';
 import { noteFailure, resolutionOf } from '../context.ts';
 import { grafanaResponse } from '../errors.ts';
 import type { Resolution } from '../identity/resolve.ts';
-import { ORG_ID, type ApiKey, type ServiceAccount } from '../store.ts';
+import { ORG_ID, type ApiKey, type ServiceAccount } from '../rows.ts';
 import { errorAnswer, isAnswer, sendAnswer, signedIn, type GrafanaAnswer } from './answers.ts';
 import { parseInt64 } from '../go/strconv.ts';
 import { requireOrgAdmin } from './keys.ts';

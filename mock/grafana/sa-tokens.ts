@@ -5,7 +5,7 @@
 import type { AppDeps, Ctx } from '../context.ts';
 import { grafanaResponse } from '../errors.ts';
 import { newPrefixedKey } from '../identity/key-codec.ts';
-import { ORG_ID, type ApiKey, type ServiceAccount } from '../store.ts';
+import { ORG_ID, type ApiKey, type ServiceAccount } from '../rows.ts';
 import { jsonInt64 } from '../go/json.ts';
 import { parseInt64 } from '../go/strconv.ts';
 import { goAddSecondsUnix, goTime } from '../go/time.ts';

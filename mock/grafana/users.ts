@@ -14,7 +14,7 @@ import { goTime } from '../go/time.ts';
 import type { Identity } from '../identity/resolve.ts';
 import type { GrafanaError, OrgRole, UserErrorKind } from '../profiles/types.ts';
 import { randomAlphanumeric } from '../random.ts';
-import { ORG_ID, type User } from '../store.ts';
+import { ORG_ID, type User } from '../rows.ts';
 import { userProfile } from './answers.ts';
 import { bindJsonFields, parseRole } from './bind.ts';
 import { requireOrgAdmin, requirePermission } from './keys.ts';

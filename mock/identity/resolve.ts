@@ -7,7 +7,8 @@
 import type { Clock } from '../clock.ts';
 import type { AuthFailure } from '../journal.ts';
 import type { AuthFailureKind, Behaviour, OrgRole, Profile } from '../profiles/types.ts';
-import { ORG_ID, type ApiKey, type ServiceAccount, type Store, type User } from '../store.ts';
+import { ORG_ID, type ApiKey, type ServiceAccount, type User } from '../rows.ts';
+import type { Store } from '../store.ts';
 import type { Credential } from './authorization.ts';
 import { decodeLegacyKey, decodePrefixedKeyOrProblem, PREFIXED_KEY_START } from './key-codec.ts';
 

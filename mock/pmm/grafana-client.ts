@@ -12,7 +12,7 @@ import { getCurrentServiceAccount } from '../grafana/sa-migration.ts';
 import type { AuthFailure } from '../journal.ts';
 import type { PmmRole } from '../profiles/types.ts';
 import { GRPC } from '../errors.ts';
-import { ORG_ID } from '../store.ts';
+import { ORG_ID } from '../rows.ts';
 
 /** A role, or the auth layer's error: its gRPC code, Grafana's message, and why (for the journal; null when not an auth failure). */
 export type RoleLookup =

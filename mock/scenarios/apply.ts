@@ -7,7 +7,8 @@ import type { Clock } from '../clock.ts';
 import type { AppDeps } from '../context.ts';
 import { randomAlphanumeric, specialCharacterPassword, type RandomBytes } from '../random.ts';
 import type { MockOptions } from '../options.ts';
-import type { NewUser, Store } from '../store.ts';
+import type { NewUser } from '../rows.ts';
+import type { Store } from '../store.ts';
 import type { Scenario } from './types.ts';
 
 /** The options the mock's initial state is built from (mock/initial-store.ts). */
