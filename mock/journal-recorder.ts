@@ -5,12 +5,13 @@
 import type { MiddlewareHandler } from 'hono';
 import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { CONTROL_PREFIX } from './control.ts';
-import { describeKey, redactKeys, type JournalCredential } from './journal.ts';
+import type { JournalCredential } from './journal.ts';
+import { describeKey, redactKeys } from './redact.ts';
 import { listenerOf, originalUri } from './pmm/request.ts';
 
 /**
  * Query parameters that may carry a secret (e.g. a key tried as `?api_key=`) are fingerprinted,
- * whatever their value; keys and tokens anywhere else are redacted by redactKeys (journal.ts).
+ * whatever their value; keys and tokens anywhere else are redacted by redactKeys (redact.ts).
  */
 const SECRET_PARAM = /key|token|pass|secret|auth/i;
 

@@ -4,7 +4,7 @@
  * is recorded as the `<prefix…sha256:…>` form of its credential (describeKey).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeKey, redactKeys } from './journal.ts';
+import { describeKey, redactKeys } from './redact.ts';
 import { pmm3 } from './profiles/pmm3.ts';
 import { startInProcessMock, type InProcessTestMock } from './testing/in-process.ts';
 

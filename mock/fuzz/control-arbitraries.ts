@@ -4,7 +4,8 @@
  * (mock/control-guard.ts). The requests' own arbitraries are in ./arbitraries.ts.
  */
 import fc from 'fast-check';
-import { CONTENT_TYPES, jsonBodyArb, pathChar, type RequestSpec } from './arbitraries.ts';
+import { CONTENT_TYPES, jsonBodyArb, type RequestSpec } from './arbitraries.ts';
+import { pathChar } from './path-arbitraries.ts';
 
 /** The control API: its paths, methods, clock bodies, Origin and Host. */
 const clockBody = fc.oneof(

@@ -6,7 +6,7 @@
  * (a few hundred runs) and scripts/fuzz.ts (the long run).
  */
 import fc from 'fast-check';
-import { redactKeys } from '../journal.ts';
+import { redactKeys } from '../redact.ts';
 import { PROFILES } from '../profiles/index.ts';
 import { startInProcessMock, type InProcessTestMock } from '../testing/in-process.ts';
 import { type KeyRef, type Mangle, type RequestSpec, type Secret, requestArb } from './arbitraries.ts';

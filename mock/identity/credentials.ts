@@ -4,7 +4,8 @@
  * context handler and the journal. Identity resolution (mock/identity/resolve.ts) starts from
  * these credentials; it never reads the header again.
  */
-import { describeKey, type JournalCredential } from '../journal.ts';
+import type { JournalCredential } from '../journal.ts';
+import { describeKey } from '../redact.ts';
 import { memoizeBy } from '../memo.ts';
 import type { Profile } from '../profiles/types.ts';
 import { BEARER, credentialOf, decodeBasicAuthHeader, type Credential } from './authorization.ts';
