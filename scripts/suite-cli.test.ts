@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeTarget, json, startFakeTarget } from '../suites/_support/fake-target.ts';
-import { jsonReportOf, main, suiteOutcome } from '../suites/_support/suite-cli.ts';
+import { main } from '../suites/_support/suite-cli.ts';
+import { jsonReportOf, suiteOutcome } from '../suites/_support/suite-outcome.ts';
 import { Writable } from 'node:stream';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -6,7 +6,8 @@
 import { adminAuth, send } from './http.ts';
 import { createKey, type Role } from './keys.ts';
 import { redactSecrets } from './redact.ts';
-import { createServiceAccount, createToken, listTokens } from './service-accounts.ts';
+import { createToken, listTokens } from './sa-tokens.ts';
+import { createServiceAccount } from './service-accounts.ts';
 import type { Target } from './target.ts';
 
 export interface Credential {

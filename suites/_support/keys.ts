@@ -2,7 +2,7 @@
  * Keys the suite creates, named `pmmconf-<runId>-<label>`: created through the product API as the
  * admin of PMM_SERVER_URL, logged in a ledger, deleted by this file's afterAll (setup.ts) and, for
  * anything left, by globalSetup's teardown and its SIGINT/SIGTERM handler. Never anything else.
- * Service accounts and tokens (PMM 3) share the names and the ledger: service-accounts.ts.
+ * Service accounts and tokens (PMM 3) share the names and the ledger: service-accounts.ts, sa-tokens.ts.
  */
 import { appendFileSync } from 'node:fs';
 import { adminAuth, send, type HttpResult } from './http.ts';

@@ -1,7 +1,8 @@
 /**
- * Service accounts and tokens the suite creates on a PMM 3 target (grafana-auth §5.3), named
+ * Service accounts the suite creates on a PMM 3 target (grafana-auth §5.3), named
  * `pmmconf-<runId>-<label>` like its keys, logged in the same ledger, deleted by the file's
- * afterAll and by the run's teardown (cleanup.ts). Deleting a service account deletes its tokens.
+ * afterAll and by the run's teardown (cleanup.ts). Deleting a service account deletes its tokens
+ * (sa-tokens.ts).
  */
 import { adminAuth, send, type HttpResult } from './http.ts';
 import { keyPrefix, ledger, uniqueName, type Role } from './keys.ts';
@@ -15,13 +16,6 @@ export interface CreatedAccount {
   readonly name: string;
   readonly login: string;
   readonly role: string;
-}
-
-export interface CreatedToken {
-  readonly id: number;
-  readonly name: string;
-  readonly key: string;
-  readonly saId: number;
 }
 
 const accounts = new Map<number, string>();
@@ -72,42 +66,6 @@ export async function createServiceAccount(
   return { id: sa.id, name, login: sa.login, role: sa.role };
 }
 
-/** POST /graph/api/serviceaccounts/:id/tokens (as admin unless `headers`); logs what it created. */
-export async function postToken(
-  t: Target,
-  saId: number,
-  body: Record<string, unknown>,
-  headers: Record<string, string> = adminAuth(t),
-): Promise<HttpResult> {
-  const res = await send(t, {
-    method: 'POST',
-    path: `${SA_API}/${saId}/tokens`,
-    headers: json(headers),
-    body: JSON.stringify(body),
-  });
-  if (res.status === 200) {
-    const tok = res.json<{ id?: unknown; name?: unknown }>();
-    if (typeof tok.id === 'number' && typeof tok.name === 'string')
-      ledger(t, 'created', tok.id, tok.name, 'token', saId);
-  }
-  return res;
-}
-
-/** Creates a token of service account `saId` (with a TTL); throws with the answer when refused. */
-export async function createToken(
-  t: Target,
-  saId: number,
-  label: string,
-  secondsToLive?: number,
-): Promise<CreatedToken> {
-  const name = uniqueName(t, label);
-  const res = await postToken(t, saId, secondsToLive === undefined ? { name } : { name, secondsToLive });
-  if (res.status !== 200)
-    throw new Error(`creating token ${name} of service account ${saId}: ${res.status} ${redactSecrets(res.text)}`);
-  const tok = res.json<{ id: number; key: string }>();
-  return { id: tok.id, name, key: tok.key, saId };
-}
-
 export async function deleteServiceAccount(t: Target, id: number, name: string): Promise<HttpResult> {
   if (!isRunAccount(t, name)) throw new Error(`refusing to delete service account ${name}: not created by this run`);
   const res = await send(t, { method: 'DELETE', path: `${SA_API}/${id}`, headers: adminAuth(t) });
@@ -115,18 +73,6 @@ export async function deleteServiceAccount(t: Target, id: number, name: string):
     ledger(t, 'deleted', id, name, 'sa');
     accounts.delete(id);
   }
-  return res;
-}
-
-export async function deleteToken(t: Target, tok: CreatedToken): Promise<HttpResult> {
-  if (!tok.name.startsWith(keyPrefix(t)))
-    throw new Error(`refusing to delete token ${tok.name}: not created by this run`);
-  const res = await send(t, {
-    method: 'DELETE',
-    path: `${SA_API}/${tok.saId}/tokens/${tok.id}`,
-    headers: adminAuth(t),
-  });
-  if (res.status === 200) ledger(t, 'deleted', tok.id, tok.name, 'token', tok.saId);
   return res;
 }
 
@@ -150,9 +96,4 @@ export async function deleteMyAccounts(t: Target): Promise<void> {
 export function searchAccounts(t: Target, params: Record<string, string>): Promise<HttpResult> {
   const qs = new URLSearchParams(params).toString();
   return send(t, { path: `${SA_API}/search${qs ? `?${qs}` : ''}`, headers: adminAuth(t) });
-}
-
-/** GET /graph/api/serviceaccounts/:id/tokens as admin (grafana-auth §4, grafana-auth §5.3). */
-export function listTokens(t: Target, saId: number): Promise<HttpResult> {
-  return send(t, { path: `${SA_API}/${saId}/tokens`, headers: adminAuth(t) });
 }

@@ -1,5 +1,5 @@
 // The counts of a vitest JSON report (--reporter=json), read the same way by `npm test`
-// (scripts/test.js) and the server suite's entry point (suites/_support/suite-cli.ts): a file that
+// (scripts/test.js) and the server suite's entry point (suites/_support/suite-outcome.ts): a file that
 // failed outside its tests (a hook, an import) counts as one failed test, as
 // scripts/summary-reporter.ts counts it.
 

@@ -11,7 +11,8 @@ import { area, kase } from '../_support/case.ts';
 import { eventually, expectGrafanaMessage, expectStatus, redactSecrets } from '../_support/expect-http.ts';
 import { adminAuth, apiKeyBasic, bearer, send, type HttpResult } from '../_support/http.ts';
 import { createKey, postKey, uniqueName, type CreatedKey } from '../_support/keys.ts';
-import { adoptAccount, listTokens, SA_API, searchAccounts } from '../_support/service-accounts.ts';
+import { listTokens } from '../_support/sa-tokens.ts';
+import { adoptAccount, SA_API, searchAccounts } from '../_support/service-accounts.ts';
 import type { Target } from '../_support/target.ts';
 
 const PMM3 = {

@@ -17,15 +17,14 @@ import {
 } from '../_support/expect-http.ts';
 import { adminAuth, bearer, send, type HttpResult } from '../_support/http.ts';
 import { uniqueName } from '../_support/keys.ts';
+import { createToken, type CreatedToken } from '../_support/sa-tokens.ts';
 import {
   createServiceAccount,
-  createToken,
   deleteServiceAccount,
   postServiceAccount,
   SA_API,
   searchAccounts,
   type CreatedAccount,
-  type CreatedToken,
 } from '../_support/service-accounts.ts';
 import type { Target } from '../_support/target.ts';
 

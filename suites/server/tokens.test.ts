@@ -18,15 +18,8 @@ import {
 } from '../_support/expect-http.ts';
 import { basicAuth, bearer, send, type HttpResult } from '../_support/http.ts';
 import { uniqueName } from '../_support/keys.ts';
-import {
-  createServiceAccount,
-  createToken,
-  deleteToken,
-  listTokens,
-  postToken,
-  type CreatedAccount,
-  type CreatedToken,
-} from '../_support/service-accounts.ts';
+import { createToken, deleteToken, listTokens, postToken, type CreatedToken } from '../_support/sa-tokens.ts';
+import { createServiceAccount, type CreatedAccount } from '../_support/service-accounts.ts';
 import type { Target } from '../_support/target.ts';
 import { corruptChecksum, GLSA, glsaChecksum } from '../_support/token-format.ts';
 
