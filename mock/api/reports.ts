@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { writeReports } from '../../suites/client/report.ts';
-import type { RunResult } from '../../suites/client/runner.ts';
+import type { RunResult } from '../../suites/client/run-result.ts';
 
 export type ClientVerdict = 'PASS' | 'FAIL' | 'NON-STRICT' | 'UNSUPPORTED' | 'INFO';
 

@@ -3,7 +3,7 @@
  * mock, its keys, the adapter), verdicts, and how a credential the mock saw is described.
  */
 import { describeOutcome, type AdapterEnv, type Outcome } from './adapter.ts';
-import type { HarnessKeys } from './harness-mock.ts';
+import type { HarnessKeys } from './harness-keys.ts';
 import { describeKey, type JournalEntry, type TlsEvent } from './journal.ts';
 import type { HarnessProfile } from './profiles.ts';
 

@@ -11,13 +11,16 @@ import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients } from './builtins.ts';
 import { CLIENT_CASES } from './cases.ts';
 import { chooseClients, jobsOf, parsedOr2, SIGNAL_CODES, timeoutOf, trapSignals, Usage } from './cli-clients.ts';
-import { DEFAULT_MOCK_CA, stopStartedMocks } from './harness-mock.ts';
+import { DEFAULT_MOCK_CA } from './harness-connect.ts';
+import { stopStartedMocks } from './harness-start.ts';
+import { DEFAULT_JOBS } from './lanes.ts';
 import { ConfigError, checkExpectationsDir, prepareReportDir, resolveRunClients, type ReportDir } from './preflight.ts';
 import { parseProfiles, PROFILE_NAMES } from './profiles.ts';
 import { writeReports } from './report.ts';
 import { globToRegExp } from './scenario-files.ts';
 import { scenariosCommand } from './scenarios-cli.ts';
-import { DEFAULT_JOBS, loadAllExpectations, startRun, type Run, type RunResult } from './runner.ts';
+import type { RunResult } from './run-result.ts';
+import { loadAllExpectations, startRun, type Run } from './runner.ts';
 
 /** The package's version (package.json), as `--version` prints it. */
 export const VERSION: string = pkg.version;

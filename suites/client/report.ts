@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProfileName } from './profiles.ts';
-import type { CaseResult, RunResult } from './runner.ts';
+import type { CaseResult, RunResult } from './run-result.ts';
 
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -1,60 +1,21 @@
 /**
  * Runs the client cases for a set of clients and compares each verdict with the client's
  * expectation file. The mocks are black-box processes (suites/client/harness-mock.ts), each
- * serving every certificate personality, grouped in lanes: a lane holds one mock per profile, and
- * runs one client at a time, its profiles side by side. A journal cannot tell two concurrent
- * clients apart, so clients run in parallel only on different lanes.
+ * serving every certificate personality, grouped in lanes (suites/client/lanes.ts): a lane holds
+ * one mock per profile, and runs one client at a time, its profiles side by side
+ * (suites/client/run-profile.ts). A journal cannot tell two concurrent clients apart, so clients
+ * run in parallel only on different lanes.
  */
-import { availableParallelism } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { CASE_TIMEOUT_MS, runAdapter, type Outcome } from './adapter.ts';
+import { CASE_TIMEOUT_MS } from './adapter.ts';
 import type { ClientSpec } from './builtins.ts';
-import { causeOf, type Observed } from './case-kit.ts';
-import { CLIENT_CASES, type CaseContext, type ClientCase, type Verdict } from './cases.ts';
-import { expectationFor, expectedVerdict, loadExpectations, type Expectations } from './expectations.ts';
-import { connectHarnessMock, startHarnessMock, type ExternalMock, type HarnessMock } from './harness-mock.ts';
+import { CLIENT_CASES, type ClientCase } from './cases.ts';
+import { loadExpectations, type Expectations } from './expectations.ts';
+import type { ExternalMock } from './harness-connect.ts';
+import { DEFAULT_JOBS, openLanes } from './lanes.ts';
 import { describeProfile, HARNESS_PROFILES, PROFILE_NAMES, type HarnessProfile, type ProfileName } from './profiles.ts';
-
-export interface CaseResult {
-  readonly verdict: Verdict;
-  readonly reason: string;
-  readonly expected: boolean;
-  readonly expectedVerdict: Verdict;
-  readonly expectationReason?: string;
-  /** The cause of the case's last run (case-kit causeOf): what several unexpected verdicts may share. */
-  readonly cause?: string;
-}
-
-export interface ClientResult {
-  readonly version: string | null;
-  readonly executable: string | null;
-  readonly missing?: string;
-  /** Per profile that ran: case id → result. */
-  readonly profiles: Partial<Record<ProfileName, { readonly cases: Record<string, CaseResult> }>>;
-}
-
-/** Several unexpected verdicts of one client with one cause: said once. */
-export interface SharedCause {
-  readonly client: string;
-  readonly cause: string;
-  /** "<profile> <case id>", in run order. */
-  readonly cases: readonly string[];
-}
-
-export interface RunResult {
-  readonly generated: string;
-  readonly profiles: readonly ReturnType<typeof describeProfile>[];
-  readonly cases: readonly { id: string; level: string; title: string }[];
-  readonly clients: Record<string, ClientResult>;
-  /** Unexpected verdicts, one line each ("<client> <profile> <case>: …"): what makes the run fail. */
-  readonly unexpected: readonly string[];
-  /** Unexpected verdicts that share a cause, per client (two or more). */
-  readonly causes: readonly SharedCause[];
-  /** Set when the run was interrupted (the signal): the results are those finished by then. */
-  readonly partial?: string;
-  /** `scenarios` for `pmm-auth-check scenarios` (its cases are scenarios); absent for the client matrix. */
-  readonly command?: 'scenarios';
-}
+import { runProfile } from './run-profile.ts';
+import type { CaseResult, ClientResult, RunResult, SharedCause } from './run-result.ts';
+import { plural, sharedCauses, tally, unexpectedLines } from './run-summary.ts';
 
 /** A client whose `--version` was asked already: runnable when it has an executable and a version. */
 export interface ResolvedClient extends ClientSpec {
@@ -88,200 +49,6 @@ export function loadAllExpectations(
       .filter((c) => c.builtin || expectationsDir !== undefined)
       .map((c) => [c.name, loadExpectations(c.name, CLIENT_CASES, expectationsDir)]),
   );
-}
-
-/** A lane: one mock per profile that runs; one client at a time. */
-type Lane = ReadonlyMap<ProfileName, HarnessMock>;
-
-/** One lane per core, at most 4: the adapters are processes, and the machine's cores run them. */
-export const DEFAULT_JOBS = Math.max(1, Math.min(4, availableParallelism()));
-
-/** The longest the runner waits, after a client gave no response, for the mock to record the TLS connection's end. */
-const TLS_EVENT_WAIT_MS = 300;
-
-/**
- * After a refusal the mock records the TLS event when it sees the connection end, which may be
- * just after the client exits. A response needs no wait: the journal entry is written before the
- * answer leaves the mock.
- */
-async function settle(h: HarnessMock, since: number, outcome: Outcome): Promise<void> {
-  if (outcome.kind === 'response') return;
-  for (let waited = 0; waited < TLS_EVENT_WAIT_MS && (await h.tlsSince(since)).length === 0; waited += 10)
-    await sleep(10);
-}
-
-function contextFor(
-  h: HarnessMock,
-  executable: string,
-  caseId: () => string,
-  last: (o: Observed) => void,
-  timeoutMs: number,
-): CaseContext {
-  return {
-    profile: h.profile,
-    url: (p) => h.url(p),
-    caFile: h.caFile,
-    keys: h.keys,
-    adminPassword: h.adminPassword,
-    async run(env) {
-      const since = await h.mark();
-      const outcome = await runAdapter(
-        executable,
-        { CASE_ID: caseId(), METHOD: 'GET', REPEAT: '1', ...env },
-        timeoutMs,
-      );
-      await settle(h, since, outcome);
-      const [requests, tls] = await Promise.all([h.requestsSince(since), h.tlsSince(since)]);
-      const observed = { outcome, requests, tls };
-      last(observed);
-      return observed;
-    },
-    roleOf: (key) => h.roleOf(key),
-    withFaults: (faults, run) => h.withFaults(faults, run),
-  };
-}
-
-/** Every case for one client against one profile's mock; `done` gets each result as it is judged. */
-async function runProfile(
-  h: HarnessMock,
-  executable: string,
-  cases: readonly ClientCase[],
-  expectations: Expectations,
-  done: (id: string, result: CaseResult) => void,
-  timeoutMs: number,
-): Promise<Record<string, CaseResult>> {
-  let current = '';
-  let observed: Observed | undefined;
-  const ctx = contextFor(
-    h,
-    executable,
-    () => current,
-    (o) => (observed = o),
-    timeoutMs,
-  );
-  const results: Record<string, CaseResult> = {};
-  for (const c of cases) {
-    current = c.id;
-    observed = undefined;
-    const judged = await c.judge(ctx);
-    const exp = expectationFor(expectations, h.profile.name, c.id);
-    const want = expectedVerdict(c, exp);
-    const expected = judged.verdict === want;
-    results[c.id] = {
-      ...judged,
-      expected,
-      expectedVerdict: want,
-      ...(exp ? { expectationReason: exp.reason } : {}),
-      ...(observed ? { cause: causeOf(observed) } : {}),
-    };
-    done(c.id, results[c.id]!);
-  }
-  return results;
-}
-
-/** The lanes: from the given mocks (the i-th mock of each profile forms lane i), or started here. */
-async function openLanes(
-  chosen: readonly HarnessProfile[] | undefined,
-  opts: RunOptions,
-  wanted: number,
-): Promise<{ lanes: Lane[]; profiles: readonly HarnessProfile[]; close(): Promise<void> }> {
-  const opened: HarnessMock[] = [];
-  const close = async (): Promise<void> => {
-    await Promise.all(opened.splice(0).map((h) => h.close()));
-  };
-  try {
-    if (opts.mocks && opts.mocks.length > 0) {
-      const settled = await Promise.allSettled(opts.mocks.map((m) => connectHarnessMock(m)));
-      opened.push(...settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
-      const failed = settled.find((s) => s.status === 'rejected');
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-      // Without --profile, the columns are the given mocks' profiles.
-      const profiles =
-        chosen ??
-        PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]).filter((p) => opened.some((h) => h.profile.name === p.name));
-      const byProfile = profiles.map((p) => opened.filter((h) => h.profile.name === p.name));
-      const none = profiles.filter((_, i) => byProfile[i]!.length === 0);
-      if (none.length > 0)
-        throw new Error(
-          `--mock-url: no mock has profile ${none.map((p) => p.name).join(', ')} (given: ${opened.map((h) => `${h.main} ${h.profile.name}`).join(', ')}); choose --profile accordingly`,
-        );
-      const count = byProfile[0]!.length;
-      if (byProfile.some((list) => list.length !== count))
-        throw new Error(
-          `--mock-url: give as many mocks of each profile (${profiles.map((p, i) => `${p.name} ${byProfile[i]!.length}`).join(', ')})`,
-        );
-      return {
-        lanes: Array.from({ length: count }, (_, i) => new Map(profiles.map((p, j) => [p.name, byProfile[j]![i]!]))),
-        profiles,
-        close,
-      };
-    }
-    const profiles = chosen ?? PROFILE_NAMES.map((n) => HARNESS_PROFILES[n]);
-    const settled = await Promise.allSettled(
-      Array.from({ length: wanted }, () => profiles.map((p) => startHarnessMock(p))).flat(),
-    );
-    opened.push(...settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    const lanes = Array.from(
-      { length: wanted },
-      (_, i) => new Map(profiles.map((p, j) => [p.name, opened[i * profiles.length + j]!])),
-    );
-    return { lanes, profiles, close };
-  } catch (e) {
-    await close();
-    throw e;
-  }
-}
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** One line per unexpected verdict, in case order. */
-function unexpectedLines(
-  client: string,
-  profile: ProfileName,
-  cases: readonly ClientCase[],
-  results: Record<string, CaseResult>,
-): string[] {
-  return cases.flatMap((c) => {
-    const r = results[c.id];
-    // An expectation that did not happen is stale: the file needs updating.
-    return r && !r.expected
-      ? [
-          `${client} ${profile} ${c.id}: ${r.verdict}, expected ${r.expectedVerdict}${r.expectationReason !== undefined ? ' (stale expectation)' : ''} — ${r.reason}`,
-        ]
-      : [];
-  });
-}
-
-/** Unexpected verdicts of one client that share a cause, two or more: the summary says them once. */
-function sharedCauses(
-  client: string,
-  profiles: readonly HarnessProfile[],
-  cases: readonly ClientCase[],
-  result: ClientResult,
-): SharedCause[] {
-  const groups = new Map<string, string[]>();
-  for (const p of profiles) {
-    const run = result.profiles[p.name];
-    for (const c of cases) {
-      const r = run?.cases[c.id];
-      if (!r || r.expected || r.cause === undefined) continue;
-      groups.set(r.cause, [...(groups.get(r.cause) ?? []), `${p.name} ${c.id}`]);
-    }
-  }
-  return [...groups].filter(([, list]) => list.length >= 2).map(([cause, list]) => ({ client, cause, cases: list }));
-}
-
-/** "14 PASS, 3 INFO": the verdicts of a column, in a fixed order. */
-function tally(results: Record<string, CaseResult>): string {
-  const order: Verdict[] = ['PASS', 'FAIL', 'NON-STRICT', 'UNSUPPORTED', 'INFO'];
-  const all = Object.values(results);
-  return order
-    .map((v) => [v, all.filter((r) => r.verdict === v).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([v, n]) => `${n} ${v}`)
-    .join(', ');
 }
 
 export interface Run {
@@ -344,7 +111,7 @@ export function startRun(clients: readonly ResolvedClient[], opts: RunOptions = 
     const missing = clients.filter((c) => !runnable.includes(c));
     if (runnable.length === 0) return result();
     const wanted = Math.max(1, Math.min(opts.jobs ?? DEFAULT_JOBS, runnable.length));
-    const lanes = await openLanes(opts.profiles, opts, wanted);
+    const lanes = await openLanes(opts.profiles, opts.mocks, wanted);
     profiles = lanes.profiles;
     const columns = runnable.length * profiles.length;
     log(

@@ -9,9 +9,9 @@ import { parseArgs } from 'node:util';
 import { CASE_TIMEOUT_MS, killRunningClients } from './adapter.ts';
 import { BUILTIN_CLIENTS, builtinClients, CLIENTS_DIR } from './builtins.ts';
 import { chooseClients, jobsOf, parsedOr2, SIGNAL_CODES, timeoutOf, trapSignals, Usage } from './cli-clients.ts';
+import { DEFAULT_JOBS } from './lanes.ts';
 import { ConfigError, prepareReportDir, resolveRunClients } from './preflight.ts';
 import { writeReports } from './report.ts';
-import { DEFAULT_JOBS } from './runner.ts';
 import { loadScenarioFile, loadScenarios, SCENARIOS_DIR, selectScenarios } from './scenario-files.ts';
 import { killScenarioMocksSync, runScenarios, stopScenarioMocks, type ScenarioExpectation } from './scenario-run.ts';
 
