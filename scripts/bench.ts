@@ -2,7 +2,7 @@
  * `npm run bench` (issue 15): the mock against a bare node:https handler, a minimal Hono app and
  * mockttp's callback rule, each doing the same Bearer check on `GET /v1/version` and sending the
  * mock's own answer (its headers and body, sampled first), each in its own
- * process on 127.0.0.1 (mockttp listens on all interfaces: it has no host option), driven one
+ * process on 127.0.0.1 (mockttp has no host option: scripts/bench/mockttp.mjs binds it there), driven one
  * after the other by autocannon in this process with the same closed loop (50 keep-alive
  * connections, a warm-up first). Prints one table — requests/s, p50/p99 latency, RSS, the ratio to
  * bare — then the mock's cold start to its first HTTPS 200 (certificates cached) and the time to

@@ -1,7 +1,16 @@
 // Benchmark reference: mockttp (a devDependency) with a callback rule doing the same Bearer check and
 // the mock's own answer (scripts/bench.ts). Argv: certFile keyFile key answerFile. Prints {"port":N}.
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import * as mockttp from 'mockttp';
+
+// mockttp has no host option and listens on every interface; this process binds a listener opened
+// with a bare port to 127.0.0.1 instead (the bench, like the tests, stays on loopback).
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function listenOnLoopback(...args) {
+  if (typeof args[0] === 'number' && typeof args[1] !== 'string') args.splice(1, 0, '127.0.0.1');
+  return listen.apply(this, args);
+};
 
 const [certFile, keyFile, key, answerFile] = process.argv.slice(2);
 const sample = JSON.parse(readFileSync(answerFile, 'utf8'));
