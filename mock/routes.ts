@@ -2,6 +2,7 @@
 import type { Handler } from 'hono';
 import type { AppDeps, Env } from './context.ts';
 import { createAPIKey, deleteAPIKey, getAPIKeyCurrentHandler, getAPIKeys } from './grafana/keys.ts';
+import { getHomeDashboardHandler } from './grafana/dashboards.ts';
 import { getHealth, getSignedInUserHandler, getSignedInUserOrgListHandler } from './grafana/user.ts';
 import {
   adminCreateUser,
@@ -99,6 +100,8 @@ export function routeTable(deps: AppDeps): RouteSpec[] {
     ['POST', '/graph/api/auth/keys', createAPIKey(deps)],
     ['DELETE', '/graph/api/auth/keys/:id', deleteAPIKey(deps)],
     ['GET', '/graph/api/health', getHealth(deps)],
+    // The key UI's example request (mock/grafana/dashboards.ts).
+    ['GET', '/graph/api/dashboards/home', getHomeDashboardHandler(deps)],
     ['GET', '/graph/api/user', getSignedInUserHandler(deps)],
     ['GET', '/graph/api/user/orgs', getSignedInUserOrgListHandler(deps)],
     ...serviceAccountRoutes(deps),

@@ -133,6 +133,8 @@ async function docsCurl(ctx: TestContext, t: TestMock, key: string, path: string
 
 describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands with the key', () => {
   let key = '';
+  /** The created window's example command (Grafana's text). */
+  let example = '';
 
   it('issue 17: log in → Configuration → API keys → Add API Key → name, role, TTL 1d → Add → the key from "API Key Created"', async (ctx) => {
     const page = await signedOutPage(ctx);
@@ -161,6 +163,7 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
     await expect.poll(() => dialog.isVisible()).toBe(true);
     expect(await dialog.textContent()).toContain(KEY_ONCE_WARNING);
     key = await dialog.getByLabel('Key').inputValue();
+    example = (await dialog.locator('pre').textContent()) ?? '';
     await shot(page, '05-pmm2-api-key-created');
     await dialog.getByRole('button', { name: 'Copy' }).click();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
@@ -194,6 +197,31 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
     expect(key).not.toBe('');
     const answers = await docsCurl(ctx, pmm2Mock, key, '/v1/version', 'api_key');
     for (const a of answers) expect(a).toMatchObject({ code: 0, body: { version: '2.41.0' } });
+  });
+
+  it("issue 17: the created window's example command, run as shown (with --cacert), answers 200 with the home dashboard", async (ctx) => {
+    needBrowser(ctx);
+    skipIfMissing(ctx, 'curl', curlMissing);
+    const m = /^curl -H "Authorization: Bearer (\S+)" (https:\/\/\S+\/graph\/api\/dashboards\/home)$/.exec(
+      example.trim(),
+    );
+    expect(m?.[1], example).toBe(key);
+    const r = await run(CURL, [
+      '-sS',
+      '--cacert',
+      pmm2Mock.mock.caFile,
+      '-w',
+      '\n%{http_code}',
+      '-H',
+      `Authorization: Bearer ${m![1]}`,
+      m![2]!,
+    ]);
+    const [body, status] = [
+      r.stdout.slice(0, r.stdout.lastIndexOf('\n')),
+      r.stdout.slice(r.stdout.lastIndexOf('\n') + 1),
+    ];
+    expect({ code: r.code, status }).toEqual({ code: 0, status: '200' });
+    expect(JSON.parse(body)).toMatchObject({ meta: { isHome: true, canEdit: true } });
   });
 
   it("issue 17: bad TTL text, empty name and a duplicate name show Grafana's messages; delete asks first", async (ctx) => {
