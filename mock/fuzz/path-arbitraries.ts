@@ -16,6 +16,7 @@ const GRAFANA_ROUTES: readonly (readonly [string, string])[] = [
   ['GET', '/graph/api/health'],
   ['GET', '/graph/api/user'],
   ['GET', '/graph/api/user/orgs'],
+  ['GET', '/graph/api/dashboards/home'],
   ['GET', '/graph/api/auth/serviceaccount'],
   ['POST', '/graph/api/admin/users'],
   ['DELETE', '/graph/api/admin/users/{id}'],
