@@ -104,6 +104,12 @@ export function send(t: Endpoint, spec: RequestSpec): Promise<HttpResult> {
 }
 
 /** `Authorization: Bearer <key>`. */
+/** `headers` with `Content-Type: application/json`, for a JSON body. */
+export const withJson = (headers: Record<string, string>): Record<string, string> => ({
+  ...headers,
+  'Content-Type': 'application/json',
+});
+
 export const bearer = (key: string): Record<string, string> => ({ Authorization: `Bearer ${key}` });
 
 /** Basic credentials exactly as curl sends `https://user:pass@host` (user info decoded, then base64). */

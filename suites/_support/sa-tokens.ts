@@ -3,7 +3,7 @@
  * `pmmconf-<runId>-<label>` like its keys and logged in the same ledger; they go with their account
  * (service-accounts.ts) or are deleted one by one.
  */
-import { adminAuth, send, type HttpResult } from './http.ts';
+import { adminAuth, send, withJson, type HttpResult } from './http.ts';
 import { keyPrefix, ledger, uniqueName } from './keys.ts';
 import { redactSecrets } from './redact.ts';
 import { SA_API } from './service-accounts.ts';
@@ -26,7 +26,7 @@ export async function postToken(
   const res = await send(t, {
     method: 'POST',
     path: `${SA_API}/${saId}/tokens`,
-    headers: { ...headers, 'Content-Type': 'application/json' },
+    headers: withJson(headers),
     body: JSON.stringify(body),
   });
   if (res.status === 200) {

@@ -4,7 +4,7 @@
  * afterAll and by the run's teardown (cleanup.ts). Deleting a service account deletes its tokens
  * (sa-tokens.ts).
  */
-import { adminAuth, send, type HttpResult } from './http.ts';
+import { adminAuth, send, withJson, type HttpResult } from './http.ts';
 import { keyPrefix, ledger, uniqueName, type Role } from './keys.ts';
 import { redactSecrets } from './redact.ts';
 import type { Target } from './target.ts';
@@ -20,11 +20,6 @@ export interface CreatedAccount {
 
 const accounts = new Map<number, string>();
 
-const json = (headers: Record<string, string>): Record<string, string> => ({
-  ...headers,
-  'Content-Type': 'application/json',
-});
-
 /** Whether `name` is one of this run's (a migrated key's account is `sa-autogen-<key name>`, grafana-auth §5.2). */
 export function isRunAccount(t: Target, name: string): boolean {
   return name.startsWith(keyPrefix(t)) || name.startsWith(`sa-autogen-${keyPrefix(t)}`);
@@ -38,7 +33,7 @@ export async function postServiceAccount(
 ): Promise<HttpResult> {
   if (typeof body.name === 'string' && !body.name.startsWith(keyPrefix(t)))
     throw new Error(`refusing to create ${body.name}: not a name of this run`);
-  const res = await send(t, { method: 'POST', path: SA_API, headers: json(headers), body: JSON.stringify(body) });
+  const res = await send(t, { method: 'POST', path: SA_API, headers: withJson(headers), body: JSON.stringify(body) });
   if (res.status >= 200 && res.status < 300) {
     const sa = res.json<{ id?: unknown; name?: unknown }>();
     if (typeof sa.id === 'number' && typeof sa.name === 'string') {

@@ -5,7 +5,7 @@
  * and deleted by the file's afterAll (setup.ts) or the run's clean-up. Never anyone else.
  */
 import { randomBytes } from 'node:crypto';
-import { adminAuth, basicAuth, send, type HttpResult } from './http.ts';
+import { adminAuth, basicAuth, send, withJson, type HttpResult } from './http.ts';
 import { keyPrefix, ledger, uniqueName } from './keys.ts';
 import { rememberSecret, redactSecrets } from './redact.ts';
 import type { Target } from './target.ts';
@@ -31,7 +31,7 @@ export async function postUser(t: Target, body: unknown, headers = adminAuth(t))
   const res = await send(t, {
     method: 'POST',
     path: USERS_API,
-    headers: { ...headers, 'Content-Type': 'application/json' },
+    headers: withJson(headers),
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const login = (body as { login?: unknown } | null)?.login;
@@ -70,7 +70,7 @@ export function setOrgRole(t: Target, id: number, role: string, headers = adminA
   return send(t, {
     method: 'PATCH',
     path: `/graph/api/org/users/${id}`,
-    headers: { ...headers, 'Content-Type': 'application/json' },
+    headers: withJson(headers),
     body: JSON.stringify({ role }),
   });
 }
