@@ -2,134 +2,35 @@
  * Issue 17 in a real browser: Debian's Chromium, driven headless by playwright-core (no browser
  * download), walks PMM's docs (seeds/pmm-api-keys.txt steps 1–6) against the real mock over
  * HTTPS, then runs the docs' two curl commands with the key it read from the "API Key Created"
- * window; the same for PMM 3's service-account flow. One browser for the file; each flow its own
- * context (its own cookies). Screenshots of each step go to reports/ui/.
+ * window; the same for PMM 3's service-account flow. One browser and one page for the file, its
+ * cookies cleared for each flow (browser-kit.ts). Screenshots of each step go to reports/ui/.
  *
  * The contexts set `ignoreHTTPSErrors`: Chromium takes its trusted CAs from an NSS database
  * (certutil, a package of its own), and what is tested here is the UI, not certificate checks
  * (those are mock/tls/ and the client harness). curl trusts the mock's certificate (`--cacert`)
  * for the first command and skips the check (`-k`) for the second, as the docs do.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { chromiumHome, skipIfMissing } from '../../../suites/client/installed.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmm3 } from '../../profiles/pmm3.ts';
 import { ADMIN_PASSWORD, basic, startTestMock, type TestMock } from '../../testing/harness.ts';
-import { run } from '../../testing/run.ts';
 import { KEY_ONCE_WARNING, TTL_INVALID, TTL_TOOLTIP } from './apikeys.ts';
+import { BrowserSession, curl, docsCurl, logIn, shot, signIn } from './browser-kit.ts';
 
-const CHROMIUM = process.env.PMMCONF_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../../reports/ui/', import.meta.url));
-const CURL = '/usr/bin/curl';
-
-/** Why the browser cannot run here (undefined when it can). */
-const chromiumMissing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} does not exist`;
-const curlMissing = existsSync(CURL) ? undefined : `${CURL} does not exist`;
-
-let browser: Browser | undefined;
-let home: ReturnType<typeof chromiumHome> | undefined;
+let session: BrowserSession;
 let pmm2Mock: TestMock;
 let pmm3Mock: TestMock;
-let context: BrowserContext | undefined;
-let page: Page | undefined;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [pmm2Mock, pmm3Mock] = await Promise.all([startTestMock(), startTestMock({ profile: pmm3 })]);
-  if (chromiumMissing) return;
-  // Playwright gives the browser a fresh user-data directory under TMPDIR and removes it on close;
-  // the rest of what Chromium writes goes to a home of its own (chromiumHome), removed after it.
-  home = chromiumHome();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    env: home.env,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  [pmm2Mock, pmm3Mock, session] = await Promise.all([
+    startTestMock(),
+    startTestMock({ profile: pmm3 }),
+    BrowserSession.open(),
+  ]);
 }, 60_000);
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  home?.remove();
+  await session?.close();
   await Promise.all([pmm2Mock?.close(), pmm3Mock?.close()]);
 });
-
-/** The browser, or the test is skipped (PMMCONF_REQUIRE_TOOLS=1: fails) for want of Chromium. */
-function needBrowser(ctx: TestContext): Browser {
-  skipIfMissing(ctx, 'chromium', chromiumMissing);
-  expect(browser, `chromium: ${chromiumMissing}`).toBeDefined();
-  return browser!;
-}
-
-/**
- * The file's one page, signed out: its cookies cleared (a context and a page cost a second each on
- * two cores; the two mocks share the host 127.0.0.1, and cookies do not tell ports apart anyway).
- */
-async function signedOutPage(ctx: TestContext): Promise<Page> {
-  const b = needBrowser(ctx);
-  if (!context) {
-    context = await b.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1000, height: 600 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-  }
-  await context.clearCookies();
-  return page!;
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}${name}.png` });
-
-/** Docs step 1: the login form, as a person fills it in. */
-async function logIn(page: Page, t: TestMock, login: string, password: string): Promise<void> {
-  await page.goto(`${t.mock.httpsUrl}/graph/`);
-  await expect.poll(() => new URL(page.url()).pathname).toBe('/graph/login');
-  await page.getByLabel('Email or username').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
-
-/** Step 1 done: signed in, on the home page. */
-async function signIn(page: Page, t: TestMock): Promise<void> {
-  await logIn(page, t, 'admin', ADMIN_PASSWORD);
-  await page.waitForURL('**/graph/');
-}
-
-/** The docs' two requests (seeds/pmm-api-keys.txt "Authenticate", "Use an API key in basic auth") with real curl. */
-async function docsCurl(ctx: TestContext, t: TestMock, key: string, path: string, keyUser: string) {
-  skipIfMissing(ctx, 'curl', curlMissing);
-  const port = t.mock.httpsPort;
-  const bearer = await run(CURL, [
-    '-sS',
-    '--cacert',
-    t.mock.caFile,
-    '-H',
-    `Authorization: Bearer ${key}`,
-    `https://127.0.0.1:${port}${path}`,
-  ]);
-  const userInfo = await run(CURL, [
-    '-sS',
-    '-k',
-    '-X',
-    'GET',
-    `https://${keyUser}:${encodeURIComponent(key)}@localhost:${port}${path}`,
-  ]);
-  return [bearer, userInfo].map((r) => ({
-    code: r.code,
-    body: JSON.parse(r.stdout || 'null') as { version?: string },
-  }));
-}
 
 describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands with the key', () => {
   let key = '';
@@ -137,7 +38,7 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
   let example = '';
 
   it('issue 17: log in → Configuration → API keys → Add API Key → name, role, TTL 1d → Add → the key from "API Key Created"', async (ctx) => {
-    const page = await signedOutPage(ctx);
+    const page = await session.signedOutPage(ctx);
     await signIn(page, pmm2Mock);
     await shot(page, '01-pmm2-signed-in');
     // Step 2: from the side menu, Configuration → API keys.
@@ -193,20 +94,19 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
   }, 60_000);
 
   it('issue 17: the docs curl commands (Bearer with --cacert, api_key: user info with -k) answer with that key', async (ctx) => {
-    needBrowser(ctx);
+    session.need(ctx);
     expect(key).not.toBe('');
     const answers = await docsCurl(ctx, pmm2Mock, key, '/v1/version', 'api_key');
     for (const a of answers) expect(a).toMatchObject({ code: 0, body: { version: '2.41.0' } });
   });
 
   it("issue 17: the created window's example command, run as shown (with --cacert), answers 200 with the home dashboard", async (ctx) => {
-    needBrowser(ctx);
-    skipIfMissing(ctx, 'curl', curlMissing);
+    session.need(ctx);
     const m = /^curl -H "Authorization: Bearer (\S+)" (https:\/\/\S+\/graph\/api\/dashboards\/home)$/.exec(
       example.trim(),
     );
     expect(m?.[1], example).toBe(key);
-    const r = await run(CURL, [
+    const r = await curl(ctx, [
       '-sS',
       '--cacert',
       pmm2Mock.mock.caFile,
@@ -225,9 +125,9 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
   });
 
   it("issue 17: bad TTL text, empty name and a duplicate name show Grafana's messages; delete asks first", async (ctx) => {
-    needBrowser(ctx);
+    session.need(ctx);
     expect(key).not.toBe('');
-    const page = (context?.pages() ?? [])[0]!;
+    const page = session.currentPage()!;
     await page.getByRole('button', { name: 'Add API key' }).click();
     const ttl = page.locator('#time-to-live-input');
     await page.getByLabel('Key name').fill('bad-ttl');
@@ -259,7 +159,7 @@ describe('PMM 2: the docs steps 1–6 in Chromium, then the docs curl commands w
   }, 30_000);
 
   it('issue 17: a wrong password shows "Login failed"; a Viewer sees no Configuration menu and no Add button', async (ctx) => {
-    const viewer = await signedOutPage(ctx);
+    const viewer = await session.signedOutPage(ctx);
     await logIn(viewer, pmm2Mock, 'viewer', 'not-the-password');
     await expect.poll(() => viewer.getByRole('alert').textContent()).toBe('Login failedInvalid username or password');
     await shot(viewer, '08-pmm2-login-failed');
@@ -278,7 +178,7 @@ describe('PMM 3: Administration → Users and access → Service accounts → ac
   let token = '';
 
   it('issue 17: add a service account (name, role) and a token without expiry; the token is shown once with Copy', async (ctx) => {
-    const page = await signedOutPage(ctx);
+    const page = await session.signedOutPage(ctx);
     await signIn(page, pmm3Mock);
     const menu = page.getByRole('navigation', { name: 'Side menu' });
     await menu.getByText('Administration', { exact: true }).click();
@@ -325,7 +225,7 @@ describe('PMM 3: Administration → Users and access → Service accounts → ac
   }, 60_000);
 
   it('issue 17: the docs curl commands (Bearer, service_token: user info) answer with that token on /v1/server/version', async (ctx) => {
-    needBrowser(ctx);
+    session.need(ctx);
     expect(token).not.toBe('');
     const answers = await docsCurl(ctx, pmm3Mock, token, '/v1/server/version', 'service_token');
     for (const a of answers) expect(a).toMatchObject({ code: 0, body: { version: expect.stringMatching(/^3\./) } });
