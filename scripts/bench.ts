@@ -4,11 +4,11 @@
  * mock's own answer (its headers and body, sampled first), each in its own
  * process on 127.0.0.1 (mockttp has no host option: scripts/bench/mockttp.mjs binds it there), driven one
  * after the other by autocannon in this process with the same closed loop (50 keep-alive
- * connections, a warm-up first). Prints one table — requests/s, p50/p99 latency, RSS, the ratio to
- * bare — then the mock's cold start to its first HTTPS 200 (certificates cached) and the time to
+ * connections, a warm-up first), in rounds (3 by default; the order rotated each round). Prints one
+ * table of medians over the rounds — requests/s, p50/p99 latency, RSS, the ratio to bare — then the mock's cold start to its first HTTPS 200 (certificates cached) and the time to
  * generate the certificate-personality set. A script that reports numbers, not a test.
  *
- *   npm run bench -- [--seconds N] [--connections N]
+ *   npm run bench -- [--seconds N] [--connections N] [--rounds N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +64,20 @@ const rssMiB = (pid: number): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
+
+const MOCK = 'pmm-auth-mock (full path)';
+const BARE = 'bare node:https';
+
+/** One server's figures in one round. */
+interface Run {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly rss: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly cpuMicros: number;
+}
 
 /** What the table reads of autocannon's result. */
 interface LoadResult {
@@ -152,16 +166,37 @@ async function coldStart(certDir: string, port: number): Promise<number> {
   }
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' } },
-  });
+  const usage = 'usage: npm run bench -- [--seconds N] [--connections N] [--rounds N]  (defaults 5, 50, 3)';
+  let values: { seconds: string; connections: string; rounds: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        seconds: { type: 'string', default: '5' },
+        connections: { type: 'string', default: '50' },
+        rounds: { type: 'string', default: '3' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}; ${usage}\n`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  if (!(seconds > 0) || !(connections > 0)) {
-    process.stderr.write('bench: --seconds and --connections must be positive numbers\n');
+  const rounds = Number(values.rounds);
+  if (!(seconds > 0) || !(connections > 0) || !Number.isInteger(rounds) || rounds < 1) {
+    process.stderr.write('bench: --seconds and --connections must be positive numbers, --rounds a positive integer\n');
     process.exit(2);
   }
   const certDir = mkdtempSync(join(tmpdir(), 'pmmconf-bench-'));
@@ -185,52 +220,56 @@ async function main(): Promise<void> {
     // response on the wire, so that the ratio measures the mock's work, not the size of its answer.
     const answerFile = join(certDir, 'answer.json');
     writeFileSync(answerFile, JSON.stringify(await sampleAnswer(mock.port, key)));
-    const targets: [string, Started][] = [['pmm-auth-mock (full path)', mock]];
+    const targets: [string, Started][] = [[MOCK, mock]];
     for (const [name, file] of [
-      ['bare node:https', 'bare.mjs'],
+      [BARE, 'bare.mjs'],
       ['minimal Hono', 'hono.mjs'],
       ['mockttp callback', 'mockttp.mjs'],
     ] as const)
       targets.push([name, await start([join(ROOT, 'scripts/bench', file), cert, keyFile, key, answerFile])]);
-    const rows: {
-      name: string;
-      rps: number;
-      p50: number;
-      p99: number;
-      rss: number;
-      non2xx: number;
-      errors: number;
-      cpuMicros: number;
-    }[] = [];
-    for (const [name, t] of targets) {
-      await load(t.port, key, Math.min(2, seconds), connections); // warm-up
-      const cpuBefore = cpuSeconds(t.child.pid!);
-      const r = await load(t.port, key, seconds, connections);
-      const cpuUsed = cpuSeconds(t.child.pid!) - cpuBefore;
-      rows.push({
-        name,
-        rps: r.requests.average,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        rss: rssMiB(t.child.pid!),
-        non2xx: r.non2xx,
-        errors: r.errors,
-        cpuMicros: (cpuUsed * 1e6) / Math.max(1, r.requests.average * seconds),
-      });
-      await stop(t.child);
-    }
-    const bare = rows.find((r) => r.name.startsWith('bare'))!.rps;
+    // Rounds: every server once per round, the order rotated, so that a slow spell of this shared
+    // machine falls on all of them; each figure is a median over the rounds, each ratio the median of
+    // ratios to bare within the same round.
+    const runs = new Map<string, Run[]>(targets.map(([name]) => [name, []]));
+    for (let round = 0; round < rounds; round++)
+      for (let i = 0; i < targets.length; i++) {
+        const [name, t] = targets[(i + round) % targets.length]!;
+        await load(t.port, key, round === 0 ? Math.min(2, seconds) : Math.min(1, seconds), connections); // warm-up
+        const cpuBefore = cpuSeconds(t.child.pid!);
+        const r = await load(t.port, key, seconds, connections);
+        const cpuUsed = cpuSeconds(t.child.pid!) - cpuBefore;
+        runs.get(name)!.push({
+          rps: r.requests.average,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          rss: rssMiB(t.child.pid!),
+          non2xx: r.non2xx,
+          errors: r.errors,
+          cpuMicros: (cpuUsed * 1e6) / Math.max(1, r.requests.average * seconds),
+        });
+      }
+    for (const [, t] of targets) await stop(t.child);
+    const bareRuns = runs.get(BARE)!;
+    const ratios = (name: string) => runs.get(name)!.map((r, i) => r.rps / Math.max(1, bareRuns[i]!.rps));
     const line = (cols: (string | number)[]) => `| ${cols.join(' | ')} |`;
     process.stdout.write(
-      `\nGET /v1/version, Bearer, ${connections} connections, ${seconds} s each (after a warm-up), one server at a time\n\n`,
+      `\nGET /v1/version, Bearer, ${connections} connections, ${rounds} rounds of ${seconds} s per server (after a warm-up), one server at a time; medians over the rounds\n\n`,
     );
     process.stdout.write(
       `${line(['server', 'requests/s', 'p50 ms', 'p99 ms', 'RSS MiB', 'ratio to bare', 'CPU µs/request', 'non-2xx'])}\n|---|---|---|---|---|---|---|---|\n`,
     );
-    for (const r of rows)
+    for (const [name] of targets) {
+      const rs = runs.get(name)!;
+      const of = (f: (r: Run) => number) => median(rs.map(f));
       process.stdout.write(
-        `${line([r.name, Math.round(r.rps), r.p50, r.p99, r.rss, (r.rps / bare).toFixed(2), Math.round(r.cpuMicros), r.non2xx])}\n`,
+        `${line([name, Math.round(of((r) => r.rps)), of((r) => r.p50), of((r) => r.p99), Math.max(...rs.map((r) => r.rss)), median(ratios(name)).toFixed(2), Math.round(of((r) => r.cpuMicros)), rs.reduce((n, r) => n + r.non2xx, 0)])}\n`,
       );
+    }
+    process.stdout.write(
+      `\n${MOCK} to bare, round by round: ${ratios(MOCK)
+        .map((x) => x.toFixed(2))
+        .join(', ')}\n`,
+    );
     const port = 20000 + Math.floor(Math.random() * 20000);
     const starts: number[] = [];
     await coldStart(certDir, port); // generates the default certificate: the runs below find it cached
@@ -250,7 +289,7 @@ async function main(): Promise<void> {
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
-    if (rows.some((r) => r.non2xx > 0 || r.errors > 0 || r.rps === 0)) {
+    if ([...runs.values()].flat().some((r) => r.non2xx > 0 || r.errors > 0 || r.rps === 0)) {
       process.stderr.write(
         'bench: some answers were not 2xx, or a server answered nothing: the numbers measure something else\n',
       );
