@@ -23,8 +23,9 @@ export const tokenDigest: (token: string) => Buffer = memoize((token) => digest(
 export const tokenDigestHex = memoize((token) => tokenDigest(token).toString('hex'));
 
 /** The digest the store keeps for a legacy key: the secret `k`, salted with the key name (as Grafana salts PBKDF2, grafana-auth §2.1). */
-export const keyDigest: (name: string, secret: string) => Buffer = memoizeBy(
+const keyDigestOf = memoizeBy(
   // Issue 15: once per distinct key (mock/memo.ts); the name's length tells `ab`+`c` from `a`+`bc`.
-  (name: string, secret: string) => `${name.length}:${name}${secret}`,
-  (name, secret) => digest('key', name, secret),
+  (key: { readonly name: string; readonly secret: string }) => `${key.name.length}:${key.name}${key.secret}`,
+  (key) => digest('key', key.name, key.secret),
 );
+export const keyDigest = (name: string, secret: string): Buffer => keyDigestOf({ name, secret });

@@ -125,15 +125,24 @@ type Kept<E extends { readonly time: string }> = Omit<E, 'time'> & { readonly ti
 export type JournalRecord = Omit<Kept<JournalEntry>, 'seq'>;
 export type TlsRecord = Omit<Kept<TlsEvent>, 'seq'>;
 
-function withTime<E extends { readonly seq: number; readonly time: string }>(kept: Kept<E>): E {
-  const { seq, timeMs, ...rest } = kept as Kept<E> & { readonly seq: number };
+/** A kept entry: its number and what the caller recorded, as it was (issue 15: not copied per request). */
+interface Numbered<R> {
+  readonly seq: number;
+  readonly record: R;
+}
+
+function withTime<E extends { readonly seq: number; readonly time: string }>({
+  seq,
+  record,
+}: Numbered<Omit<Kept<E>, 'seq'>>): E {
+  const { timeMs, ...rest } = record;
   return { seq, time: isoTime(timeMs), ...rest } as unknown as E;
 }
 
 /** Requests and TLS events, each in its own ring, numbered by one sequence. */
 export class Journal {
-  private readonly requests: Ring<Kept<JournalEntry>>;
-  private readonly tls: Ring<Kept<TlsEvent>>;
+  private readonly requests: Ring<Numbered<JournalRecord>>;
+  private readonly tls: Ring<Numbered<TlsRecord>>;
   private seq = 0;
 
   constructor(readonly capacity = 1000) {
@@ -143,12 +152,13 @@ export class Journal {
     this.tls = new Ring(capacity);
   }
 
+  /** Keeps `entry` itself (the caller hands over a fresh object and never changes it). */
   record(entry: JournalRecord): void {
-    this.requests.push({ seq: ++this.seq, ...entry });
+    this.requests.push({ seq: ++this.seq, record: entry });
   }
 
   recordTls(event: TlsRecord): void {
-    this.tls.push({ seq: ++this.seq, ...event });
+    this.tls.push({ seq: ++this.seq, record: event });
   }
 
   /** Request entries with `seq` greater than `since`, oldest first. */

@@ -10,20 +10,23 @@ export function memoize<R>(fn: (input: string) => R, size = 512, maxInputLength 
   return memoizeBy((input: string) => input, fn, size, maxInputLength);
 }
 
-/** memoize for arguments that are not one string: `keyOf` names them by one string, which tells them apart. */
-export function memoizeBy<A extends unknown[], R>(
-  keyOf: (...args: A) => string,
-  fn: (...args: A) => R,
+/**
+ * memoize for an argument that is not one string: `keyOf` names it by one string, which tells
+ * arguments apart. One argument, no rest parameters: a call allocates nothing but what `keyOf` does.
+ */
+export function memoizeBy<T, R>(
+  keyOf: (input: T) => string,
+  fn: (input: T) => R,
   size = 512,
   maxKeyLength = 2048,
-): (...args: A) => R {
+): (input: T) => R {
   let cache = new Map<string, R>();
-  return (...args: A): R => {
-    const key = keyOf(...args);
-    if (key.length > maxKeyLength) return fn(...args);
+  return (input: T): R => {
+    const key = keyOf(input);
+    if (key.length > maxKeyLength) return fn(input);
     const hit = cache.get(key);
     if (hit !== undefined || cache.has(key)) return hit as R;
-    const result = fn(...args);
+    const result = fn(input);
     if (cache.size >= size) cache = new Map();
     cache.set(key, result);
     return result;

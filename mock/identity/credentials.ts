@@ -79,8 +79,9 @@ export function parseCredentials(input: AuthorizationInput, profile: Profile): R
   let parse = parsedByProfile.get(profile);
   if (!parse) {
     parse = memoizeBy(
-      // Header values hold no line break (Node's parser refuses one): their count and the lines joined by one name them.
-      (i: AuthorizationInput) => `${i.lines.length}:${i.lines.join('\n')}`,
+      // Header values hold no line break (Node's parser refuses one): one line names itself; none or
+      // several are their count, a line break, and the lines joined by line breaks (never one line).
+      (i: AuthorizationInput) => (i.lines.length === 1 ? i.lines[0]! : `${i.lines.length}\n${i.lines.join('\n')}`),
       (i) => parseOnce(i, profile),
     );
     parsedByProfile.set(profile, parse);

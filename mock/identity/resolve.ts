@@ -122,8 +122,10 @@ function checkRow(row: ApiKey, { store, clock, profile }: ResolveContext): Ident
   // grafana-auth §4: rejected when expires <= now (unix seconds), i.e. at the boundary second.
   if (row.expires !== null && isExpired(row.expires, clock.nowUnix(), profile.behaviour.keyExpiry))
     return { failure: 'expiredApiKey', reason: 'expired' };
-  // grafana-auth §3.3: last use is recorded on every successful request.
-  const used = store.updateKey(row.id, { lastUsedMs: clock.nowMs() }) ?? row;
+  // grafana-auth §3.3: last use is recorded on every successful request (issue 15: a row already
+  // used in this millisecond is left as it is, not copied).
+  const now = clock.nowMs();
+  const used = row.lastUsedMs === now ? row : (store.updateKey(row.id, { lastUsedMs: now }) ?? row);
   if (used.serviceAccountId === null)
     return { kind: 'apiKey', key: used, orgId: used.orgId, orgRole: used.role, isGrafanaAdmin: false };
   const sa = store.serviceAccountById(used.serviceAccountId);
