@@ -1,10 +1,13 @@
 /**
  * createApp builds the mock's Hono app from its options, store and clock. It never listens
- * (mock/server.ts does). Request flow: journal → /__mock guard and control API → fault layer
- * (mock/faults/) → credentials (parsed once) → nginx phase → PMM auth layer → Grafana CSRF check and context (under /graph) → routes, then the UI pages.
+ * (mock/server.ts does). Request flow: /__mock → guard and control API; every other path → journal
+ * → fault layer (mock/faults/) → credentials (parsed once) → nginx phase → PMM auth layer → Grafana
+ * CSRF check and context (under /graph) → routes, then the UI pages. The product's layers run in
+ * front of each route as one Hono handler (mock/chain.ts), and in front of the not-found answer.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { chain, type ErrorAnswer, type Layer } from './chain.ts';
 import type { Clock } from './clock.ts';
 import { credentialsOf, type AppDeps, type Env } from './context.ts';
 import { applyDeviations, type Deviation } from './deviations.ts';
@@ -22,7 +25,7 @@ import { pmmAuthLayer } from './pmm/auth-layer.ts';
 import { notFound } from './pmm/handlers.ts';
 import type { Profile } from './profiles/types.ts';
 import { cryptoRandom, type RandomBytes } from './random.ts';
-import { routeTable } from './routes.ts';
+import { routeTable, type RouteRegistrar } from './routes.ts';
 import type { StateOptions } from './scenarios/apply.ts';
 import { ScenarioRuntime, scenarioControl } from './scenarios/runtime.ts';
 import type { Scenario } from './scenarios/types.ts';
@@ -75,45 +78,60 @@ export function createApp(options: AppOptions): Hono<Env> {
   const scenarios = new ScenarioRuntime(deps, options.initialState ?? null, baseSettings, options.scenario ?? null);
   const routes = routeTable(deps);
   const app = new Hono<Env>();
-
-  app.use('*', journalRecorder(deps));
-  // Web pages cannot drive the control API: Host, Origin and Content-Type rules (mock/control-guard.ts).
-  app.use(
-    '*',
-    controlGuard({ hosts: options.controlHosts ?? [], ...(options.listeners ? { listeners: options.listeners } : {}) }),
-  );
-  app.route(CONTROL_PREFIX, scenarioControl(deps, scenarios));
-  app.route(
-    CONTROL_PREFIX,
-    controlApi(deps, routes, options.listeners, () => scenarios.afterReset()),
-  );
-  // Faults act here, on what a proxy or the network would change, before PMM sees the request (mock/faults/).
-  app.use('*', faultLayer(deps));
-  // The caller's Authorization is parsed once, here, for every layer below and the journal.
-  app.use('*', function parseCredentials(c, next) {
-    credentialsOf(c, deps);
-    return next();
-  });
-  app.use('*', nginxPhase(deps.profile, deps.clock));
-  app.use('*', pmmAuthLayer(deps));
-  app.use('/graph/*', grafanaCsrf());
-  app.use('/graph/*', grafanaContext(deps));
-  for (const [method, path, handler] of routes) app.on(method, path, handler);
-  // Grafana answers its own unknown API paths (message UNVERIFIED); other /graph paths are its UI.
-  app.all('/graph/api/*', function grafanaNotFound() {
-    return grafanaResponse(404, { message: 'Not found' });
-  });
-  // Issue 17: login, logout and the key pages of PMM's docs (mock/grafana/ui/).
-  mountGrafanaUi(app, deps);
-  app.notFound(notFound(deps));
-
-  app.onError(function onError(err, c) {
+  const onError: ErrorAnswer = function onError(err, c) {
     // Every rejection carries its own answer (errors.ts `reject`): sent as it is, not copied into a new Fetch Response (issue 15).
     if (err instanceof HTTPException) return err.res ?? err.getResponse();
     log(`pmm-auth-mock: unexpected error on ${c.req.method} ${redactKeys(c.req.path)}: ${err.stack ?? err.message}`);
     return c.req.path.startsWith('/graph/')
       ? grafanaResponse(500, { message: 'Internal Server Error' })
       : grpcErrorResponse(deps.profile, GRPC.Internal, 'Internal server error.');
+  };
+
+  // Web pages cannot drive the control API: Host, Origin and Content-Type rules (mock/control-guard.ts).
+  const guard = controlGuard({
+    hosts: options.controlHosts ?? [],
+    ...(options.listeners ? { listeners: options.listeners } : {}),
   });
+  app.use(`${CONTROL_PREFIX}/*`, guard); // Hono's `/__mock/*` takes /__mock itself too
+  app.route(CONTROL_PREFIX, scenarioControl(deps, scenarios));
+  app.route(
+    CONTROL_PREFIX,
+    controlApi(deps, routes, options.listeners, () => scenarios.afterReset()),
+  );
+
+  // The product's layers, in front of every product route as one handler (mock/chain.ts: no async
+  // frame per layer). Faults act on what a proxy or the network would change, before PMM sees the
+  // request (mock/faults/); the caller's Authorization is parsed once, for every layer below and the journal.
+  const product: Layer[] = [
+    journalRecorder(deps),
+    faultLayer(deps),
+    function parseCredentials(c, next) {
+      credentialsOf(c, deps);
+      return next();
+    },
+    nginxPhase(deps.profile, deps.clock),
+    pmmAuthLayer(deps),
+  ];
+  // Under /graph (Hono's `/graph/*`: /graph itself too): Grafana's CSRF check and its request context.
+  const grafana = [...product, grafanaCsrf(), grafanaContext(deps)];
+  const isGrafana = (path: string) => path === '/graph' || path.startsWith('/graph/');
+  const productRoutes: RouteRegistrar = {
+    on: (method, path, handler) => {
+      app.on(method, path, chain(isGrafana(path) ? grafana : product, handler, onError));
+    },
+  };
+  for (const [method, path, handler] of routes) productRoutes.on(method, path, handler);
+  // Grafana answers its own unknown API paths (message UNVERIFIED); other /graph paths are its UI.
+  productRoutes.on('ALL', '/graph/api/*', function grafanaNotFound() {
+    return grafanaResponse(404, { message: 'Not found' });
+  });
+  // Issue 17: login, logout and the key pages of PMM's docs (mock/grafana/ui/).
+  mountGrafanaUi(productRoutes, deps);
+  // A path no route takes (and an unknown /__mock path, after the guard) goes through the same layers.
+  const unknown = notFound(deps);
+  const unknownProduct = chain(product, unknown, onError);
+  const unknownGrafana = chain(grafana, unknown, onError);
+  app.notFound((c) => (isGrafana(c.req.path) ? unknownGrafana : unknownProduct)(c, async () => {}));
+  app.onError(onError);
   return app;
 }

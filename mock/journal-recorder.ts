@@ -2,8 +2,8 @@
  * Records every product request in the journal, after the response is known: what the caller
  * sent (credentials parsed once per request) and why authentication failed (`failure`).
  */
-import type { MiddlewareHandler } from 'hono';
-import { credentialsOf, type AppDeps, type Env } from './context.ts';
+import type { Layer } from './chain.ts';
+import { credentialsOf, type AppDeps, type Ctx } from './context.ts';
 import { CONTROL_PREFIX } from './control.ts';
 import type { JournalCredential } from './journal.ts';
 import { describeKey, redactKeys } from './redact.ts';
@@ -32,15 +32,21 @@ export function redactQuery(query: string): string {
     .join('&');
 }
 
-export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
+export function journalRecorder(deps: AppDeps): Layer {
   // Issue 12: no whole key or token, nor a known secret part, anywhere in what the journal keeps.
   const known = (secret: string): boolean => deps.store.knowsSecret(secret);
   const redact = (text: string): string => redactKeys(text, known);
-  return async function recordRequest(c, next) {
+  // Issue 15: no async frame of its own — the entry is recorded when next() is done, in the same tick when it answered in it.
+  return function recordRequest(c, next) {
     if (c.req.path === CONTROL_PREFIX || c.req.path.startsWith(`${CONTROL_PREFIX}/`)) return next();
     // Before the answer: a fault that resets the connection leaves no socket to ask afterwards.
     const listener = listenerOf(c);
-    await next();
+    const done = next();
+    if (done instanceof Promise) return done.then(() => record(c, listener));
+    record(c, listener);
+  };
+
+  function record(c: Ctx, listener: ReturnType<typeof listenerOf>): void {
     const uri = originalUri(c);
     const q = uri.indexOf('?');
     // The credentials were parsed once, before any layer ran (mock/identity/credentials.ts).
@@ -62,7 +68,7 @@ export function journalRecorder(deps: AppDeps): MiddlewareHandler<Env> {
       status: c.get('severed') ? 0 : c.res.status,
       fault: c.get('fault')?.join(',') ?? null,
     });
-  };
+  }
 }
 
 /** A Basic login is a user name, yet a careless client may send a key there. */

@@ -2,10 +2,11 @@
  * What PMM's nginx does before and around the auth layer (pmm-auth §1.1, pmm-auth §1.3): header and
  * body limits, the `/` redirect, the security headers.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Next } from 'hono';
+import type { Layer } from './chain.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from './clock.ts';
-import type { Ctx, Env } from './context.ts';
+import type { Ctx } from './context.ts';
 import { memoize } from './memo.ts';
 import type { Profile } from './profiles/types.ts';
 import { headerSet, replaceAnswer, withHeaders } from './answer.ts';
@@ -107,19 +108,21 @@ function redirectLocation(c: Ctx, profile: Profile, target: string): string {
   return `${scheme}://${name}${port !== null && port !== defaultPort ? `:${port}` : ''}${target}`;
 }
 
-export function nginxPhase(profile: Profile, clock: Clock): MiddlewareHandler<Env> {
+export function nginxPhase(profile: Profile, clock: Clock): Layer {
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
       throw bodyTooLarge();
     },
   });
-  return async function nginx(c, next) {
+  // Issue 15: async only to limit a body; otherwise nginx's headers go on when next() is done, in the same tick when it answered in it.
+  return function nginx(c, next) {
     // nginx: a header line larger than one buffer → 400 "Request Header Or Cookie Too Large".
     if (headerLineTooLarge(c)) {
       throw reject(nginxPage(400, 'Bad Request', {}, 'Request Header Or Cookie Too Large'));
     }
     const swagger = swaggerRewrite(nginxUri(c));
+    let done: void | Promise<void> = undefined;
     // pmm-auth §1.1: `rewrite ^/$ $scheme://$http_host/graph/;` → 302 before any auth.
     if (c.req.path === '/') {
       c.res = nginxPage(302, 'Found', { Location: `${listenerOf(c).scheme}://${hostOf(c)}/graph/` });
@@ -127,15 +130,22 @@ export function nginxPhase(profile: Profile, clock: Clock): MiddlewareHandler<En
       const query = new URL(c.req.url).search;
       c.res = nginxPage(301, 'Moved Permanently', { Location: redirectLocation(c, profile, swagger) + query });
     } else if (c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined) {
-      await limitBody(c, next);
+      // hono's bodyLimit awaits next(), which may have finished already.
+      done = limitBody(c, next as Next) as Promise<void>;
     } else {
       // Issue 15: no body to limit — and hono's bodyLimit would build the whole Fetch Request to find that out.
-      await next();
+      done = next();
     }
+    if (done instanceof Promise) return done.then(() => addHeaders(c));
+    addHeaders(c);
+  };
+
+  /** pmm-auth §1.1: what nginx adds to the answer. */
+  function addHeaders(c: Ctx): void {
     const ok = c.res.status >= 200 && c.res.status < 400;
     let extra = ok ? ON_SUCCESS : ON_ANY;
     // A server's Date is its clock: with the clock moved (/__mock/clock), Node's own Date would be off by the move (grafana-auth §4).
     if (clock.offsetMs() !== 0) extra = headerSet({ ...extra.record, Date: new Date(clock.nowMs()).toUTCString() });
     replaceAnswer(c, withHeaders(c.res, extra));
-  };
+  }
 }

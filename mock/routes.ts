@@ -45,6 +45,11 @@ export type RouteSpec = readonly [
   handler: Handler<Env>,
 ];
 
+/** Registers a product route with the product's layers in front of it (mock/app.ts; `ALL`: any method, Hono's `app.all`). */
+export interface RouteRegistrar {
+  on(method: RouteSpec[0] | 'ALL', path: string, handler: Handler<Env>): void;
+}
+
 /** The PMM handler of each operation a profile lists (mock/profiles/*: pmmEndpoints). */
 function pmmHandlers(deps: AppDeps): Record<PmmOperation, Handler<Env>> {
   return {

@@ -6,9 +6,9 @@
  * answer (challenge, truncated or malformed body) — and the journal entry names the faults that
  * acted (`fault`).
  */
-import type { MiddlewareHandler, Next } from 'hono';
+import type { Layer, Step } from '../chain.ts';
 import { CLOCK_MAX_MS, CLOCK_MIN_MS } from '../clock.ts';
-import type { AppDeps, Ctx, Env } from '../context.ts';
+import type { AppDeps, Ctx } from '../context.ts';
 import { replaceAnswer } from '../answer.ts';
 import { authorizationLines } from '../pmm/request.ts';
 import * as fx from './effects.ts';
@@ -85,13 +85,13 @@ export class FaultSet {
 const isGrafanaPath = (path: string): boolean => path === '/graph' || path.startsWith('/graph/');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function faultLayer(deps: AppDeps): MiddlewareHandler<Env> {
+export function faultLayer(deps: AppDeps): Layer {
   // Without faults, requests pass straight on (issue 15: no async frame of its own for them).
   return function injectFaults(c, next) {
     return deps.faults.size === 0 ? next() : withFaults(c, next);
   };
 
-  async function withFaults(c: Ctx, next: Next): Promise<Response | void> {
+  async function withFaults(c: Ctx, next: () => Step): Promise<Response | void> {
     const lines = authorizationLines(c);
     const hits = deps.faults.select({ method: c.req.method, path: c.req.path, hasAuthorization: lines.length > 0 });
     if (hits.length === 0) return next();

@@ -3,16 +3,17 @@
  * health endpoint (served earlier, never authenticated, grafana-auth §3.1) resolves the caller; a credential
  * that fails is answered at once, before any route. No credential continues anonymously.
  */
-import type { MiddlewareHandler } from 'hono';
-import type { AppDeps, Env } from '../context.ts';
+import type { Layer } from '../chain.ts';
+import type { AppDeps } from '../context.ts';
 import { noteFailure, resolutionOf } from '../context.ts';
 import { reject } from '../errors.ts';
 import { isAnswer, sendAnswer, signedIn } from './answers.ts';
 
 const HEALTH_PATH = '/graph/api/health';
 
-export function grafanaContext(deps: AppDeps): MiddlewareHandler<Env> {
-  return async function grafanaContextHandler(c, next) {
+export function grafanaContext(deps: AppDeps): Layer {
+  // Not async (issue 15): it answers by throwing, or passes on next()'s result.
+  return function grafanaContextHandler(c, next) {
     if (c.req.path === HEALTH_PATH) return next();
     const res = resolutionOf(c, deps);
     if (!res.ok && res.failure !== null) {

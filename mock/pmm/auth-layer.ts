@@ -4,8 +4,8 @@
  * otherwise ask Grafana for the caller's role and compare; failures are 401 with the compact
  * code 16 / 7 / 13 bodies.
  */
-import type { MiddlewareHandler } from 'hono';
-import { noteFailure, type AppDeps, type Env } from '../context.ts';
+import type { Layer } from '../chain.ts';
+import { noteFailure, type AppDeps } from '../context.ts';
 import { authLayerError, GRPC, reject } from '../errors.ts';
 import { cleanPath } from './clean-path.ts';
 import { lookupRole } from './grafana-client.ts';
@@ -13,7 +13,7 @@ import { roleAtLeast, RuleTable } from './rules.ts';
 import { originalUri } from './request.ts';
 import { decodedPath, nginxUri } from '../nginx.ts';
 
-export function pmmAuthLayer(deps: AppDeps): MiddlewareHandler<Env> {
+export function pmmAuthLayer(deps: AppDeps): Layer {
   const rules = new RuleTable(deps.profile.rules, deps.profile.prefixCuts);
   const { behaviour } = deps.profile;
   const { authOffLocations, mustSetupPrefixes } = deps.profile;

@@ -4,10 +4,11 @@
  * Service accounts), a home page, and for every other /graph page a stand-in with the menu.
  * Non-API pages without a signed-in user redirect to the login page (grafana-auth §3.6).
  */
-import type { Hono, MiddlewareHandler } from 'hono';
-import type { AppDeps, Ctx, Env } from '../../context.ts';
+import type { Layer } from '../../chain.ts';
+import type { AppDeps, Ctx } from '../../context.ts';
 import { reject } from '../../errors.ts';
 import { SESSION_COOKIE } from '../../identity/session.ts';
+import type { RouteRegistrar } from '../../routes.ts';
 import { apiKeysPage } from './apikeys.ts';
 import { esc, page } from './layout.ts';
 import { loginPage, loginPost, logout, pageUser, toLogin } from './login.ts';
@@ -28,8 +29,9 @@ function hostName(host: string): string {
  * not the request's → 403 `origin not allowed` as Go's `http.Error` writes it. No Origin, or no
  * session cookie (API keys, Basic auth, curl), is never checked.
  */
-export function grafanaCsrf(): MiddlewareHandler<Env> {
-  return async function grafanaCsrf(c, next) {
+export function grafanaCsrf(): Layer {
+  // Not async (issue 15): it answers by throwing, or passes on next()'s result.
+  return function grafanaCsrf(c, next) {
     if (SAFE_METHODS.has(c.req.method) || !HAS_SESSION_COOKIE.test(c.req.header('cookie') ?? '')) return next();
     const origin = c.req.header('origin') ?? '';
     if (origin === '') return next();
@@ -67,17 +69,17 @@ function otherPage(deps: AppDeps) {
   };
 }
 
-/** Registers the UI's routes (after the /graph/api routes and their 404). */
-export function mountGrafanaUi(app: Hono<Env>, deps: AppDeps): void {
-  app.get('/graph/login', loginPage(deps));
-  app.post('/graph/login', loginPost(deps));
-  app.get('/graph/logout', logout(deps));
-  app.get('/graph/org/apikeys', apiKeysPage(deps));
+/** Registers the UI's routes (after the /graph/api routes and their 404), behind the product's layers. */
+export function mountGrafanaUi(routes: RouteRegistrar, deps: AppDeps): void {
+  routes.on('GET', '/graph/login', loginPage(deps));
+  routes.on('POST', '/graph/login', loginPost(deps));
+  routes.on('GET', '/graph/logout', logout(deps));
+  routes.on('GET', '/graph/org/apikeys', apiKeysPage(deps));
   if (deps.profile.serviceAccounts) {
-    app.get('/graph/org/serviceaccounts', serviceAccountsPage(deps));
-    app.get('/graph/org/serviceaccounts/create', createServiceAccountPage(deps));
-    app.get('/graph/org/serviceaccounts/:id', serviceAccountPage(deps));
+    routes.on('GET', '/graph/org/serviceaccounts', serviceAccountsPage(deps));
+    routes.on('GET', '/graph/org/serviceaccounts/create', createServiceAccountPage(deps));
+    routes.on('GET', '/graph/org/serviceaccounts/:id', serviceAccountPage(deps));
   }
-  app.get('/graph', otherPage(deps));
-  app.get('/graph/*', otherPage(deps));
+  routes.on('GET', '/graph', otherPage(deps));
+  routes.on('GET', '/graph/*', otherPage(deps));
 }
