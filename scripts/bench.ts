@@ -4,7 +4,7 @@
  * mock's own answer (its headers and body, sampled first), each in its own
  * process on 127.0.0.1 (mockttp has no host option: scripts/bench/mockttp.mjs binds it there), driven one
  * after the other by autocannon in this process with the same closed loop (50 keep-alive
- * connections, a warm-up first), in rounds (3 by default; the order rotated each round). Prints one
+ * connections, a warm-up first), in rounds (5 by default; the order rotated each round). Prints one
  * table of medians over the rounds — requests/s, p50/p99 latency, RSS, the ratio to bare — then the mock's cold start to its first HTTPS 200 (certificates cached) and the time to
  * generate the certificate-personality set. A script that reports numbers, not a test.
  *
@@ -173,14 +173,14 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const usage = 'usage: npm run bench -- [--seconds N] [--connections N] [--rounds N]  (defaults 5, 50, 3)';
+  const usage = 'usage: npm run bench -- [--seconds N] [--connections N] [--rounds N]  (defaults 5, 50, 5)';
   let values: { seconds: string; connections: string; rounds: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         seconds: { type: 'string', default: '5' },
         connections: { type: 'string', default: '50' },
-        rounds: { type: 'string', default: '3' },
+        rounds: { type: 'string', default: '5' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
