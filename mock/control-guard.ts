@@ -71,7 +71,7 @@ export function controlGuard(options: ControlGuardOptions = {}): MiddlewareHandl
   const extra = new Set(
     (options.hosts ?? []).map(normalHost).filter((h): h is string => h !== null && h !== '0.0.0.0' && h !== '[::]'),
   );
-  // Product requests pass straight on (issue 15: no async frame of its own for them).
+  // The app mounts it on /__mock/* only (mock/app.ts); mounted wider, it lets any other path pass straight on.
   return function guardControl(c, next) {
     if (c.req.path !== CONTROL_PREFIX && !c.req.path.startsWith(`${CONTROL_PREFIX}/`)) return next();
     return guard(c, next);
