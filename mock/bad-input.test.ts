@@ -13,14 +13,25 @@ const TOO_LARGE_BODY = '<title>413 Request Entity Too Large</title>';
 
 let t: TestMock;
 
-/** Writes raw bytes over TLS; returns what the server sent until it closed, or until one complete response arrived. */
-function rawTls(payload: string | Buffer): Promise<string> {
+/**
+ * Writes raw bytes over TLS; returns what the server sent until it closed, or until one complete
+ * response arrived. With `more`, keeps writing it every few milliseconds (up to 40 times) while the
+ * server's answer comes: a client still sending when the server has answered.
+ */
+function rawTls(payload: string | Buffer, more?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = connect(
       { host: '127.0.0.1', port: t.mock.httpsPort, ca: t.mock.certificate.certPem, servername: 'localhost' },
       () => {
         socket.write(payload);
+        if (more === undefined) return;
+        let left = 40;
+        const timer = setInterval(() => {
+          if (--left < 0 || !socket.writable) return clearInterval(timer);
+          socket.write(more);
+        }, 3);
+        socket.once('close', () => clearInterval(timer));
       },
     );
     const done = (): void => resolve(Buffer.concat(chunks).toString('latin1'));
@@ -114,6 +125,15 @@ describe('headers (pmm-auth §1.1: large_client_header_buffers 128 64k)', () => 
     const response = await rawTls(head);
     expect(response.startsWith('HTTP/1.1 400 ')).toBe(true);
     expect(response).toContain(TOO_LARGE_HEADER);
+  });
+
+  it('issue 2 §9: a client still sending header lines after that 400 gets the whole 400, once', async () => {
+    const line = `X-Fill: ${'f'.repeat(60 * 1024)}\r\n`;
+    const head = `GET /v1/readyz HTTP/1.1\r\nHost: localhost\r\n${line.repeat(Math.ceil((MIB + 64 * 1024) / line.length))}`;
+    const response = await rawTls(head, line);
+    expect(response.startsWith('HTTP/1.1 400 ')).toBe(true);
+    expect(response).toContain(TOO_LARGE_HEADER);
+    expect(response.split('HTTP/1.1 ').length - 1).toBe(1);
   });
 });
 

@@ -21,6 +21,8 @@ import { recordTlsEvents } from './tls/events.ts';
 
 /** pmm-auth §1.1: nginx allows 128 header buffers of 64 KiB; Node's total header limit is set generously. */
 const MAX_HEADER_BYTES = 1024 * 1024;
+/** How long a socket answered with a parser error is still read before it is closed (see answerClientErrors). */
+const LINGER_MS = 5_000;
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,16 +45,24 @@ function listen(server: HttpServer, port: number, host: string): Promise<number>
  * on `client_header_timeout` and writes no 408: the 408 is only its access log's status).
  */
 function answerClientErrors(server: HttpServer): void {
+  // Node's parser reports its error again for every later chunk of the same request: the socket is answered once.
+  const answering = new WeakSet<Socket>();
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (answering.has(socket)) return;
     const parserError = err.code?.startsWith('HPE_') ?? false;
     const answered = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
     if (!parserError || answered || !socket.writable) return socket.destroy();
+    answering.add(socket);
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
     const page = nginxPage(400, 'Bad Request', {}, tooLarge ? 'Request Header Or Cookie Too Large' : undefined);
     void page.text().then((body) => {
       socket.end(
         `HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
+      // nginx's lingering close (its documented default, lingering_timeout 5s; PMM's setting is not in the
+      // reference, UNVERIFIED): what the client still sends is read and dropped, so that closing with it
+      // unread does not reset the connection before the client has read the answer.
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
     });
   });
 }
