@@ -22,6 +22,7 @@ import { redactKeys } from './redact.ts';
 import { journalRecorder } from './journal-recorder.ts';
 import { nginxPhase } from './nginx.ts';
 import { pmmAuthLayer } from './pmm/auth-layer.ts';
+import { isGrafanaPath } from './pmm/request.ts';
 import { notFound } from './pmm/handlers.ts';
 import type { Profile } from './profiles/types.ts';
 import { cryptoRandom, type RandomBytes } from './random.ts';
@@ -112,12 +113,11 @@ export function createApp(options: AppOptions): Hono<Env> {
     nginxPhase(deps.profile, deps.clock),
     pmmAuthLayer(deps),
   ];
-  // Under /graph (Hono's `/graph/*`: /graph itself too): Grafana's CSRF check and its request context.
+  // Under /graph (isGrafanaPath): Grafana's CSRF check and its request context.
   const grafana = [...product, grafanaCsrf(), grafanaContext(deps)];
-  const isGrafana = (path: string) => path === '/graph' || path.startsWith('/graph/');
   const productRoutes: RouteRegistrar = {
     on: (method, path, handler) => {
-      app.on(method, path, chain(isGrafana(path) ? grafana : product, handler, onError));
+      app.on(method, path, chain(isGrafanaPath(path) ? grafana : product, handler, onError));
     },
   };
   for (const [method, path, handler] of routes) productRoutes.on(method, path, handler);
@@ -131,7 +131,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   const unknown = notFound(deps);
   const unknownProduct = chain(product, unknown, onError);
   const unknownGrafana = chain(grafana, unknown, onError);
-  app.notFound((c) => (isGrafana(c.req.path) ? unknownGrafana : unknownProduct)(c, async () => {}));
+  app.notFound((c) => (isGrafanaPath(c.req.path) ? unknownGrafana : unknownProduct)(c, async () => {}));
   app.onError(onError);
   return app;
 }

@@ -10,7 +10,7 @@ import type { Layer, Step } from '../chain.ts';
 import { CLOCK_MAX_MS, CLOCK_MIN_MS } from '../clock.ts';
 import type { AppDeps, Ctx } from '../context.ts';
 import { replaceAnswer } from '../answer.ts';
-import { authorizationLines } from '../pmm/request.ts';
+import { authorizationLines, isGrafanaPath } from '../pmm/request.ts';
 import * as fx from './effects.ts';
 import { Selector, type RequestFacts } from './select.ts';
 import { AuthCache, PendingMigration, Revoker, rowOfRequest } from './stateful.ts';
@@ -82,7 +82,6 @@ export class FaultSet {
   }
 }
 
-const isGrafanaPath = (path: string): boolean => path === '/graph' || path.startsWith('/graph/');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function faultLayer(deps: AppDeps): Layer {

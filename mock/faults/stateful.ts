@@ -7,6 +7,7 @@ import { credentialsOf } from '../context.ts';
 import { authLayerError, GRPC } from '../errors.ts';
 import { migrateKey } from '../grafana/sa-migration.ts';
 import { decodeLegacyKey, PREFIXED_KEY_START } from '../identity/key-codec.ts';
+import { isGrafanaPath } from '../pmm/request.ts';
 import type { PmmRole } from '../profiles/types.ts';
 import { ORG_ID, type ApiKey } from '../rows.ts';
 
@@ -90,7 +91,7 @@ export class PendingMigration {
 
   /** A refusal for a legacy key on a PMM path while the migration is pending (undefined: let it through). */
   refuse(c: Ctx, deps: AppDeps): Response | undefined {
-    if (!this.pending || c.req.path === '/graph' || c.req.path.startsWith('/graph/')) return undefined;
+    if (!this.pending || isGrafanaPath(c.req.path)) return undefined;
     const cred = credentialsOf(c, deps).grafana;
     if (cred.kind !== 'apiKey' || cred.key.startsWith(PREFIXED_KEY_START)) return undefined;
     // pmm-auth §1.4: an unauthenticated caller gets 401 code 16 with Grafana's message (the invalid-key one: UNVERIFIED).

@@ -3,6 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Ctx } from '../context.ts';
 
+/** Grafana's paths: nginx's `/graph` location, Hono's `/graph/*` (which takes `/graph` itself too). */
+export const isGrafanaPath = (path: string): boolean => path === '/graph' || path.startsWith('/graph/');
+
 function incoming(c: Ctx): IncomingMessage | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 }
