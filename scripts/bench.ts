@@ -5,8 +5,9 @@
  * process on 127.0.0.1 (mockttp has no host option: scripts/bench/mockttp.mjs binds it there), driven one
  * after the other by autocannon in this process with the same closed loop (50 keep-alive
  * connections, a warm-up first), in rounds (5 by default; the order rotated each round). Prints one
- * table of medians over the rounds — requests/s, p50/p99 latency, RSS, the ratio to bare — then the mock's cold start to its first HTTPS 200 (certificates cached) and the time to
- * generate the certificate-personality set. A script that reports numbers, not a test.
+ * table of medians over the rounds — requests/s, p50/p99 latency, RSS, the ratio to bare — then the
+ * mock's cold start to its first HTTPS 200 (certificates cached) and the time to generate the
+ * certificate-personality set. A script that reports numbers, not a test.
  *
  *   npm run bench -- [--seconds N] [--connections N] [--rounds N]
  */
@@ -200,6 +201,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const certDir = mkdtempSync(join(tmpdir(), 'pmmconf-bench-'));
+  /** Every server started, stopped in `finally` too when a run fails (stop() is a no-op for one that has exited). */
+  const servers: ChildProcess[] = [];
   try {
     // PMM's own certificate shape (RSA-2048, `--cert-style pmm`) for every server: mockttp 4.2 takes RSA keys only.
     const mock = await start([
@@ -213,6 +216,7 @@ async function main(): Promise<void> {
       '--journal-size',
       '1000',
     ]);
+    servers.push(mock.child);
     const key = (mock.line.keys as Record<string, string>).bench!;
     const cert = String(mock.line.caFile);
     const keyFile = cert.replace(/\.crt$/, '.key');
@@ -225,8 +229,11 @@ async function main(): Promise<void> {
       [BARE, 'bare.mjs'],
       ['minimal Hono', 'hono.mjs'],
       ['mockttp callback', 'mockttp.mjs'],
-    ] as const)
-      targets.push([name, await start([join(ROOT, 'scripts/bench', file), cert, keyFile, key, answerFile])]);
+    ] as const) {
+      const reference = await start([join(ROOT, 'scripts/bench', file), cert, keyFile, key, answerFile]);
+      servers.push(reference.child);
+      targets.push([name, reference]);
+    }
     // Rounds: every server once per round, the order rotated, so that a slow spell of this shared
     // machine falls on all of them; each figure is a median over the rounds, each ratio the median of
     // ratios to bare within the same round.
@@ -296,6 +303,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
+    for (const child of servers) await stop(child);
     rmSync(certDir, { recursive: true, force: true });
   }
 }
